@@ -1,0 +1,189 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.add_unsubscribe_request import AddUnsubscribeRequest
+from ...models.add_unsubscribe_response import AddUnsubscribeResponse
+from ...models.engagelab_error import EngagelabError
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: AddUnsubscribeRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/unsubscribes",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AddUnsubscribeResponse | EngagelabError | None:
+    if response.status_code == 200:
+        response_200 = AddUnsubscribeResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = EngagelabError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = EngagelabError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = EngagelabError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = EngagelabError.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AddUnsubscribeResponse | EngagelabError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AddUnsubscribeRequest,
+) -> Response[AddUnsubscribeResponse | EngagelabError]:
+    """Add an address to the unsubscribe list
+
+     Adding an address that is already listed sets its expiry again; the call is idempotent.
+
+    Args:
+        body (AddUnsubscribeRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AddUnsubscribeResponse | EngagelabError]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AddUnsubscribeRequest,
+) -> AddUnsubscribeResponse | EngagelabError | None:
+    """Add an address to the unsubscribe list
+
+     Adding an address that is already listed sets its expiry again; the call is idempotent.
+
+    Args:
+        body (AddUnsubscribeRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AddUnsubscribeResponse | EngagelabError
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AddUnsubscribeRequest,
+) -> Response[AddUnsubscribeResponse | EngagelabError]:
+    """Add an address to the unsubscribe list
+
+     Adding an address that is already listed sets its expiry again; the call is idempotent.
+
+    Args:
+        body (AddUnsubscribeRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AddUnsubscribeResponse | EngagelabError]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: AddUnsubscribeRequest,
+) -> AddUnsubscribeResponse | EngagelabError | None:
+    """Add an address to the unsubscribe list
+
+     Adding an address that is already listed sets its expiry again; the call is idempotent.
+
+    Args:
+        body (AddUnsubscribeRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AddUnsubscribeResponse | EngagelabError
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AddUnsubscribeRequest")
+
+
+@_attrs_define
+class AddUnsubscribeRequest:
+    email: str
+    """ Email address to add. """
+    expire_time: datetime.date
+    """ Expiration of the unsubscribe interception, `yyyy-MM-dd`. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        email = self.email
+
+        expire_time = self.expire_time.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "email": email,
+                "expire_time": expire_time,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        email = d.pop("email")
+
+        expire_time = datetime.date.fromisoformat(d.pop("expire_time"))
+
+        add_unsubscribe_request = cls(
+            email=email,
+            expire_time=expire_time,
+        )
+
+        add_unsubscribe_request.additional_properties = d
+        return add_unsubscribe_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

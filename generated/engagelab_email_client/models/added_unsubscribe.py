@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AddedUnsubscribe")
+
+
+@_attrs_define
+class AddedUnsubscribe:
+    """The address as listed after adding it."""
+
+    email: str
+    api_user: str
+    unsubscribe_time: str
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists) or `yyyy-MM-dd HH:mm:ss` (add). Use
+    `mailoptout.engagelab_time()` for a timezone-aware datetime.
+     """
+    expire_time: str
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists) or `yyyy-MM-dd HH:mm:ss` (add). Use
+    `mailoptout.engagelab_time()` for a timezone-aware datetime.
+     """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        email = self.email
+
+        api_user = self.api_user
+
+        unsubscribe_time = self.unsubscribe_time
+
+        expire_time = self.expire_time
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "email": email,
+                "api_user": api_user,
+                "unsubscribe_time": unsubscribe_time,
+                "expire_time": expire_time,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        email = d.pop("email")
+
+        api_user = d.pop("api_user")
+
+        unsubscribe_time = d.pop("unsubscribe_time")
+
+        expire_time = d.pop("expire_time")
+
+        added_unsubscribe = cls(
+            email=email,
+            api_user=api_user,
+            unsubscribe_time=unsubscribe_time,
+            expire_time=expire_time,
+        )
+
+        added_unsubscribe.additional_properties = d
+        return added_unsubscribe
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,368 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.ncp_error_response import NcpErrorResponse
+from ...models.ncp_lang import NcpLang
+from ...models.unsubscriber_page import UnsubscriberPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    start_utc: int | Unset = UNSET,
+    start_date_time: str | Unset = UNSET,
+    end_utc: int | Unset = UNSET,
+    end_date_time: str | Unset = UNSET,
+    email_address: str | Unset = UNSET,
+    is_reg_by_manager: bool | Unset = UNSET,
+    size: int | Unset = 10,
+    page: int | Unset = 0,
+    sort: list[str] | Unset = UNSET,
+    x_ncp_lang: NcpLang | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_ncp_lang, Unset):
+        headers["x-ncp-lang"] = str(x_ncp_lang)
+
+    params: dict[str, Any] = {}
+
+    params["startUtc"] = start_utc
+
+    params["startDateTime"] = start_date_time
+
+    params["endUtc"] = end_utc
+
+    params["endDateTime"] = end_date_time
+
+    params["emailAddress"] = email_address
+
+    params["isRegByManager"] = is_reg_by_manager
+
+    params["size"] = size
+
+    params["page"] = page
+
+    json_sort: list[str] | Unset = UNSET
+    if not isinstance(sort, Unset):
+        json_sort = sort
+
+    params["sort"] = json_sort
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/unsubscribers",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> NcpErrorResponse | UnsubscriberPage | None:
+    if response.status_code == 200:
+        response_200 = UnsubscriberPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = NcpErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = NcpErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = NcpErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = NcpErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = NcpErrorResponse.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 415:
+        response_415 = NcpErrorResponse.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = NcpErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = NcpErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = NcpErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[NcpErrorResponse | UnsubscriberPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    start_utc: int | Unset = UNSET,
+    start_date_time: str | Unset = UNSET,
+    end_utc: int | Unset = UNSET,
+    end_date_time: str | Unset = UNSET,
+    email_address: str | Unset = UNSET,
+    is_reg_by_manager: bool | Unset = UNSET,
+    size: int | Unset = 10,
+    page: int | Unset = 0,
+    sort: list[str] | Unset = UNSET,
+    x_ncp_lang: NcpLang | Unset = UNSET,
+) -> Response[NcpErrorResponse | UnsubscriberPage]:
+    """List unsubscribed addresses registered in a time range
+
+     One of `startUtc`/`startDateTime` and one of `endUtc`/`endDateTime` is required; the `Utc`
+    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00).
+
+    Args:
+        start_utc (int | Unset):
+        start_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
+            HH:mm:ss.SSS`, KST.
+        end_utc (int | Unset):
+        end_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
+            HH:mm:ss.SSS`, KST.
+        email_address (str | Unset):
+        is_reg_by_manager (bool | Unset):
+        size (int | Unset):  Default: 10.
+        page (int | Unset):  Default: 0.
+        sort (list[str] | Unset):
+        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NcpErrorResponse | UnsubscriberPage]
+    """
+
+    kwargs = _get_kwargs(
+        start_utc=start_utc,
+        start_date_time=start_date_time,
+        end_utc=end_utc,
+        end_date_time=end_date_time,
+        email_address=email_address,
+        is_reg_by_manager=is_reg_by_manager,
+        size=size,
+        page=page,
+        sort=sort,
+        x_ncp_lang=x_ncp_lang,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    start_utc: int | Unset = UNSET,
+    start_date_time: str | Unset = UNSET,
+    end_utc: int | Unset = UNSET,
+    end_date_time: str | Unset = UNSET,
+    email_address: str | Unset = UNSET,
+    is_reg_by_manager: bool | Unset = UNSET,
+    size: int | Unset = 10,
+    page: int | Unset = 0,
+    sort: list[str] | Unset = UNSET,
+    x_ncp_lang: NcpLang | Unset = UNSET,
+) -> NcpErrorResponse | UnsubscriberPage | None:
+    """List unsubscribed addresses registered in a time range
+
+     One of `startUtc`/`startDateTime` and one of `endUtc`/`endDateTime` is required; the `Utc`
+    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00).
+
+    Args:
+        start_utc (int | Unset):
+        start_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
+            HH:mm:ss.SSS`, KST.
+        end_utc (int | Unset):
+        end_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
+            HH:mm:ss.SSS`, KST.
+        email_address (str | Unset):
+        is_reg_by_manager (bool | Unset):
+        size (int | Unset):  Default: 10.
+        page (int | Unset):  Default: 0.
+        sort (list[str] | Unset):
+        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NcpErrorResponse | UnsubscriberPage
+    """
+
+    return sync_detailed(
+        client=client,
+        start_utc=start_utc,
+        start_date_time=start_date_time,
+        end_utc=end_utc,
+        end_date_time=end_date_time,
+        email_address=email_address,
+        is_reg_by_manager=is_reg_by_manager,
+        size=size,
+        page=page,
+        sort=sort,
+        x_ncp_lang=x_ncp_lang,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    start_utc: int | Unset = UNSET,
+    start_date_time: str | Unset = UNSET,
+    end_utc: int | Unset = UNSET,
+    end_date_time: str | Unset = UNSET,
+    email_address: str | Unset = UNSET,
+    is_reg_by_manager: bool | Unset = UNSET,
+    size: int | Unset = 10,
+    page: int | Unset = 0,
+    sort: list[str] | Unset = UNSET,
+    x_ncp_lang: NcpLang | Unset = UNSET,
+) -> Response[NcpErrorResponse | UnsubscriberPage]:
+    """List unsubscribed addresses registered in a time range
+
+     One of `startUtc`/`startDateTime` and one of `endUtc`/`endDateTime` is required; the `Utc`
+    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00).
+
+    Args:
+        start_utc (int | Unset):
+        start_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
+            HH:mm:ss.SSS`, KST.
+        end_utc (int | Unset):
+        end_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
+            HH:mm:ss.SSS`, KST.
+        email_address (str | Unset):
+        is_reg_by_manager (bool | Unset):
+        size (int | Unset):  Default: 10.
+        page (int | Unset):  Default: 0.
+        sort (list[str] | Unset):
+        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[NcpErrorResponse | UnsubscriberPage]
+    """
+
+    kwargs = _get_kwargs(
+        start_utc=start_utc,
+        start_date_time=start_date_time,
+        end_utc=end_utc,
+        end_date_time=end_date_time,
+        email_address=email_address,
+        is_reg_by_manager=is_reg_by_manager,
+        size=size,
+        page=page,
+        sort=sort,
+        x_ncp_lang=x_ncp_lang,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    start_utc: int | Unset = UNSET,
+    start_date_time: str | Unset = UNSET,
+    end_utc: int | Unset = UNSET,
+    end_date_time: str | Unset = UNSET,
+    email_address: str | Unset = UNSET,
+    is_reg_by_manager: bool | Unset = UNSET,
+    size: int | Unset = 10,
+    page: int | Unset = 0,
+    sort: list[str] | Unset = UNSET,
+    x_ncp_lang: NcpLang | Unset = UNSET,
+) -> NcpErrorResponse | UnsubscriberPage | None:
+    """List unsubscribed addresses registered in a time range
+
+     One of `startUtc`/`startDateTime` and one of `endUtc`/`endDateTime` is required; the `Utc`
+    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00).
+
+    Args:
+        start_utc (int | Unset):
+        start_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
+            HH:mm:ss.SSS`, KST.
+        end_utc (int | Unset):
+        end_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
+            HH:mm:ss.SSS`, KST.
+        email_address (str | Unset):
+        is_reg_by_manager (bool | Unset):
+        size (int | Unset):  Default: 10.
+        page (int | Unset):  Default: 0.
+        sort (list[str] | Unset):
+        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        NcpErrorResponse | UnsubscriberPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            start_utc=start_utc,
+            start_date_time=start_date_time,
+            end_utc=end_utc,
+            end_date_time=end_date_time,
+            email_address=email_address,
+            is_reg_by_manager=is_reg_by_manager,
+            size=size,
+            page=page,
+            sort=sort,
+            x_ncp_lang=x_ncp_lang,
+        )
+    ).parsed

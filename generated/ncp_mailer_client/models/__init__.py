@@ -1,0 +1,33 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .blocked_receivers import BlockedReceivers
+from .history_action_type import HistoryActionType
+from .ncp_error_detail import NcpErrorDetail
+from .ncp_error_response import NcpErrorResponse
+from .ncp_lang import NcpLang
+from .nes_date_time import NesDateTime
+from .requester_type import RequesterType
+from .send_block_history import SendBlockHistory
+from .send_block_page import SendBlockPage
+from .sort import Sort
+from .spring_page import SpringPage
+from .unsubscriber import Unsubscriber
+from .unsubscriber_page import UnsubscriberPage
+from .unsubscribers_result import UnsubscribersResult
+
+__all__ = (
+    "BlockedReceivers",
+    "HistoryActionType",
+    "NcpErrorDetail",
+    "NcpErrorResponse",
+    "NcpLang",
+    "NesDateTime",
+    "RequesterType",
+    "SendBlockHistory",
+    "SendBlockPage",
+    "Sort",
+    "SpringPage",
+    "Unsubscriber",
+    "UnsubscriberPage",
+    "UnsubscribersResult",
+)

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="NesDateTime")
+
+
+@_attrs_define
+class NesDateTime:
+    """A point in time as NAVER's mailer sends it."""
+
+    utc: int
+    """ Epoch milliseconds. """
+    formatted_date: str
+    """ `yyyy-MM-dd` """
+    formatted_date_time: str
+    """ `yyyy-MM-dd HH:mm:ss SSS` """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        utc = self.utc
+
+        formatted_date = self.formatted_date
+
+        formatted_date_time = self.formatted_date_time
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "utc": utc,
+                "formattedDate": formatted_date,
+                "formattedDateTime": formatted_date_time,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        utc = d.pop("utc")
+
+        formatted_date = d.pop("formattedDate")
+
+        formatted_date_time = d.pop("formattedDateTime")
+
+        nes_date_time = cls(
+            utc=utc,
+            formatted_date=formatted_date,
+            formatted_date_time=formatted_date_time,
+        )
+
+        nes_date_time.additional_properties = d
+        return nes_date_time
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

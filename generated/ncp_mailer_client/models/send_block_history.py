@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.history_action_type import HistoryActionType
+    from ..models.nes_date_time import NesDateTime
+    from ..models.requester_type import RequesterType
+
+
+T = TypeVar("T", bound="SendBlockHistory")
+
+
+@_attrs_define
+class SendBlockHistory:
+    """One row of a recipient's send-block history."""
+
+    target_address: str
+    action_type: HistoryActionType
+    """ What a send-block history row did: `C` created the block, `D` deleted it. """
+    action_requester_type: RequesterType
+    """ Who caused a send-block history row. """
+    request_date: NesDateTime
+    """ A point in time as NAVER's mailer sends it. """
+    history_sid: int
+    send_result_code: None | str | Unset = UNSET
+    """ Delivery result that caused the block (null on `D` rows): `MAILBOX_ERROR`,
+    `MAIL_CONTENTS_ERROR`, `NETWORK_ERROR`, `RECEIVE_MAIL_SERVICE_ERROR`,
+    `RECIPIENT_ADDRESS_ERROR`, `SECURITY_AND_POLICY_ERROR`, `SMTP_ERROR`; others may appear.
+     """
+    send_result_message: None | str | Unset = UNSET
+    """ The remote server's answer. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        target_address = self.target_address
+
+        action_type = self.action_type.to_dict()
+
+        action_requester_type = self.action_requester_type.to_dict()
+
+        request_date = self.request_date.to_dict()
+
+        history_sid = self.history_sid
+
+        send_result_code: None | str | Unset
+        if isinstance(self.send_result_code, Unset):
+            send_result_code = UNSET
+        else:
+            send_result_code = self.send_result_code
+
+        send_result_message: None | str | Unset
+        if isinstance(self.send_result_message, Unset):
+            send_result_message = UNSET
+        else:
+            send_result_message = self.send_result_message
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "targetAddress": target_address,
+                "actionType": action_type,
+                "actionRequesterType": action_requester_type,
+                "requestDate": request_date,
+                "historySid": history_sid,
+            }
+        )
+        if send_result_code is not UNSET:
+            field_dict["sendResultCode"] = send_result_code
+        if send_result_message is not UNSET:
+            field_dict["sendResultMessage"] = send_result_message
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.history_action_type import HistoryActionType
+        from ..models.nes_date_time import NesDateTime
+        from ..models.requester_type import RequesterType
+
+        d = dict(src_dict)
+        target_address = d.pop("targetAddress")
+
+        action_type = HistoryActionType.from_dict(d.pop("actionType"))
+
+        action_requester_type = RequesterType.from_dict(d.pop("actionRequesterType"))
+
+        request_date = NesDateTime.from_dict(d.pop("requestDate"))
+
+        history_sid = d.pop("historySid")
+
+        def _parse_send_result_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        send_result_code = _parse_send_result_code(d.pop("sendResultCode", UNSET))
+
+        def _parse_send_result_message(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        send_result_message = _parse_send_result_message(
+            d.pop("sendResultMessage", UNSET)
+        )
+
+        send_block_history = cls(
+            target_address=target_address,
+            action_type=action_type,
+            action_requester_type=action_requester_type,
+            request_date=request_date,
+            history_sid=history_sid,
+            send_result_code=send_result_code,
+            send_result_message=send_result_message,
+        )
+
+        send_block_history.additional_properties = d
+        return send_block_history
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="Sort")
+
+
+@_attrs_define
+class Sort:
+    """One sort criterion of a Spring page."""
+
+    direction: str
+    """ `ASC` or `DESC` """
+    property_: str
+    ignore_case: bool
+    null_handling: str
+    """ e.g. `NATIVE` """
+    ascending: bool
+    descending: bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        direction = self.direction
+
+        property_ = self.property_
+
+        ignore_case = self.ignore_case
+
+        null_handling = self.null_handling
+
+        ascending = self.ascending
+
+        descending = self.descending
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "direction": direction,
+                "property": property_,
+                "ignoreCase": ignore_case,
+                "nullHandling": null_handling,
+                "ascending": ascending,
+                "descending": descending,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        direction = d.pop("direction")
+
+        property_ = d.pop("property")
+
+        ignore_case = d.pop("ignoreCase")
+
+        null_handling = d.pop("nullHandling")
+
+        ascending = d.pop("ascending")
+
+        descending = d.pop("descending")
+
+        sort = cls(
+            direction=direction,
+            property_=property_,
+            ignore_case=ignore_case,
+            null_handling=null_handling,
+            ascending=ascending,
+            descending=descending,
+        )
+
+        sort.additional_properties = d
+        return sort
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

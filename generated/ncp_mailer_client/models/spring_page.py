@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.sort import Sort
+
+
+T = TypeVar("T", bound="SpringPage")
+
+
+@_attrs_define
+class SpringPage:
+    """The page fields of a Spring Data page."""
+
+    last: bool
+    """ Whether this is the last page. """
+    total_elements: int
+    """ Total number of records. """
+    total_pages: int
+    """ Total number of pages. """
+    first: bool
+    """ Whether this is the first page. """
+    number_of_elements: int
+    """ Records in this page. """
+    size: int
+    """ Records per page. """
+    number: int
+    """ Index of this page """
+    sort: list[Sort]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        last = self.last
+
+        total_elements = self.total_elements
+
+        total_pages = self.total_pages
+
+        first = self.first
+
+        number_of_elements = self.number_of_elements
+
+        size = self.size
+
+        number = self.number
+
+        sort = []
+        for sort_item_data in self.sort:
+            sort_item = sort_item_data.to_dict()
+            sort.append(sort_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "last": last,
+                "totalElements": total_elements,
+                "totalPages": total_pages,
+                "first": first,
+                "numberOfElements": number_of_elements,
+                "size": size,
+                "number": number,
+                "sort": sort,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.sort import Sort
+
+        d = dict(src_dict)
+        last = d.pop("last")
+
+        total_elements = d.pop("totalElements")
+
+        total_pages = d.pop("totalPages")
+
+        first = d.pop("first")
+
+        number_of_elements = d.pop("numberOfElements")
+
+        size = d.pop("size")
+
+        number = d.pop("number")
+
+        sort = []
+        _sort = d.pop("sort")
+        for sort_item_data in _sort:
+            sort_item = Sort.from_dict(sort_item_data)
+
+            sort.append(sort_item)
+
+        spring_page = cls(
+            last=last,
+            total_elements=total_elements,
+            total_pages=total_pages,
+            first=first,
+            number_of_elements=number_of_elements,
+            size=size,
+            number=number,
+            sort=sort,
+        )
+
+        spring_page.additional_properties = d
+        return spring_page
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

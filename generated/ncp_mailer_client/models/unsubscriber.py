@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.nes_date_time import NesDateTime
+
+
+T = TypeVar("T", bound="Unsubscriber")
+
+
+@_attrs_define
+class Unsubscriber:
+    """An address on the unsubscribe list."""
+
+    address: str
+    block_date: NesDateTime
+    """ A point in time as NAVER's mailer sends it. """
+    is_reg_by_manager: bool
+    """ `true`: added by an operator; `false`: the recipient unsubscribed. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        address = self.address
+
+        block_date = self.block_date.to_dict()
+
+        is_reg_by_manager = self.is_reg_by_manager
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "address": address,
+                "blockDate": block_date,
+                "isRegByManager": is_reg_by_manager,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.nes_date_time import NesDateTime
+
+        d = dict(src_dict)
+        address = d.pop("address")
+
+        block_date = NesDateTime.from_dict(d.pop("blockDate"))
+
+        is_reg_by_manager = d.pop("isRegByManager")
+
+        unsubscriber = cls(
+            address=address,
+            block_date=block_date,
+            is_reg_by_manager=is_reg_by_manager,
+        )
+
+        unsubscriber.additional_properties = d
+        return unsubscriber
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

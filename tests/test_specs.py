@@ -1,0 +1,107 @@
+"""The specs are valid OpenAPI 3.1 and agree with every example of the provider's pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from spec_walk import API_DOCS, PROVIDERS, doc_json_examples, operations, spec_examples
+
+from mailoptout._spec import Provider, load_spec, schema_validator
+
+EXAMPLES = [
+    pytest.param(provider, schema_ptr, example, id=f"{provider}:{example_ptr}")
+    for provider in PROVIDERS
+    for schema_ptr, example_ptr, example in spec_examples(provider)
+]
+DOC_PAGES = {
+    "ncp-getSendBlockList.txt": "ncp",
+    "ncp-registerUnsubscribers.txt": "ncp",
+    "engagelab-unsubscribes.txt": "engagelab",
+}
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_spec_is_valid_openapi_3_1(provider: Provider) -> None:
+    """openapi-spec-validator accepts the document as OpenAPI 3.1."""
+    spec = load_spec(provider)
+    assert spec["openapi"].startswith("3.1")
+    validate(spec)
+
+
+def test_validator_is_strict() -> None:
+    """The validator we rely on really rejects a broken document."""
+    broken = {**load_spec("ncp"), "paths": {"/x": {"get": {"responses": {"200": {}}}}}}
+    with pytest.raises(OpenAPIValidationError):
+        validate(broken)
+
+
+@pytest.mark.parametrize(("provider", "schema_ptr", "example"), EXAMPLES)
+def test_every_example_validates_against_its_schema(
+    provider: Provider, schema_ptr: str, example: object
+) -> None:
+    """A spec that rejects what the provider really sends is the worst bug we can have."""
+    errors = [e.message for e in schema_validator(provider, schema_ptr).iter_errors(example)]
+    assert errors == []
+
+
+def test_examples_are_not_vacuous() -> None:
+    """The examples cover both specs' requests and responses."""
+    pointers = {p.split(":", 1)[1] for p in (param.id for param in EXAMPLES) if p}
+    assert len(EXAMPLES) >= 10
+    assert any("/requestBody" in p for p in pointers)
+    assert any("/responses/" in p for p in pointers)
+
+
+@pytest.mark.parametrize("page", sorted(DOC_PAGES))
+def test_every_api_docs_example_is_in_the_spec(page: str) -> None:
+    """Each JSON example of the provider's page is kept, unchanged, as a spec example."""
+    path = API_DOCS / page
+    if not path.is_file():
+        pytest.skip(f"{path} is not beside this checkout")
+    provider: Provider = DOC_PAGES[page]  # type: ignore[assignment]
+    in_spec = [example for _, _, example in spec_examples(provider)]
+    found = doc_json_examples(path.read_text(encoding="utf-8"))
+    assert found, f"no JSON example found in {page}"
+    missing = [example for example in found if example not in in_spec]
+    assert missing == []
+
+
+def test_doc_examples_fail_against_a_wrong_schema() -> None:
+    """The example check can fail: the send-block page does not fit the unsubscriber page."""
+    send_block = next(
+        example
+        for ptr, _, example in spec_examples("ncp")
+        if ptr.endswith("send-block/get/responses/200/content/application~1json/schema")
+    )
+    wrong = schema_validator("ncp", "/components/schemas/UnsubscriberPage")
+    assert not wrong.is_valid(send_block)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_operation_ids_read_well_in_python(provider: Provider) -> None:
+    """operationIds are lowerCamelCase verbs, which the generator turns into snake_case."""
+    ids = [op["operationId"] for _, _, op in operations(provider)]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"(get|list|register|add|delete)[A-Z][A-Za-z]+", i) for i in ids)
+
+
+def test_ncp_servers_cover_every_region_and_zone() -> None:
+    """Six base URLs: public and government zone, each in KR, SGN and JPN."""
+    urls = {server["url"] for server in load_spec("ncp")["servers"]}
+    assert urls == {
+        f"https://{host}/api/{version}"
+        for host in ("mail.apigw.ntruss.com", "mail.apigw.gov-ntruss.com")
+        for version in ("v1", "v1-sgn", "v1-jpn")
+    }
+
+
+def test_ncp_sort_parameter_repeats() -> None:
+    """``sort`` is an exploded array: ``sort=a,asc&sort=b,desc``."""
+    for path, method, op in operations("ncp"):
+        for param in op.get("parameters", []):
+            if param.get("name") == "sort":
+                assert (param["style"], param["explode"]) == ("form", True), (path, method)
+                assert param["schema"]["type"] == "array"

@@ -59,7 +59,10 @@ def generate_into(target: Target, workdir: Path) -> Path:
         str(out),
     ]
     # The generator and its ruff post-hooks are looked up next to this interpreter first.
-    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+    }
     done = subprocess.run(
         command, cwd=workdir, env=env, capture_output=True, text=True, check=False
     )
@@ -111,7 +114,11 @@ def main(argv: list[str] | None = None) -> int:
             fresh = generate_into(target, Path(tmp))
             committed = GENERATED / target.package
             if args.check:
-                lines = diff(tree(fresh), tree(committed) if committed.exists() else {}, "generated/" + target.package)
+                lines = diff(
+                    tree(fresh),
+                    tree(committed) if committed.exists() else {},
+                    "generated/" + target.package,
+                )
                 if lines:
                     sys.stdout.writelines(lines)
                     stale.append(target.package)

@@ -31,7 +31,11 @@ def spec_examples(provider: Provider) -> Iterator[tuple[str, str, Any]]:
         if isinstance(node, dict):
             if "schema" in node and "examples" in node:
                 for name, example in node["examples"].items():
-                    yield f"{pointer}/schema", f"{pointer}/examples/{escape(name)}", example["value"]
+                    yield (
+                        f"{pointer}/schema",
+                        f"{pointer}/examples/{escape(name)}",
+                        example["value"],
+                    )
             for key, value in node.items():
                 yield from walk(value, f"{pointer}/{escape(str(key))}")
         elif isinstance(node, list):

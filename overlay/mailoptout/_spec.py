@@ -49,7 +49,10 @@ def _registry(provider: Provider) -> referencing.Registry[Any]:
     resource = referencing.Resource.from_contents(
         load_spec(provider), default_specification=DRAFT202012
     )
-    return referencing.Registry().with_resource(_URI.format(provider=provider), resource)
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
+        _URI.format(provider=provider), resource
+    )
+    return registry
 
 
 @functools.cache

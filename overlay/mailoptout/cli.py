@@ -8,7 +8,14 @@ import pkgutil
 
 import typer
 
-app = typer.Typer(help="Manage NAVER Cloud and EngageLab email opt-out lists.", no_args_is_help=True)
+app = typer.Typer(
+    help="Manage NAVER Cloud and EngageLab email opt-out lists.", no_args_is_help=True
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Manage NAVER Cloud and EngageLab email opt-out lists."""
 
 
 @app.command()
@@ -21,7 +28,7 @@ def demo() -> None:
             tag_pkg = importlib.import_module(f"{package}.api.{tag.name}")
             for op in pkgutil.iter_modules(tag_pkg.__path__):
                 module = importlib.import_module(f"{package}.api.{tag.name}.{op.name}")
-                kinds = [n for n in ("sync", "asyncio") if inspect.isfunction(getattr(module, n, None))]
+                kinds = [n for n in ("sync", "asyncio") if inspect.isfunction(getattr(module, n))]
                 typer.echo(f"  {tag.name}.{op.name}: {', '.join(kinds)}")
 
 

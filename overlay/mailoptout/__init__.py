@@ -1,10 +1,84 @@
-"""mailoptout: typed clients for the opt-out APIs of NAVER Cloud Outbound Mailer and EngageLab."""
+"""mailoptout: typed clients for the opt-out APIs of NAVER Cloud Outbound Mailer and EngageLab.
 
-from importlib.metadata import PackageNotFoundError, version
+>>> from mailoptout import NcpMailer, EngageLab
+>>> mailer = NcpMailer()  # doctest: +SKIP  (NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY)
+>>> mailer.register(["a@example.com"]).count  # doctest: +SKIP
+1
+"""
 
-try:
-    __version__ = version("mailoptout")
-except PackageNotFoundError:  # a source checkout that was not installed
-    __version__ = "0+unknown"
+from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
+from mailoptout._config import engagelab_base_url, ncp_base_url
+from mailoptout._engagelab import AsyncEngageLab, EngageLab, date_windows
+from mailoptout._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    BulkOperationError,
+    ConfigurationError,
+    InvalidInputError,
+    MailOptOutError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTooLargeError,
+    ServerError,
+    UnsupportedMediaTypeError,
+)
+from mailoptout._ncp import AsyncNcpMailer, NcpMailer
+from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator
+from mailoptout._retry import RetryPolicy, parse_retry_after
+from mailoptout._signing import NcpSigner, ncp_signature
+from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
+from mailoptout._version import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    # clients
+    "AsyncEngageLab",
+    "AsyncNcpMailer",
+    "EngageLab",
+    "NcpMailer",
+    # results and pages
+    "AsyncPaginator",
+    "BulkResult",
+    "ChunkResult",
+    "Page",
+    "Rejected",
+    "SyncPaginator",
+    # errors
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BulkOperationError",
+    "ConfigurationError",
+    "InvalidInputError",
+    "MailOptOutError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTooLargeError",
+    "ServerError",
+    "UnsupportedMediaTypeError",
+    # building blocks
+    "NcpSigner",
+    "RetryPolicy",
+    "UnsubscribeType",
+    "__version__",
+    "date_windows",
+    "engagelab_base_url",
+    "engagelab_time",
+    "ncp_base_url",
+    "ncp_signature",
+    "nes_datetime",
+    "normalize_address",
+    "parse_retry_after",
+]

@@ -1,0 +1,37 @@
+"""A stateful local emulator of both opt-out APIs, validating requests against the specs.
+
+>>> from mailoptout.emulator import create_app, EmulatorState, Faults
+>>> state = EmulatorState()
+>>> app = create_app(state, faults=Faults(rate_429=0.2, retry_after="0"))
+
+Local credentials: NAVER access key ``emulator-access-key`` / secret ``emulator-secret-key``;
+EngageLab api_user ``emulator`` / api_key ``emulator-api-key``.
+"""
+
+from mailoptout.emulator._app import NCP_PREFIXES, create_app
+from mailoptout.emulator._faults import Faults
+from mailoptout.emulator._server import serve, serve_in_thread
+from mailoptout.emulator._state import (
+    DEFAULT_ENGAGELAB_API_KEY,
+    DEFAULT_ENGAGELAB_API_USER,
+    DEFAULT_NCP_ACCESS_KEY,
+    DEFAULT_NCP_SECRET_KEY,
+    EmulatorState,
+    EngageLabEntry,
+)
+from mailoptout.emulator._transport import SyncASGITransport
+
+__all__ = [
+    "DEFAULT_ENGAGELAB_API_KEY",
+    "DEFAULT_ENGAGELAB_API_USER",
+    "DEFAULT_NCP_ACCESS_KEY",
+    "DEFAULT_NCP_SECRET_KEY",
+    "NCP_PREFIXES",
+    "EmulatorState",
+    "EngageLabEntry",
+    "Faults",
+    "SyncASGITransport",
+    "create_app",
+    "serve",
+    "serve_in_thread",
+]

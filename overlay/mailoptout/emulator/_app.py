@@ -1,0 +1,420 @@
+"""The emulator's HTTP layer: routing, authentication, validation, provider-shaped answers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hmac
+import math
+from collections.abc import Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from mailoptout._signing import ACCESS_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, ncp_signature
+from mailoptout._spec import Provider
+from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST, add_months
+from mailoptout.emulator._faults import FaultInjector, Faults
+from mailoptout.emulator._state import EmulatorState, EngageLabEntry, nes
+from mailoptout.emulator._validation import Invalid, Operation, operations, parse_body, parse_params
+
+__all__ = ["NCP_PREFIXES", "create_app"]
+
+NCP_PREFIXES = ("/api/v1", "/api/v1-sgn", "/api/v1-jpn")
+MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+Handler = Callable[[EmulatorState, str, dict[str, Any], Any], Response]
+
+
+def ncp_error(
+    status: int,
+    *,
+    code: int | None = None,
+    gateway: str | None = None,
+    message: str,
+    details: str | None = None,
+) -> JSONResponse:
+    """A NAVER error body: the mailer's ``code`` or the API Gateway's ``errorCode``."""
+    error: dict[str, Any] = {"message": message}
+    if code is not None:
+        error["code"] = code
+    if gateway is not None:
+        error["errorCode"] = gateway
+    if details is not None:
+        error["details"] = details
+    return JSONResponse({"error": error}, status_code=status)
+
+
+def engagelab_error(status: int, code: int, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status)
+
+
+def invalid(provider: Provider, problem: Invalid) -> JSONResponse:
+    if provider == "engagelab":
+        return engagelab_error(problem.status, 40000, problem.message)
+    if problem.status == 415:
+        return ncp_error(415, code=77002, message="Unsupported media type", details=problem.message)
+    return ncp_error(400, code=77102, message="Request error", details=problem.message)
+
+
+# NAVER ---------------------------------------------------------------------------------------
+
+
+def wire_uri(request: Request) -> str:
+    """Path and query exactly as the client sent them."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    path = raw.split(b"?", 1)[0].decode("latin-1")
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return f"{path}?{query}" if query else path
+
+
+def ncp_authenticate(state: EmulatorState, request: Request) -> str | JSONResponse:
+    """The access key of a correctly signed request, or the API Gateway's 401."""
+    headers = request.headers
+    missing = [
+        name
+        for name in (TIMESTAMP_HEADER, ACCESS_KEY_HEADER, SIGNATURE_HEADER)
+        if not headers.get(name)
+    ]
+    if missing:
+        return ncp_error(
+            401,
+            gateway="200",
+            message="Authentication Failed",
+            details=f"missing {', '.join(missing)}",
+        )
+    access_key = headers[ACCESS_KEY_HEADER]
+    secret = state.ncp_keys.get(access_key)
+    if secret is None:
+        return ncp_error(
+            401, gateway="200", message="Authentication Failed", details="unknown access key"
+        )
+    timestamp = headers[TIMESTAMP_HEADER]
+    if not timestamp.isdigit() or abs(state.now_ms() - int(timestamp)) >= MAX_CLOCK_SKEW_MS:
+        return ncp_error(
+            401,
+            gateway="200",
+            message="Authentication Failed",
+            details="timestamp is invalid or expired",
+        )
+    expected = ncp_signature(request.method, wire_uri(request), timestamp, access_key, secret)
+    if not hmac.compare_digest(expected, headers[SIGNATURE_HEADER]):
+        return ncp_error(
+            401, gateway="200", message="Authentication Failed", details="signature mismatch"
+        )
+    return access_key
+
+
+def spring_page(
+    items: list[Any], page: int, size: int, sort: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """A Spring Data page of ``items`` (already sorted), as NAVER sends it."""
+    total = len(items)
+    pages = math.ceil(total / size)
+    content = items[page * size : (page + 1) * size]
+    return {
+        "content": content,
+        "last": page + 1 >= pages,
+        "totalElements": total,
+        "totalPages": pages,
+        "first": page == 0,
+        "numberOfElements": len(content),
+        "size": size,
+        "number": page,
+        "sort": [
+            {
+                "direction": direction.upper(),
+                "property": prop,
+                "ignoreCase": False,
+                "nullHandling": "NATIVE",
+                "ascending": direction == "asc",
+                "descending": direction == "desc",
+            }
+            for prop, direction in sort
+        ],
+    }
+
+
+def parse_sort(values: list[str] | None) -> list[tuple[str, str]]:
+    criteria = []
+    for value in values or ["createUtc"]:
+        prop, _, direction = value.partition(",")
+        criteria.append((prop, (direction or "asc").lower()))
+    return criteria
+
+
+def sorted_by(
+    items: list[Any], sort: list[tuple[str, str]], keys: dict[str, Callable[[Any], Any]]
+) -> list[Any]:
+    for prop, direction in reversed(sort):
+        items.sort(key=keys[prop], reverse=direction == "desc")
+    return items
+
+
+def kst_param(value: str) -> int:
+    """Epoch ms of a ``yyyy-MM-dd[ HH:mm[:ss.SSS]]`` KST parameter."""
+    formats = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%f")
+    for fmt in formats:
+        try:
+            return int(dt.datetime.strptime(value, fmt).replace(tzinfo=KST).timestamp() * 1000)
+        except ValueError:
+            continue
+    raise Invalid(f"not a date or date-time: {value!r}")
+
+
+def register_unsubscribers(
+    state: EmulatorState, key: str, params: dict[str, Any], body: Any
+) -> Response:
+    count, requested, ignored = state.ncp_register(key, body["blockedReceivers"])
+    return JSONResponse(
+        {"count": count, "requestCount": requested, "ignoreCount": ignored}, status_code=201
+    )
+
+
+def delete_unsubscribers(
+    state: EmulatorState, key: str, params: dict[str, Any], body: Any
+) -> Response:
+    count, requested, ignored = state.ncp_delete(key, body["blockedReceivers"])
+    return JSONResponse({"count": count, "requestCount": requested, "ignoreCount": ignored})
+
+
+def _range_end(params: dict[str, Any], prefix: str) -> int:
+    if f"{prefix}Utc" in params:
+        value: int = params[f"{prefix}Utc"]
+        return value
+    if f"{prefix}DateTime" in params:
+        return kst_param(params[f"{prefix}DateTime"])
+    raise Invalid(f"one of {prefix}Utc or {prefix}DateTime is required")
+
+
+def get_unsubscribers_list(
+    state: EmulatorState, key: str, params: dict[str, Any], body: Any
+) -> Response:
+    start, end = _range_end(params, "start"), _range_end(params, "end")
+    email, by_manager = params.get("emailAddress"), params.get("isRegByManager")
+    sort = parse_sort(params.get("sort"))
+    entries = [
+        entry
+        for entry in state.ncp_entries(key)
+        if start <= entry.block_utc <= end
+        and (email is None or entry.address == email)
+        and (by_manager is None or entry.by_manager == by_manager)
+    ]
+    entries.sort(key=lambda entry: entry.address)
+    sorted_by(
+        entries,
+        sort,
+        {"createUtc": lambda e: e.block_utc, "isRegByManager": lambda e: e.by_manager},
+    )
+    page = spring_page(entries, params.get("page", 0), params.get("size", 10), sort)
+    page["content"] = [
+        {"address": e.address, "blockDate": nes(e.block_utc), "isRegByManager": e.by_manager}
+        for e in page["content"]
+    ]
+    return JSONResponse(page)
+
+
+def get_send_block_list(
+    state: EmulatorState, key: str, params: dict[str, Any], body: Any
+) -> Response:
+    rows, until = state.send_block(key, params["targetAddress"])
+    sort = parse_sort(params.get("sort"))
+    rows.sort(key=lambda row: row.history_sid)
+    sorted_by(rows, sort, {"createUtc": lambda r: r.request_utc})
+    page = spring_page(rows, params.get("page", 0), params.get("size", 10), sort)
+    page["content"] = [
+        {
+            "targetAddress": row.address,
+            "actionType": {
+                "label": {"C": "Create", "D": "Delete"}.get(row.action, row.action),
+                "code": row.action,
+            },
+            "actionRequesterType": {
+                "label": row.requester.replace("_", " ").capitalize(),
+                "code": row.requester,
+            },
+            "requestDate": nes(row.request_utc),
+            "historySid": row.history_sid,
+            "sendResultCode": row.result_code,
+            "sendResultMessage": row.result_message,
+        }
+        for row in page["content"]
+    ]
+    page["registerStatus"] = "Not blocked" if until is None else "Blocked"
+    page["expectedDeleteDate"] = None if until is None else nes(until)
+    return JSONResponse(page)
+
+
+# EngageLab -----------------------------------------------------------------------------------
+
+
+def engagelab_authenticate(state: EmulatorState, request: Request) -> str | JSONResponse:
+    """The api_user of a request with valid Basic credentials, or EngageLab's 401."""
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    try:
+        user, _, key = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        user = key = ""
+    expected = state.engagelab_users.get(user)
+    if scheme.lower() != "basic" or expected is None or not hmac.compare_digest(expected, key):
+        return engagelab_error(401, 30000, "Authentication failed.")
+    return user
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(ENGAGELAB_NAIVE_TZ)
+
+
+def _window(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    if start is None or end is None:
+        raise Invalid("start_date and end_date are required without email")
+    if start > end:
+        raise Invalid("start_date is after end_date")
+    if end > add_months(start, 3):
+        raise Invalid("The time frame cannot be longer than 3 months")
+    return start, end
+
+
+def _date(params: dict[str, Any], name: str) -> dt.date | None:
+    value = params.get(name)
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def list_unsubscribes(
+    state: EmulatorState, user: str, params: dict[str, Any], body: Any
+) -> Response:
+    entries = state.engagelab_entries(user)
+    if params.get("email") is not None:
+        entries = [e for e in entries if e.email == params["email"]]
+    else:
+        start, end = _window(_date(params, "start_date"), _date(params, "end_date"))
+        entries = [e for e in entries if start <= _local(e.unsubscribe_time).date() <= end]
+    if params.get("api_user") is not None:
+        entries = [e for e in entries if e.api_user == params["api_user"]]
+    entries.sort(key=lambda e: (e.unsubscribe_time, e.email))
+    offset, limit = params.get("offset", 0), params.get("limit", 100)
+    page = entries[offset : offset + limit]
+    result = [
+        {
+            "email": e.email,
+            "unsubscribe_time": _local(e.unsubscribe_time).isoformat(timespec="seconds"),
+            "expire_time": _local(e.expire_time).isoformat(timespec="seconds"),
+            "api_user": e.api_user,
+            "type": e.type,
+        }
+        for e in page
+    ]
+    return JSONResponse({"result": result, "count": len(result), "total": len(entries)})
+
+
+def add_unsubscribe(state: EmulatorState, user: str, params: dict[str, Any], body: Any) -> Response:
+    expire_day = dt.date.fromisoformat(body["expire_time"])
+    expire = dt.datetime.combine(expire_day, dt.time(23, 59, 59), tzinfo=ENGAGELAB_NAIVE_TZ)
+    entry: EngageLabEntry = state.engagelab_add(user, body["email"], expire)
+    plain = "%Y-%m-%d %H:%M:%S"
+    return JSONResponse(
+        {
+            "result": {
+                "email": entry.email,
+                "api_user": entry.api_user,
+                "unsubscribe_time": _local(entry.unsubscribe_time).strftime(plain),
+                "expire_time": _local(entry.expire_time).strftime(plain),
+            }
+        }
+    )
+
+
+def delete_unsubscribes(
+    state: EmulatorState, user: str, params: dict[str, Any], body: Any
+) -> Response:
+    if body.get("email") is not None:
+        email = body["email"]
+        count = state.engagelab_delete(user, lambda e: e.email == email)
+    else:
+        start, end = _window(_date(body, "start_date"), _date(body, "end_date"))
+        count = state.engagelab_delete(
+            user, lambda e: start <= _local(e.unsubscribe_time).date() <= end
+        )
+    return JSONResponse({"count": count})
+
+
+HANDLERS: dict[str, Handler] = {
+    "registerUnsubscribers": register_unsubscribers,
+    "deleteUnsubscribers": delete_unsubscribers,
+    "getUnsubscribersList": get_unsubscribers_list,
+    "getSendBlockList": get_send_block_list,
+    "listUnsubscribes": list_unsubscribes,
+    "addUnsubscribe": add_unsubscribe,
+    "deleteUnsubscribes": delete_unsubscribes,
+}
+
+
+def route(path: str) -> tuple[Provider, str] | None:
+    """(provider, path as written in its spec) for a request path."""
+    for prefix in NCP_PREFIXES:
+        if path.startswith(prefix + "/"):
+            return "ncp", path[len(prefix) :]
+    if path.startswith("/v1/"):
+        return "engagelab", path
+    return None
+
+
+def not_found(provider: Provider | None) -> JSONResponse:
+    if provider == "engagelab":
+        return engagelab_error(404, 40400, "Not Found")
+    return ncp_error(404, gateway="300", message="Not Found Exception")
+
+
+def create_app(state: EmulatorState | None = None, *, faults: Faults | None = None) -> Starlette:
+    """The emulator as an ASGI app: NAVER under ``/api/v1``, ``/api/v1-sgn``, ``/api/v1-jpn``,
+    EngageLab under ``/v1``. ``app.state.emulator`` is the :class:`EmulatorState`.
+
+    >>> import httpx
+    >>> app = create_app()
+    >>> client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))  # doctest: +SKIP
+    """
+    emulator = state or EmulatorState()
+
+    async def dispatch(request: Request) -> Response:
+        emulator.requests += 1
+        found = route(request.url.path)
+        if found is None:
+            return not_found(None)
+        provider, path = found
+        ops = operations(provider)
+        allowed = sorted(method for (op_path, method) in ops if op_path == path)
+        if not allowed:
+            return not_found(provider)
+        if request.method not in allowed:
+            response = (
+                ncp_error(405, code=77001, message="Unsupported method type")
+                if provider == "ncp"
+                else engagelab_error(405, 40500, "Method Not Allowed")
+            )
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
+        authenticate = ncp_authenticate if provider == "ncp" else engagelab_authenticate
+        account = authenticate(emulator, request)
+        if isinstance(account, Response):
+            return account
+        op: Operation = ops[(path, request.method)]
+        try:
+            query = {key: request.query_params.getlist(key) for key in request.query_params}
+            params = parse_params(provider, op, query, request.headers)
+            body = parse_body(
+                provider, op, request.headers.get("content-type", ""), await request.body()
+            )
+            return HANDLERS[op.operation_id](emulator, account, params, body)
+        except Invalid as problem:
+            return invalid(provider, problem)
+
+    app = Starlette(routes=[Route("/{path:path}", dispatch, methods=ALL_METHODS)])
+    app.state.emulator = emulator
+    if faults is not None:
+        app.add_middleware(FaultInjector, faults=faults)
+    return app

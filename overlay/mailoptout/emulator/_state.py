@@ -1,0 +1,261 @@
+"""The emulator's memory: accounts, opt-out lists and send-block histories.
+
+Methods here are the provider's behaviour (what is listed, what a write changes); the HTTP
+layer in ``_app`` only parses, checks and formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+from mailoptout._signing import Clock
+from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST
+
+__all__ = [
+    "DEFAULT_ENGAGELAB_API_KEY",
+    "DEFAULT_ENGAGELAB_API_USER",
+    "DEFAULT_NCP_ACCESS_KEY",
+    "DEFAULT_NCP_SECRET_KEY",
+    "SEND_BLOCK_DAYS",
+    "BlockRow",
+    "EmulatorState",
+    "EngageLabEntry",
+    "NcpEntry",
+]
+
+DEFAULT_NCP_ACCESS_KEY = "emulator-access-key"
+DEFAULT_NCP_SECRET_KEY = "emulator-secret-key"  # noqa: S105 - the emulator's published local credential
+DEFAULT_ENGAGELAB_API_USER = "emulator"
+DEFAULT_ENGAGELAB_API_KEY = "emulator-api-key"
+SEND_BLOCK_DAYS = 7
+"""Days after which a send-block entry is lifted (NAVER's default)."""
+ENGAGELAB_DEFAULT_EXPIRY_DAYS = 730
+
+
+@attrs.define
+class NcpEntry:
+    """An address on a NAVER unsubscribe list."""
+
+    address: str
+    block_utc: int
+    by_manager: bool
+
+
+@attrs.define
+class BlockRow:
+    """One row of a NAVER send-block history."""
+
+    history_sid: int
+    address: str
+    action: str  # "C" or "D"
+    requester: str  # CUSTOMER, OTHER_CUSTOMER, SYSTEM, ADMIN
+    request_utc: int
+    result_code: str | None = None
+    result_message: str | None = None
+
+
+@attrs.define
+class EngageLabEntry:
+    """An address on an EngageLab unsubscribe list."""
+
+    email: str
+    api_user: str
+    type: int
+    unsubscribe_time: dt.datetime
+    expire_time: dt.datetime
+
+
+def kst_day(utc_ms: int) -> str:
+    return dt.datetime.fromtimestamp(utc_ms / 1000, tz=KST).strftime("%Y-%m-%d")
+
+
+def nes(utc_ms: int) -> dict[str, Any]:
+    """A NesDateTime, formatted in KST like NAVER does."""
+    moment = dt.datetime.fromtimestamp(utc_ms / 1000, tz=KST)
+    return {
+        "utc": utc_ms,
+        "formattedDate": moment.strftime("%Y-%m-%d"),
+        "formattedDateTime": moment.strftime("%Y-%m-%d %H:%M:%S ") + f"{utc_ms % 1000:03d}",
+    }
+
+
+class EmulatorState:
+    """Everything the emulator remembers, seedable and inspectable by tests.
+
+    >>> state = EmulatorState()
+    >>> state.ncp_register(DEFAULT_NCP_ACCESS_KEY, ["a@example.com"])
+    (1, 1, 0)
+    >>> state.ncp_addresses(DEFAULT_NCP_ACCESS_KEY)
+    {'a@example.com'}
+    """
+
+    def __init__(
+        self,
+        *,
+        ncp_keys: dict[str, str] | None = None,
+        engagelab_users: dict[str, str] | None = None,
+        clock: Clock = time.time,
+    ) -> None:
+        self.clock = clock
+        self.ncp_keys = dict(ncp_keys or {DEFAULT_NCP_ACCESS_KEY: DEFAULT_NCP_SECRET_KEY})
+        self.engagelab_users = dict(
+            engagelab_users or {DEFAULT_ENGAGELAB_API_USER: DEFAULT_ENGAGELAB_API_KEY}
+        )
+        self._lock = threading.RLock()
+        self._ncp: dict[str, dict[str, NcpEntry]] = {key: {} for key in self.ncp_keys}
+        self._blocks: dict[str, dict[str, list[BlockRow]]] = {key: {} for key in self.ncp_keys}
+        self._engagelab: dict[str, dict[str, EngageLabEntry]] = {
+            u: {} for u in self.engagelab_users
+        }
+        self._next_sid = 1
+        self.version = 0
+        self.requests = 0
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    def _changed(self) -> None:
+        self.version += 1
+
+    # NAVER -----------------------------------------------------------------------------------
+
+    def ncp_register(
+        self,
+        access_key: str,
+        addresses: Iterable[str],
+        *,
+        by_manager: bool = True,
+        at_ms: int | None = None,
+    ) -> tuple[int, int, int]:
+        """Add addresses: (count, requestCount, ignoreCount); known or bad ones are ignored."""
+        with self._lock:
+            entries = self._ncp[access_key]
+            when = self.now_ms() if at_ms is None else at_ms
+            requested = count = 0
+            for address in addresses:
+                requested += 1
+                if "@" not in address or address in entries:
+                    continue
+                entries[address] = NcpEntry(address, when, by_manager)
+                count += 1
+            if count:
+                self._changed()
+            return count, requested, requested - count
+
+    def ncp_delete(self, access_key: str, addresses: Iterable[str]) -> tuple[int, int, int]:
+        """Remove addresses; (count, requestCount, ignoreCount)."""
+        with self._lock:
+            entries = self._ncp[access_key]
+            requested = count = 0
+            for address in addresses:
+                requested += 1
+                if entries.pop(address, None) is not None:
+                    count += 1
+            if count:
+                self._changed()
+            return count, requested, requested - count
+
+    def ncp_entries(self, access_key: str) -> list[NcpEntry]:
+        with self._lock:
+            return list(self._ncp[access_key].values())
+
+    def ncp_addresses(self, access_key: str = DEFAULT_NCP_ACCESS_KEY) -> set[str]:
+        """The addresses on ``access_key``'s unsubscribe list."""
+        with self._lock:
+            return set(self._ncp[access_key])
+
+    def seed_send_block(
+        self,
+        address: str,
+        rows: Iterable[tuple[str, str, int, str | None, str | None]],
+        *,
+        access_key: str = DEFAULT_NCP_ACCESS_KEY,
+    ) -> None:
+        """Add history rows ``(action C|D, requester, utc_ms, result_code, result_message)``."""
+        with self._lock:
+            history = self._blocks[access_key].setdefault(address, [])
+            for action, requester, utc_ms, code, message in rows:
+                history.append(
+                    BlockRow(self._next_sid, address, action, requester, utc_ms, code, message)
+                )
+                self._next_sid += 1
+            self._changed()
+
+    def send_block(self, access_key: str, address: str) -> tuple[list[BlockRow], int | None]:
+        """(history rows, expected unblock time in ms or None when not blocked now)."""
+        with self._lock:
+            rows = list(self._blocks[access_key].get(address, []))
+        if not rows:
+            return rows, None
+        latest = max(rows, key=lambda row: (row.request_utc, row.history_sid))
+        if latest.action != "C":
+            return rows, None
+        until = latest.request_utc + SEND_BLOCK_DAYS * 86_400_000
+        return rows, (until if until > self.now_ms() else None)
+
+    # EngageLab -------------------------------------------------------------------------------
+
+    def _purge_expired(self, api_user: str) -> dict[str, EngageLabEntry]:
+        entries = self._engagelab[api_user]
+        now = dt.datetime.fromtimestamp(self.clock(), tz=dt.UTC)
+        expired = [email for email, entry in entries.items() if entry.expire_time <= now]
+        for email in expired:
+            del entries[email]
+        if expired:
+            self._changed()
+        return entries
+
+    def engagelab_add(
+        self,
+        api_user: str,
+        email: str,
+        expire: dt.datetime,
+        *,
+        type_: int = 0,
+        at: dt.datetime | None = None,
+    ) -> EngageLabEntry:
+        """Add or refresh ``email`` until ``expire``."""
+        with self._lock:
+            entries = self._purge_expired(api_user)
+            now = at or dt.datetime.fromtimestamp(self.clock(), tz=ENGAGELAB_NAIVE_TZ)
+            entry = entries.get(email)
+            if entry is None:
+                entry = entries[email] = EngageLabEntry(email, api_user, type_, now, expire)
+            else:
+                entry.expire_time = expire
+            self._changed()
+            return entry
+
+    def engagelab_seed(self, entries: Iterable[EngageLabEntry]) -> None:
+        """Put ready-made entries on the list (as if recipients had unsubscribed)."""
+        with self._lock:
+            for entry in entries:
+                self._engagelab[entry.api_user][entry.email] = entry
+            self._changed()
+
+    def engagelab_entries(self, api_user: str) -> list[EngageLabEntry]:
+        with self._lock:
+            return list(self._purge_expired(api_user).values())
+
+    def engagelab_delete(self, api_user: str, match: Callable[[EngageLabEntry], bool]) -> int:
+        with self._lock:
+            entries = self._purge_expired(api_user)
+            doomed = [email for email, entry in entries.items() if match(entry)]
+            for email in doomed:
+                del entries[email]
+            if doomed:
+                self._changed()
+            return len(doomed)
+
+    def engagelab_emails(self, api_user: str = DEFAULT_ENGAGELAB_API_USER) -> set[str]:
+        """The addresses on ``api_user``'s unsubscribe list."""
+        return {entry.email for entry in self.engagelab_entries(api_user)}
+
+    def default_expiry(self, start: dt.datetime) -> dt.datetime:
+        return start + dt.timedelta(days=ENGAGELAB_DEFAULT_EXPIRY_DAYS)

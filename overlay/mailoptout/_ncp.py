@@ -123,7 +123,7 @@ class _NcpBase:
         sort: Sequence[str] | None,
     ) -> _SpringQuery[Unsubscriber]:
         start_ms = 0 if start is None else to_epoch_ms(start)
-        end_ms = int(self._clock() * 1000) if end is None else to_epoch_ms(end)
+        end_ms = round(self._clock() * 1000) if end is None else to_epoch_ms(end)
         if start_ms > end_ms:
             raise InvalidInputError(f"start {start} is after end {end}")
         kwargs: dict[str, Any] = {"start_utc": start_ms, "end_utc": end_ms, **self._lang}

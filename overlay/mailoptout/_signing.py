@@ -73,7 +73,7 @@ class NcpSigner(httpx.Auth):
         return "NcpSigner(access_key=..., secret_key=...)"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        timestamp = str(int(self._clock() * 1000))
+        timestamp = str(round(self._clock() * 1000))
         signature = ncp_signature(
             request.method, wire_uri(request), timestamp, self._access_key, self._secret_key
         )

@@ -18,6 +18,7 @@ __all__ = [
     "to_epoch_ms",
 ]
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
 ENGAGELAB_NAIVE_TZ = dt.timezone(dt.timedelta(hours=8))
 """Zone assumed for EngageLab times sent without an offset (``2014-11-19 10:57:24``): the
@@ -66,7 +67,7 @@ def to_epoch_ms(value: dt.datetime) -> int:
     """Epoch milliseconds of an aware datetime (naive ones are refused: which zone?)."""
     if value.tzinfo is None:
         raise InvalidInputError(f"datetime {value.isoformat()} has no timezone")
-    return int(value.timestamp() * 1000)
+    return (value - _EPOCH) // dt.timedelta(milliseconds=1)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

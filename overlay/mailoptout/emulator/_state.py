@@ -118,7 +118,7 @@ class EmulatorState:
         self.requests = 0
 
     def now_ms(self) -> int:
-        return int(self.clock() * 1000)
+        return round(self.clock() * 1000)
 
     def _changed(self) -> None:
         self.version += 1

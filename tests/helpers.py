@@ -1,0 +1,78 @@
+"""Transports that put scripted failures in front of the real emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import httpx
+
+Step = int | type[Exception] | httpx.Response | None
+"""A status code to answer, an httpx error to raise, a response to give, or None: pass through."""
+
+
+def _scripted(step: Step, request: httpx.Request) -> httpx.Response | None:
+    if step is None:
+        return None
+    if isinstance(step, httpx.Response):
+        return step
+    if isinstance(step, int):
+        body = {"error": {"errorCode": str(step), "message": f"scripted {step}"}}
+        return httpx.Response(step, json=body, headers={"x-ncp-apigw-request-id": "req-1"})
+    raise step("scripted failure", request=request)
+
+
+class Scripted(httpx.BaseTransport):
+    """Answers with ``steps`` first (one per request), then passes requests to ``inner``."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        steps: list[Step] | None = None,
+        *,
+        when: Callable[[httpx.Request], bool] | None = None,
+    ) -> None:
+        self.inner = inner
+        self.steps = list(steps or [])
+        self.when = when or (lambda request: True)
+        self.requests: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.steps and self.when(request):
+            answer = _scripted(self.steps.pop(0), request)
+            if answer is not None:
+                return answer
+        return self.inner.handle_request(request)
+
+
+class AsyncScripted(httpx.AsyncBaseTransport):
+    """The async twin of :class:`Scripted`."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        steps: list[Step] | None = None,
+        *,
+        when: Callable[[httpx.Request], bool] | None = None,
+    ) -> None:
+        self.inner = inner
+        self.steps = list(steps or [])
+        self.when = when or (lambda request: True)
+        self.requests: list[httpx.Request] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.steps and self.when(request):
+            answer = _scripted(self.steps.pop(0), request)
+            if answer is not None:
+                return answer
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0)  # a scheduling point (not a wait): lets other requests start
+            return await self.inner.handle_async_request(request)
+        finally:
+            self.in_flight -= 1

@@ -1,0 +1,165 @@
+"""Bulk writes: validated and de-duplicated before sending, chunked, summarised, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import httpx
+import pytest
+from conftest import FakeClock, no_jitter
+from helpers import AsyncScripted, Scripted
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mailoptout import (
+    AsyncNcpMailer,
+    BulkOperationError,
+    InvalidInputError,
+    NcpMailer,
+    normalize_address,
+)
+from mailoptout._bulk import plan_chunks
+from mailoptout.emulator import (
+    DEFAULT_NCP_ACCESS_KEY,
+    DEFAULT_NCP_SECRET_KEY,
+    EmulatorState,
+    SyncASGITransport,
+    create_app,
+)
+
+local = st.text(alphabet="abcdefghij.+-_0123", min_size=1, max_size=8).filter(
+    lambda s: not s.startswith(".") and not s.endswith(".") and ".." not in s
+)
+valid = st.builds(
+    lambda name, domain: f"{name}@{domain}.example.com", local, st.sampled_from(["a", "B", "mail"])
+)
+junk = st.sampled_from(
+    ["", "no-at-sign", "two@@example.com", "a@", "@example.com", "a b@example.com", " "]
+)
+
+
+@given(st.lists(st.one_of(valid, junk), max_size=60), st.integers(1, 13))
+def test_plan_keeps_every_input(addresses: list[str], size: int) -> None:
+    """Every input is in a chunk, rejected, or counted as a duplicate; chunks are minimal."""
+    chunks, rejected, duplicates = plan_chunks(addresses, size)
+    sent = [a for chunk in chunks for a in chunk]
+    assert len(sent) + len(rejected) + duplicates == len(addresses)
+    assert len(set(sent)) == len(sent)
+    assert len(chunks) == math.ceil(len(sent) / size)
+    assert all(len(chunk) <= size for chunk in chunks)
+    assert {r.address for r in rejected} <= set(addresses)
+
+
+def test_invalid_address_names_the_value() -> None:
+    """The error says which address is wrong."""
+    with pytest.raises(InvalidInputError, match="'not-an-address'"):
+        normalize_address("not-an-address")
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(addresses=st.lists(st.one_of(valid, junk), max_size=40), size=st.integers(1, 9))
+def test_register_then_delete_against_emulator(addresses: list[str], size: int) -> None:
+    """The emulator ends with exactly the valid unique addresses; deleting empties it."""
+    clock = FakeClock()
+    state = EmulatorState(clock=clock)
+    transport = SyncASGITransport(create_app(state))
+    with NcpMailer(
+        DEFAULT_NCP_ACCESS_KEY,
+        DEFAULT_NCP_SECRET_KEY,
+        base_url="http://e/api/v1",
+        transport=transport,
+        clock=clock,
+    ) as mailer:
+        result = mailer.register(addresses, chunk_size=size)
+        chunks, rejected, _ = plan_chunks(addresses, size)
+        expected = {a for chunk in chunks for a in chunk}
+        assert state.ncp_addresses() == expected
+        assert (result.count, result.request_count, result.ignore_count) == (
+            len(expected),
+            len(expected),
+            0,
+        )
+        assert len(result.chunks) == len(chunks)
+        assert [r.address for r in result.rejected] == [r.address for r in rejected]
+        again = mailer.register(addresses, chunk_size=size)
+        assert (again.count, again.ignore_count) == (0, len(expected))
+        gone = mailer.delete(addresses, chunk_size=size)
+        assert gone.count == len(expected)
+        assert state.ncp_addresses() == set()
+    transport.close()
+
+
+def _has(address: str) -> Any:
+    return lambda request: address in request.content.decode()
+
+
+def test_failed_chunk_is_reported_with_its_addresses(
+    sync_transport: Any, clock: FakeClock, state: EmulatorState
+) -> None:
+    """A chunk failing after its retries raises BulkOperationError holding every chunk's outcome."""
+    addresses = [f"u{i}@example.com" for i in range(10)]
+    failing = Scripted(sync_transport, [500] * 3, when=_has("u4@example.com"))
+    mailer = NcpMailer(
+        DEFAULT_NCP_ACCESS_KEY,
+        DEFAULT_NCP_SECRET_KEY,
+        base_url="http://e/api/v1",
+        transport=failing,
+        clock=clock,
+        sleep=clock.sleep,
+        retry_policy=no_jitter(),
+    )
+    with pytest.raises(BulkOperationError) as caught:
+        mailer.register(addresses, chunk_size=3)
+    result = caught.value.result
+    assert result.failed_addresses == ["u3@example.com", "u4@example.com", "u5@example.com"]
+    assert result.count == 7
+    assert state.ncp_addresses() == set(addresses) - set(result.failed_addresses)
+
+
+def test_authentication_failure_stops_the_rest(sync_transport: Any, clock: FakeClock) -> None:
+    """After a 401 no further chunk is sent; all are reported failed."""
+    failing = Scripted(sync_transport, [401])
+    mailer = NcpMailer(
+        DEFAULT_NCP_ACCESS_KEY,
+        DEFAULT_NCP_SECRET_KEY,
+        base_url="http://e/api/v1",
+        transport=failing,
+        clock=clock,
+    )
+    with pytest.raises(BulkOperationError) as caught:
+        mailer.register([f"u{i}@example.com" for i in range(9)], chunk_size=3)
+    assert len(failing.requests) == 1
+    assert len(caught.value.result.failed_addresses) == 9
+
+
+@pytest.mark.anyio
+async def test_async_bulk_is_concurrent_and_complete(
+    app: Any, state: EmulatorState, clock: FakeClock
+) -> None:
+    """Chunks go concurrently (bounded) and every address lands once."""
+    transport = AsyncScripted(httpx.ASGITransport(app=app))
+    mailer = AsyncNcpMailer(
+        DEFAULT_NCP_ACCESS_KEY,
+        DEFAULT_NCP_SECRET_KEY,
+        base_url="http://e/api/v1",
+        transport=transport,
+        clock=clock,
+    )
+    addresses = [f"u{i}@example.com" for i in range(95)]
+    result = await mailer.register(addresses, chunk_size=10, concurrency=3)
+    assert result.count == 95
+    assert len(transport.requests) == 10
+    assert 1 < transport.max_in_flight <= 3
+    assert state.ncp_addresses() == set(addresses)
+    sizes = sorted(len(json.loads(r.content)["blockedReceivers"]) for r in transport.requests)
+    assert sizes == [5] + [10] * 9
+
+
+def test_bad_chunk_size_is_refused_before_sending(ncp: NcpMailer, state: EmulatorState) -> None:
+    """chunk_size 0 is an error naming the value; nothing is sent."""
+    with pytest.raises(InvalidInputError, match="0"):
+        ncp.register(["a@example.com"], chunk_size=0)
+    assert state.requests == 0

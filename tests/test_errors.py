@@ -1,0 +1,116 @@
+"""One error tree: statuses to classes, both NAVER bodies, EngageLab's, and odd bodies."""
+
+from __future__ import annotations
+
+import httpx
+import mailoptout
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from mailoptout import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    MailOptOutError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTooLargeError,
+    ServerError,
+    UnsupportedMediaTypeError,
+)
+from mailoptout._errors import make_status_error
+
+
+def response(
+    status: int,
+    body: object = None,
+    *,
+    text: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    request = httpx.Request("POST", "https://mail.apigw.ntruss.com/api/v1/unsubscribers?x=1")
+    if text is not None:
+        return httpx.Response(status, text=text, headers=headers, request=request)
+    return httpx.Response(status, json=body, headers=headers, request=request)
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (405, MethodNotAllowedError),
+        (413, RequestTooLargeError),
+        (415, UnsupportedMediaTypeError),
+        (429, RateLimitError),
+        (500, ServerError),
+        (503, ServerError),
+        (418, APIStatusError),
+    ],
+)
+def test_status_maps_to_class(status: int, cls: type) -> None:
+    """Each family has its class; everything is an APIStatusError and a MailOptOutError."""
+    error = make_status_error("ncp", response(status, {}))
+    assert type(error) is cls
+    assert isinstance(error, MailOptOutError)
+    assert error.status_code == status
+
+
+def test_gateway_body() -> None:
+    """The API Gateway's {error: {errorCode, message, details}} parses."""
+    body = {
+        "error": {
+            "errorCode": "210",
+            "message": "Permission Denied",
+            "details": "no sub account policy",
+        }
+    }
+    error = make_status_error(
+        "ncp", response(401, body, headers={"x-ncp-apigw-request-id": "rid-9"})
+    )
+    assert (error.code, error.message, error.details, error.request_id) == (
+        "210",
+        "Permission Denied",
+        "no sub account policy",
+        "rid-9",
+    )
+    assert "rid-9" in str(error)
+    assert "?x=1" not in error.url
+
+
+def test_mailer_body() -> None:
+    """The mailer's {error: {code, message}} parses; the code becomes a string."""
+    error = make_status_error(
+        "ncp", response(400, {"error": {"code": 77102, "message": "Request error"}})
+    )
+    assert (error.code, error.message) == ("77102", "Request error")
+
+
+def test_engagelab_body() -> None:
+    """EngageLab's {code, message} parses."""
+    error = make_status_error(
+        "engagelab", response(401, {"code": 30000, "message": "Authentication failed."})
+    )
+    assert isinstance(error, AuthenticationError)
+    assert (error.code, error.message) == ("30000", "Authentication failed.")
+
+
+@given(st.one_of(st.text(), st.binary().map(lambda b: b.decode("latin-1"))))
+def test_any_body_gives_an_error(text: str) -> None:
+    """A body that is not JSON, or not the documented shape, still gives a typed error."""
+    error = make_status_error("ncp", response(502, text=text))
+    assert isinstance(error, ServerError)
+    assert error.message
+    assert error.retryable
+
+
+def test_exports_match_all() -> None:
+    """The public namespace is exactly __all__."""
+    public = {name for name in dir(mailoptout) if not name.startswith("_")} - {"emulator", "cli"}
+    assert public <= set(mailoptout.__all__) | {"annotations"}
+    for name in mailoptout.__all__:
+        assert hasattr(mailoptout, name), name

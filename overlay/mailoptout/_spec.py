@@ -8,6 +8,7 @@ reads ``specs/`` beside ``overlay/``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -55,6 +56,24 @@ def _registry(provider: Provider) -> referencing.Registry[Any]:
     return registry
 
 
+def _integer_format(bits: int) -> Callable[[object], bool]:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+    def fits(instance: object) -> bool:
+        return (
+            not isinstance(instance, int) or isinstance(instance, bool) or low <= instance <= high
+        )
+
+    return fits
+
+
+FORMATS = jsonschema.FormatChecker()
+"""Draft 2020-12's format checks, plus OpenAPI's ``int32``/``int64`` ranges (what a Java server
+such as NAVER's rejects as out of range)."""
+FORMATS.checks("int32")(_integer_format(32))
+FORMATS.checks("int64")(_integer_format(64))
+
+
 @functools.cache
 def schema_validator(provider: Provider, pointer: str) -> jsonschema.protocols.Validator:
     """A Draft 2020-12 validator (formats checked) for the schema at JSON ``pointer`` in the spec.
@@ -66,5 +85,5 @@ def schema_validator(provider: Provider, pointer: str) -> jsonschema.protocols.V
     return jsonschema.Draft202012Validator(
         schema,
         registry=_registry(provider),
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        format_checker=FORMATS,
     )

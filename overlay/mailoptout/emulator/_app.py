@@ -19,7 +19,7 @@ from mailoptout._signing import ACCESS_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_H
 from mailoptout._spec import Provider
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST, add_months
 from mailoptout.emulator._faults import FaultInjector, Faults
-from mailoptout.emulator._state import EmulatorState, EngageLabEntry, nes
+from mailoptout.emulator._state import EmulatorState, EngageLabEntry, nes, plain_time
 from mailoptout.emulator._validation import Invalid, Operation, operations, parse_body, parse_params
 
 __all__ = ["NCP_PREFIXES", "create_app"]
@@ -316,14 +316,13 @@ def add_unsubscribe(state: EmulatorState, user: str, params: dict[str, Any], bod
     expire_day = dt.date.fromisoformat(body["expire_time"])
     expire = dt.datetime.combine(expire_day, dt.time(23, 59, 59), tzinfo=ENGAGELAB_NAIVE_TZ)
     entry: EngageLabEntry = state.engagelab_add(user, body["email"], expire)
-    plain = "%Y-%m-%d %H:%M:%S"
     return JSONResponse(
         {
             "result": {
                 "email": entry.email,
                 "api_user": entry.api_user,
-                "unsubscribe_time": _local(entry.unsubscribe_time).strftime(plain),
-                "expire_time": _local(entry.expire_time).strftime(plain),
+                "unsubscribe_time": plain_time(_local(entry.unsubscribe_time)),
+                "expire_time": plain_time(_local(entry.expire_time)),
             }
         }
     )

@@ -71,18 +71,19 @@ class EngageLabEntry:
     expire_time: dt.datetime
 
 
-def kst_day(utc_ms: int) -> str:
-    return dt.datetime.fromtimestamp(utc_ms / 1000, tz=KST).strftime("%Y-%m-%d")
-
-
 def nes(utc_ms: int) -> dict[str, Any]:
     """A NesDateTime, formatted in KST like NAVER does."""
-    moment = dt.datetime.fromtimestamp(utc_ms / 1000, tz=KST)
+    text = plain_time(dt.datetime.fromtimestamp(utc_ms / 1000, tz=KST))
     return {
         "utc": utc_ms,
-        "formattedDate": moment.strftime("%Y-%m-%d"),
-        "formattedDateTime": moment.strftime("%Y-%m-%d %H:%M:%S ") + f"{utc_ms % 1000:03d}",
+        "formattedDate": text[:10],
+        "formattedDateTime": f"{text} {utc_ms % 1000:03d}",
     }
+
+
+def plain_time(moment: dt.datetime) -> str:
+    """``yyyy-MM-dd HH:mm:ss``, year in 4 digits (strftime drops the zeros of years < 1000)."""
+    return moment.isoformat(sep=" ", timespec="seconds")[:19]
 
 
 class EmulatorState:

@@ -381,6 +381,8 @@ def create_app(state: EmulatorState | None = None, *, faults: Faults | None = No
 
     async def dispatch(request: Request) -> Response:
         emulator.requests += 1
+        if emulator.on_request is not None:
+            emulator.on_request(emulator.requests)
         found = route(request.url.path)
         if found is None:
             return not_found(None)

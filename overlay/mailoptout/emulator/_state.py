@@ -117,6 +117,8 @@ class EmulatorState:
         self._next_sid = 1
         self.version = 0
         self.requests = 0
+        self.on_request: Callable[[int], None] | None = None
+        """Called with the running count of requests served (tests stop clients at exact points)."""
 
     def now_ms(self) -> int:
         return round(self.clock() * 1000)

@@ -1,0 +1,183 @@
+"""``mailoptout demo``: the main job, end to end, on the built-in emulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.rule import Rule
+
+from mailoptout._time import ENGAGELAB_NAIVE_TZ
+from mailoptout.emulator import (
+    DEFAULT_ENGAGELAB_API_KEY,
+    DEFAULT_ENGAGELAB_API_USER,
+    DEFAULT_NCP_ACCESS_KEY,
+    DEFAULT_NCP_SECRET_KEY,
+    EmulatorState,
+    EngageLabEntry,
+    create_app,
+    serve_in_thread,
+)
+
+__all__ = ["BLOCKED_ADDRESS", "describe", "run_demo", "seed"]
+
+ENGAGELAB_OPT_OUTS = 3000
+ALREADY_AT_NCP = 200
+BLOCKED_ADDRESS = "bounce.back@example.net"
+_DOMAINS = ["example.com", "example.net", "mail.example.org", "example.co.kr"]
+
+
+def seed(
+    state: EmulatorState, *, count: int = ENGAGELAB_OPT_OUTS, rng_seed: int = 2026
+) -> list[str]:
+    """Realistic data: ``count`` EngageLab opt-outs over the past year, some already at NAVER,
+    and a few send-block histories. Returns the EngageLab addresses."""
+    rng = random.Random(rng_seed)  # noqa: S311 - demo data
+    now = dt.datetime.fromtimestamp(state.clock(), tz=ENGAGELAB_NAIVE_TZ)
+    emails = [f"subscriber{i:05d}@{rng.choice(_DOMAINS)}" for i in range(count)]
+    state.engagelab_seed(
+        EngageLabEntry(
+            email=email,
+            api_user=DEFAULT_ENGAGELAB_API_USER,
+            type=rng.choice([0, 0, 0, 1, 2, 3]),
+            unsubscribe_time=(moment := now - dt.timedelta(seconds=rng.randrange(365 * 86_400))),
+            expire_time=moment + dt.timedelta(days=730),
+        )
+        for email in emails
+    )
+    state.ncp_register(
+        DEFAULT_NCP_ACCESS_KEY, rng.sample(emails, min(ALREADY_AT_NCP, count)), by_manager=False
+    )
+    day = 86_400_000
+    now_ms = state.now_ms()
+    state.seed_send_block(
+        BLOCKED_ADDRESS,
+        [
+            ("C", "SYSTEM", now_ms - 30 * day, "MAILBOX_ERROR", "552 5.2.2 Mailbox full"),
+            ("D", "SYSTEM", now_ms - 23 * day, None, None),
+            (
+                "C",
+                "OTHER_CUSTOMER",
+                now_ms - 2 * day,
+                "RECIPIENT_ADDRESS_ERROR",
+                "550 5.1.1 User unknown",
+            ),
+        ],
+    )
+    state.seed_send_block(
+        "old.bounce@example.com",
+        [
+            ("C", "SYSTEM", now_ms - 90 * day, "SMTP_ERROR", "421 try later"),
+            ("D", "SYSTEM", now_ms - 83 * day, None, None),
+        ],
+    )
+    return emails
+
+
+def describe(url: str) -> str:
+    """How to reach an emulator at ``url`` (its local, published credentials)."""
+    return "\n".join(
+        [
+            f"mailoptout emulator on {url}",
+            f"  NAVER     base URLs  {url}/api/v1  {url}/api/v1-sgn  {url}/api/v1-jpn",
+            f"            NCLOUD_ACCESS_KEY={DEFAULT_NCP_ACCESS_KEY}",
+            f"            NCLOUD_SECRET_KEY={DEFAULT_NCP_SECRET_KEY}",
+            f"  EngageLab base URL   {url}",
+            f"            ENGAGELAB_API_USER={DEFAULT_ENGAGELAB_API_USER}",
+            f"            ENGAGELAB_API_KEY={DEFAULT_ENGAGELAB_API_KEY}",
+            "  (local test credentials of the emulator, not secrets)",
+        ]
+    )
+
+
+@contextmanager
+def _emulator_environment(url: str, state_file: Path) -> Iterator[None]:
+    values = {
+        "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
+        "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
+        "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
+        "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
+        "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
+        "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
+        "MAILOPTOUT_STATE": str(state_file),
+        "MAILOPTOUT_PROFILE": str(state_file.with_name("no-profile.toml")),
+    }
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_demo() -> None:
+    """Seed an in-process emulator, then drive the real CLI commands against it."""
+    from mailoptout.cli import app  # noqa: PLC0415 - the CLI imports this module lazily
+
+    console = Console(highlight=False)
+    state = EmulatorState()
+    emails = seed(state)
+    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
+
+    def step(title: str, *args: str) -> None:
+        console.print(Rule(title, align="left"))
+        console.print(f"$ mailoptout {' '.join(args)}", style="dim")
+        app(args=list(args), standalone_mode=False)
+
+    with (
+        tempfile.TemporaryDirectory(prefix="mailoptout-demo-") as tmp,
+        serve_in_thread(create_app(state)) as url,
+    ):
+        console.print(describe(url))
+        console.print(
+            f"seeded: {len(emails)} EngageLab opt-outs over the past year,"
+            f" {ALREADY_AT_NCP} of them already "
+            f"on NAVER's list, send-block histories for {BLOCKED_ADDRESS} and one more"
+        )
+        with _emulator_environment(url, Path(tmp) / "sync.sqlite3"):
+            step(
+                "EngageLab: opt-outs of the last 3 days",
+                "engagelab",
+                "list",
+                "--from",
+                str(today - dt.timedelta(days=3)),
+                "--limit",
+                "5",
+            )
+            step(
+                "Sync EngageLab -> NAVER",
+                "sync",
+                "--from",
+                "engagelab",
+                "--to",
+                "ncp",
+                "--since",
+                str(today - dt.timedelta(days=400)),
+            )
+            step("Sync again: nothing left to do", "sync", "--from", "engagelab", "--to", "ncp")
+            step("NAVER: the unsubscribe list now", "ncp", "list", "--limit", "5")
+            step(
+                "NAVER: send-block status of a bouncing recipient",
+                "ncp",
+                "send-block",
+                BLOCKED_ADDRESS,
+            )
+    missing = set(emails) - state.ncp_addresses()
+    console.print(Rule("done", align="left"))
+    console.print(
+        f"NAVER lists {len(state.ncp_addresses())} addresses; "
+        f"{len(emails) - len(missing)} of {len(emails)} EngageLab opt-outs are honoured there "
+        f"({len(missing)} missing); {state.requests} requests served by the emulator."
+    )
+    if missing:
+        raise SystemExit(1)

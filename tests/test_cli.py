@@ -256,7 +256,7 @@ def seed_engagelab(state: EmulatorState, count: int) -> set[str]:
 
 class TestSync:
     def test_sync_both_ways_incremental_and_dry_run(self, server: Server) -> None:
-        """EngageLab -> NAVER, again (nothing new), NAVER -> EngageLab; --dry-run changes nothing."""
+        """EngageLab -> NAVER, again (nothing new), NAVER -> EngageLab; --dry-run writes nothing."""
         expected = seed_engagelab(server.state, 250)
         (dry,) = [
             server.lines(

@@ -6,6 +6,7 @@ import json
 import math
 from typing import Any
 
+import email_validator
 import httpx
 import pytest
 from conftest import FakeClock, no_jitter
@@ -19,7 +20,7 @@ from mailoptout import (
     NcpMailer,
     normalize_address,
 )
-from mailoptout._bulk import plan_chunks
+from mailoptout._bulk import _PLAIN, _plain, plan_chunks
 from mailoptout.emulator import (
     DEFAULT_NCP_ACCESS_KEY,
     DEFAULT_NCP_SECRET_KEY,
@@ -163,3 +164,35 @@ def test_bad_chunk_size_is_refused_before_sending(ncp: NcpMailer, state: Emulato
     with pytest.raises(InvalidInputError, match="0"):
         ncp.register(["a@example.com"], chunk_size=0)
     assert state.requests == 0
+
+
+@settings(max_examples=400)
+@given(st.from_regex(_PLAIN, fullmatch=True) | st.emails())
+def test_fast_path_is_a_subset_of_email_validator(address: str) -> None:
+    """Whatever the fast path accepts, email-validator accepts too, normalized the same way."""
+    fast = _plain(address)
+    if fast is None:
+        return
+    verdict = email_validator.validate_email(
+        address, check_deliverability=False, test_environment=True
+    )
+    assert verdict.normalized == fast
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a..b@example.com",
+        ".a@example.com",
+        "a@-x.com",
+        "a@x-.com",
+        "a@example.c",
+        "a@localhost",
+        "a@x.test",
+        "a@123.456",
+        "ü@example.com",
+    ],
+)
+def test_fast_path_defers_the_hard_cases(address: str) -> None:
+    """Unusual addresses are left to email-validator, which decides."""
+    assert _plain(address) is None

@@ -360,3 +360,18 @@ def test_sync_survives_sigkill(tmp_path: Path, faults: Faults | None) -> None:
         done_set = {row[0] for row in journal.execute("SELECT address FROM done")}
         assert done_set == expected
         assert journal.execute("SELECT count(*) FROM pending").fetchone() == (0,)
+
+
+def test_journal_steps_are_atomic(tmp_path: Path) -> None:
+    """mark_done moves addresses from pending to done in one transaction: never in both."""
+    from mailoptout.cli._sync import SyncJournal  # noqa: PLC0415
+
+    journal = SyncJournal(tmp_path / "j.sqlite3")
+    journal.add_pending("engagelab->ncp", ["a@example.com", "b@example.com"])
+    statements: list[str] = []
+    journal.db.set_trace_callback(statements.append)
+    journal.mark_done("engagelab->ncp", ["a@example.com", "b@example.com"])
+    assert statements[0] == "BEGIN IMMEDIATE"
+    assert statements[-1] == "COMMIT"
+    assert journal.pending("engagelab->ncp") == []
+    assert journal.is_done("engagelab->ncp", "a@example.com")

@@ -27,7 +27,14 @@ from ncp_mailer_client.models import (
     UnsubscribersResult,
 )
 
-from mailoptout._bulk import BulkResult, ChunkResult, finish, normalize_address, plan_chunks
+from mailoptout._bulk import (
+    BulkResult,
+    ChunkPlanner,
+    ChunkResult,
+    finish,
+    normalize_address,
+    plan_chunks,
+)
 from mailoptout._bulk import stops_bulk as _stops_bulk
 from mailoptout._config import NcpRegion, NcpZone, ncp_base_url, require
 from mailoptout._core import DEFAULT_TIMEOUT, AsyncRunner, Call, SyncRunner
@@ -393,21 +400,34 @@ class AsyncNcpMailer(_NcpBase):
     ) -> BulkResult:
         if concurrency < 1:
             raise InvalidInputError(f"concurrency must be 1 or more, not {concurrency!r}")
-        chunks, rejected, duplicates = plan_chunks(addresses, chunk_size)
+        planner = ChunkPlanner(chunk_size)
         gate = asyncio.Semaphore(concurrency)
         stop: list[APIError] = []
 
         async def send(chunk: list[str]) -> ChunkResult:
-            async with gate:
+            try:
                 if stop:
                     return ChunkResult(tuple(chunk), error=stop[0])
                 result = await self._send_chunk(module, chunk, max_retries)
                 if result.error and _stops_bulk(result.error):
                     stop.append(result.error)
                 return result
+            finally:
+                gate.release()
 
-        results = await asyncio.gather(*(send(chunk) for chunk in chunks))
-        return finish(list(results), rejected, duplicates)
+        # Chunks are sent as soon as they fill, while later addresses are still being checked.
+        tasks: list[asyncio.Task[ChunkResult]] = []
+        for address in addresses:
+            chunk = planner.add(address)
+            if chunk is not None:
+                await gate.acquire()
+                tasks.append(asyncio.ensure_future(send(chunk)))
+        last = planner.rest()
+        if last is not None:
+            await gate.acquire()
+            tasks.append(asyncio.ensure_future(send(last)))
+        results = await asyncio.gather(*tasks)
+        return finish(list(results), planner.rejected, planner.duplicates)
 
     async def _send_chunk(
         self, module: Any, chunk: list[str], max_retries: int | None

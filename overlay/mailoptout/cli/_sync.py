@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -66,6 +67,17 @@ class SyncJournal:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One atomic, durable step (the connection is in autocommit mode: BEGIN explicitly)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
     def cursor(self, direction: Direction) -> str | None:
         row = self.db.execute(
             "SELECT listed_through FROM cursor WHERE direction=?", (direction,)
@@ -77,7 +89,7 @@ class SyncJournal:
 
     def add_pending(self, direction: Direction, addresses: Iterable[str]) -> int:
         """Journal addresses not done yet; returns how many were new."""
-        with self.db:
+        with self._transaction():
             before = self.db.total_changes
             self.db.executemany(
                 "INSERT OR IGNORE INTO pending SELECT ?, ? WHERE NOT EXISTS "
@@ -94,7 +106,7 @@ class SyncJournal:
 
     def mark_done(self, direction: Direction, addresses: Iterable[str]) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with self.db:
+        with self._transaction():
             items = list(addresses)
             self.db.executemany(
                 "INSERT OR IGNORE INTO done VALUES (?, ?, ?)", ((direction, a, now) for a in items)
@@ -105,7 +117,7 @@ class SyncJournal:
             )
 
     def reject(self, direction: Direction, address: str, reason: str) -> None:
-        with self.db:
+        with self._transaction():
             self.db.execute(
                 "INSERT OR REPLACE INTO rejected VALUES (?, ?, ?)", (direction, address, reason)
             )

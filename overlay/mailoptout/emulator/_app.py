@@ -198,19 +198,20 @@ def get_unsubscribers_list(
     start, end = _range_end(params, "start"), _range_end(params, "end")
     email, by_manager = params.get("emailAddress"), params.get("isRegByManager")
     sort = parse_sort(params.get("sort"))
-    entries = [
-        entry
-        for entry in state.ncp_entries(key)
-        if start <= entry.block_utc <= end
-        and (email is None or entry.address == email)
-        and (by_manager is None or entry.by_manager == by_manager)
-    ]
-    entries.sort(key=lambda entry: entry.address)
-    sorted_by(
-        entries,
-        sort,
-        {"createUtc": lambda e: e.block_utc, "isRegByManager": lambda e: e.by_manager},
-    )
+
+    def matching() -> list[Any]:
+        entries = [
+            entry
+            for entry in state.ncp_entries(key)
+            if start <= entry.block_utc <= end
+            and (email is None or entry.address == email)
+            and (by_manager is None or entry.by_manager == by_manager)
+        ]
+        entries.sort(key=lambda entry: entry.address)
+        keys = {"createUtc": lambda e: e.block_utc, "isRegByManager": lambda e: e.by_manager}
+        return sorted_by(entries, sort, keys)
+
+    entries = state.view(("ncp", key, start, end, email, by_manager, tuple(sort)), matching)
     page = spring_page(entries, params.get("page", 0), params.get("size", 10), sort)
     page["content"] = [
         {"address": e.address, "blockDate": nes(e.block_utc), "isRegByManager": e.by_manager}
@@ -288,15 +289,27 @@ def _date(params: dict[str, Any], name: str) -> dt.date | None:
 def list_unsubscribes(
     state: EmulatorState, user: str, params: dict[str, Any], body: Any
 ) -> Response:
-    entries = state.engagelab_entries(user)
-    if params.get("email") is not None:
-        entries = [e for e in entries if e.email == params["email"]]
-    else:
-        start, end = _window(_date(params, "start_date"), _date(params, "end_date"))
-        entries = [e for e in entries if start <= _local(e.unsubscribe_time).date() <= end]
-    if params.get("api_user") is not None:
-        entries = [e for e in entries if e.api_user == params["api_user"]]
-    entries.sort(key=lambda e: (e.unsubscribe_time, e.email))
+    email, api_user = params.get("email"), params.get("api_user")
+    window = (
+        None
+        if email is not None
+        else _window(_date(params, "start_date"), _date(params, "end_date"))
+    )
+
+    def matching() -> list[Any]:
+        entries = state.engagelab_entries(user)
+        if window is None:
+            entries = [e for e in entries if e.email == email]
+        else:
+            entries = [
+                e for e in entries if window[0] <= _local(e.unsubscribe_time).date() <= window[1]
+            ]
+        if api_user is not None:
+            entries = [e for e in entries if e.api_user == api_user]
+        return sorted(entries, key=lambda e: (e.unsubscribe_time, e.email))
+
+    state.purge_expired(user)
+    entries = state.view(("engagelab", user, email, window, api_user), matching)
     offset, limit = params.get("offset", 0), params.get("limit", 100)
     page = entries[offset : offset + limit]
     result = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 import attrs
@@ -36,6 +36,7 @@ DEFAULT_ENGAGELAB_API_KEY = "emulator-api-key"
 SEND_BLOCK_DAYS = 7
 """Days after which a send-block entry is lifted (NAVER's default)."""
 ENGAGELAB_DEFAULT_EXPIRY_DAYS = 730
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 @attrs.define
@@ -115,10 +116,24 @@ class EmulatorState:
             u: {} for u in self.engagelab_users
         }
         self._next_sid = 1
+        self._next_expiry: dict[str, dt.datetime] = {}
+        self._views: dict[Hashable, list[Any]] = {}
+        self._views_version = -1
         self.version = 0
         self.requests = 0
         self.on_request: Callable[[int], None] | None = None
         """Called with the running count of requests served (tests stop clients at exact points)."""
+
+    def view(self, key: Hashable, compute: Callable[[], list[Any]]) -> list[Any]:
+        """A filtered, sorted list, computed once per state version (pages slice it)."""
+        with self._lock:
+            if self._views_version != self.version:
+                self._views.clear()
+                self._views_version = self.version
+            found = self._views.get(key)
+            if found is None:
+                found = self._views[key] = compute()
+            return found
 
     def now_ms(self) -> int:
         return round(self.clock() * 1000)
@@ -207,12 +222,21 @@ class EmulatorState:
     def _purge_expired(self, api_user: str) -> dict[str, EngageLabEntry]:
         entries = self._engagelab[api_user]
         now = dt.datetime.fromtimestamp(self.clock(), tz=dt.UTC)
+        due = self._next_expiry.get(api_user)
+        if due is not None and now < due:
+            return entries
         expired = [email for email, entry in entries.items() if entry.expire_time <= now]
         for email in expired:
             del entries[email]
         if expired:
             self._changed()
+        self._next_expiry[api_user] = min((e.expire_time for e in entries.values()), default=_FAR)
         return entries
+
+    def _expires(self, entry: EngageLabEntry) -> None:
+        due = self._next_expiry.get(entry.api_user)
+        if due is not None and entry.expire_time < due:
+            self._next_expiry[entry.api_user] = entry.expire_time
 
     def engagelab_add(
         self,
@@ -232,6 +256,8 @@ class EmulatorState:
                 entry = entries[email] = EngageLabEntry(email, api_user, type_, now, expire)
             else:
                 entry.expire_time = expire
+                self._next_expiry.pop(api_user, None)  # an expiry moved: scan next time
+            self._expires(entry)
             self._changed()
             return entry
 
@@ -240,7 +266,13 @@ class EmulatorState:
         with self._lock:
             for entry in entries:
                 self._engagelab[entry.api_user][entry.email] = entry
+                self._expires(entry)
             self._changed()
+
+    def purge_expired(self, api_user: str) -> None:
+        """Drop entries whose opt-out has expired (they are no longer intercepted)."""
+        with self._lock:
+            self._purge_expired(api_user)
 
     def engagelab_entries(self, api_user: str) -> list[EngageLabEntry]:
         with self._lock:

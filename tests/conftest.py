@@ -73,55 +73,37 @@ def no_jitter(max_retries: int = 2) -> RetryPolicy:
     return RetryPolicy(max_retries=max_retries, jitter=0.0)
 
 
+def wiring(transport: object, clock: FakeClock, *, asynchronous: bool) -> dict[str, object]:
+    """Keyword arguments putting a facade on ``transport`` with the injected clock."""
+    sleep = clock.asleep if asynchronous else clock.sleep
+    return {"transport": transport, "clock": clock, "sleep": sleep, "retry_policy": no_jitter()}
+
+
+NCP = (DEFAULT_NCP_ACCESS_KEY, DEFAULT_NCP_SECRET_KEY)
+ENGAGELAB = (DEFAULT_ENGAGELAB_API_USER, DEFAULT_ENGAGELAB_API_KEY)
+
+
 @pytest.fixture
 def ncp(sync_transport: httpx.BaseTransport, clock: FakeClock) -> Iterator[NcpMailer]:
-    with NcpMailer(
-        DEFAULT_NCP_ACCESS_KEY,
-        DEFAULT_NCP_SECRET_KEY,
-        base_url="http://emulator/api/v1",
-        transport=sync_transport,
-        clock=clock,
-        sleep=clock.sleep,
-        retry_policy=no_jitter(),
-    ) as mailer:
+    wired = wiring(sync_transport, clock, asynchronous=False)
+    with NcpMailer(*NCP, base_url="http://emulator/api/v1", **wired) as mailer:  # type: ignore[arg-type]
         yield mailer
 
 
 @pytest.fixture
 def ancp(app, clock: FakeClock) -> AsyncNcpMailer:
-    return AsyncNcpMailer(
-        DEFAULT_NCP_ACCESS_KEY,
-        DEFAULT_NCP_SECRET_KEY,
-        base_url="http://emulator/api/v1",
-        transport=httpx.ASGITransport(app=app),
-        clock=clock,
-        sleep=clock.asleep,
-        retry_policy=no_jitter(),
-    )
+    wired = wiring(httpx.ASGITransport(app=app), clock, asynchronous=True)
+    return AsyncNcpMailer(*NCP, base_url="http://emulator/api/v1", **wired)  # type: ignore[arg-type]
 
 
 @pytest.fixture
 def engagelab(sync_transport: httpx.BaseTransport, clock: FakeClock) -> Iterator[EngageLab]:
-    with EngageLab(
-        DEFAULT_ENGAGELAB_API_USER,
-        DEFAULT_ENGAGELAB_API_KEY,
-        base_url="http://emulator",
-        transport=sync_transport,
-        clock=clock,
-        sleep=clock.sleep,
-        retry_policy=no_jitter(),
-    ) as client:
+    wired = wiring(sync_transport, clock, asynchronous=False)
+    with EngageLab(*ENGAGELAB, base_url="http://emulator", **wired) as client:  # type: ignore[arg-type]
         yield client
 
 
 @pytest.fixture
 def aengagelab(app, clock: FakeClock) -> AsyncEngageLab:
-    return AsyncEngageLab(
-        DEFAULT_ENGAGELAB_API_USER,
-        DEFAULT_ENGAGELAB_API_KEY,
-        base_url="http://emulator",
-        transport=httpx.ASGITransport(app=app),
-        clock=clock,
-        sleep=clock.asleep,
-        retry_policy=no_jitter(),
-    )
+    wired = wiring(httpx.ASGITransport(app=app), clock, asynchronous=True)
+    return AsyncEngageLab(*ENGAGELAB, base_url="http://emulator", **wired)  # type: ignore[arg-type]

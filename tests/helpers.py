@@ -22,7 +22,25 @@ def _scripted(step: Step, request: httpx.Request) -> httpx.Response | None:
     raise step("scripted failure", request=request)
 
 
-class Scripted(httpx.BaseTransport):
+class _Script:
+    """The scripted part shared by both transports."""
+
+    def __init__(
+        self, steps: list[Step] | None, when: Callable[[httpx.Request], bool] | None
+    ) -> None:
+        self.steps = list(steps or [])
+        self.when = when or (lambda request: True)
+        self.requests: list[httpx.Request] = []
+
+    def answer(self, request: httpx.Request) -> httpx.Response | None:
+        """The scripted answer to ``request``, or None to pass it through."""
+        self.requests.append(request)
+        if self.steps and self.when(request):
+            return _scripted(self.steps.pop(0), request)
+        return None
+
+
+class Scripted(_Script, httpx.BaseTransport):
     """Answers with ``steps`` first (one per request), then passes requests to ``inner``."""
 
     def __init__(
@@ -32,22 +50,15 @@ class Scripted(httpx.BaseTransport):
         *,
         when: Callable[[httpx.Request], bool] | None = None,
     ) -> None:
+        super().__init__(steps, when)
         self.inner = inner
-        self.steps = list(steps or [])
-        self.when = when or (lambda request: True)
-        self.requests: list[httpx.Request] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.steps and self.when(request):
-            answer = _scripted(self.steps.pop(0), request)
-            if answer is not None:
-                return answer
-        return self.inner.handle_request(request)
+        return self.answer(request) or self.inner.handle_request(request)
 
 
-class AsyncScripted(httpx.AsyncBaseTransport):
-    """The async twin of :class:`Scripted`."""
+class AsyncScripted(_Script, httpx.AsyncBaseTransport):
+    """The async twin of :class:`Scripted`; also counts requests in flight."""
 
     def __init__(
         self,
@@ -56,19 +67,15 @@ class AsyncScripted(httpx.AsyncBaseTransport):
         *,
         when: Callable[[httpx.Request], bool] | None = None,
     ) -> None:
+        super().__init__(steps, when)
         self.inner = inner
-        self.steps = list(steps or [])
-        self.when = when or (lambda request: True)
-        self.requests: list[httpx.Request] = []
         self.in_flight = 0
         self.max_in_flight = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.steps and self.when(request):
-            answer = _scripted(self.steps.pop(0), request)
-            if answer is not None:
-                return answer
+        scripted = self.answer(request)
+        if scripted is not None:
+            return scripted
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:

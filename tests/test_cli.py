@@ -32,6 +32,7 @@ from mailoptout.emulator import (
 
 SCRIPT = str(Path(sys.executable).with_name("mailoptout"))
 TODAY = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
+TO_NCP = ("sync", "--from", "engagelab", "--to", "ncp")
 
 
 class Server:
@@ -258,31 +259,13 @@ class TestSync:
     def test_sync_both_ways_incremental_and_dry_run(self, server: Server) -> None:
         """EngageLab -> NAVER, again (nothing new), NAVER -> EngageLab; --dry-run writes nothing."""
         expected = seed_engagelab(server.state, 250)
-        (dry,) = [
-            server.lines(
-                "sync",
-                "--from",
-                "engagelab",
-                "--to",
-                "ncp",
-                "--since",
-                str(TODAY - dt.timedelta(days=30)),
-                "--dry-run",
-            )
-        ]
-        assert len(dry) == 250
+        since = str(TODAY - dt.timedelta(days=30))
+        would_send = server.lines(*TO_NCP, "--since", since, "--dry-run")
+        assert len(would_send) == 250
         assert server.state.ncp_addresses() == set()
-        (first,) = server.lines(
-            "sync",
-            "--from",
-            "engagelab",
-            "--to",
-            "ncp",
-            "--since",
-            str(TODAY - dt.timedelta(days=30)),
-        )
+        (first,) = server.lines(*TO_NCP, "--since", since)
         assert (first["sent"], first["changed"], first["still_pending"]) == (250, 250, 0)
-        (again,) = server.lines("sync", "--from", "engagelab", "--to", "ncp")
+        (again,) = server.lines(*TO_NCP)
         assert again["sent"] == 0
         assert server.state.ncp_addresses() == expected
         server.state.ncp_register(DEFAULT_NCP_ACCESS_KEY, ["from.naver@example.com"])

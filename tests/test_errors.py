@@ -114,3 +114,9 @@ def test_exports_match_all() -> None:
     assert public <= set(mailoptout.__all__) | {"annotations"}
     for name in mailoptout.__all__:
         assert hasattr(mailoptout, name), name
+
+
+def test_user_agent_names_mailoptout(ncp: object) -> None:
+    """Requests say who sends them."""
+    client = ncp.generated.get_httpx_client()  # type: ignore[attr-defined]
+    assert client.headers["user-agent"].startswith("mailoptout/")

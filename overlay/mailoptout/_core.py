@@ -11,7 +11,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
 
 import attrs
 import httpx
@@ -28,11 +29,21 @@ from mailoptout._retry import RetryPolicy
 from mailoptout._signing import Clock
 from mailoptout._version import __version__
 
-__all__ = ["AsyncRunner", "Call", "SyncRunner", "async_http_client", "sync_http_client"]
+__all__ = [
+    "AsyncFacade",
+    "AsyncRunner",
+    "Call",
+    "Setup",
+    "SyncFacade",
+    "SyncRunner",
+    "async_runner",
+    "sync_runner",
+]
 
 T = TypeVar("T")
 logger = logging.getLogger("mailoptout")
 USER_AGENT = f"mailoptout/{__version__}"
+HEADERS = {"User-Agent": USER_AGENT}
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -88,53 +99,95 @@ def _raise_for_status(provider: ProviderName) -> tuple[Callable[..., None], Call
     return hook, ahook
 
 
-def _client_args(base_url: str, auth: httpx.Auth, timeout: float | httpx.Timeout) -> dict[str, Any]:
-    return {
-        "base_url": base_url,
-        "auth": auth,
-        "timeout": timeout,
-        "headers": {"User-Agent": USER_AGENT},
-    }
+@attrs.frozen
+class Setup:
+    """What a facade was configured with, shared by its sync and async twins."""
+
+    provider: ProviderName
+    base_url: str
+    auth: httpx.Auth = attrs.field(repr=False)
+    timeout: float | httpx.Timeout
+    policy: RetryPolicy
+    clock: Clock
 
 
-def sync_http_client(
-    provider: ProviderName,
-    base_url: str,
-    auth: httpx.Auth,
+def _attach(
+    client: httpx.Client | httpx.AsyncClient, setup: Setup, hook: Callable[..., Any]
+) -> None:
+    """Point ``client`` (ours or the caller's) at the API, with auth and the error hook."""
+    client.base_url = httpx.URL(setup.base_url)
+    client.auth = setup.auth
+    client.event_hooks = {**client.event_hooks, "response": [hook]}
+
+
+def sync_runner(
+    setup: Setup,
+    generated: Any,
     *,
-    timeout: float | httpx.Timeout,
     http_client: httpx.Client | None,
     transport: httpx.BaseTransport | None,
-) -> httpx.Client:
-    """An ``httpx.Client`` (the caller's, if given) set up with auth and the error hook."""
-    hook, _ = _raise_for_status(provider)
-    if http_client is None:
-        args = _client_args(base_url, auth, timeout)
-        return httpx.Client(transport=transport, event_hooks={"response": [hook]}, **args)
-    http_client.base_url = httpx.URL(base_url)
-    http_client.auth = auth
-    http_client.event_hooks = {**http_client.event_hooks, "response": [hook]}
-    return http_client
+    sleep: Callable[[float], None],
+) -> SyncRunner:
+    """Give the generated client its httpx client; return the runner that sends calls."""
+    client = http_client or httpx.Client(
+        transport=transport, timeout=setup.timeout, headers=HEADERS
+    )
+    _attach(client, setup, _raise_for_status(setup.provider)[0])
+    generated.set_httpx_client(client)
+    return SyncRunner(setup.policy, setup.clock, generated, sleep)
 
 
-def async_http_client(
-    provider: ProviderName,
-    base_url: str,
-    auth: httpx.Auth,
+def async_runner(
+    setup: Setup,
+    generated: Any,
     *,
-    timeout: float | httpx.Timeout,
     http_client: httpx.AsyncClient | None,
     transport: httpx.AsyncBaseTransport | None,
-) -> httpx.AsyncClient:
-    """The async twin of :func:`sync_http_client`."""
-    _, ahook = _raise_for_status(provider)
-    if http_client is None:
-        args = _client_args(base_url, auth, timeout)
-        return httpx.AsyncClient(transport=transport, event_hooks={"response": [ahook]}, **args)
-    http_client.base_url = httpx.URL(base_url)
-    http_client.auth = auth
-    http_client.event_hooks = {**http_client.event_hooks, "response": [ahook]}
-    return http_client
+    sleep: Callable[[float], Awaitable[None]],
+) -> AsyncRunner:
+    """The async twin of :func:`sync_runner`."""
+    client = http_client or httpx.AsyncClient(
+        transport=transport, timeout=setup.timeout, headers=HEADERS
+    )
+    _attach(client, setup, _raise_for_status(setup.provider)[1])
+    generated.set_async_httpx_client(client)
+    return AsyncRunner(setup.policy, setup.clock, generated, sleep)
+
+
+class SyncFacade:
+    """Closing and ``with`` support of the sync clients."""
+
+    generated: Any
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.generated.get_httpx_client().close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncFacade:
+    """Closing and ``async with`` support of the async clients."""
+
+    generated: Any
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections."""
+        await self.generated.get_async_httpx_client().aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
 
 
 def as_api_error(exc: BaseException) -> APIError | None:

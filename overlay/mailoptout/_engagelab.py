@@ -7,8 +7,7 @@ import datetime as dt
 import math
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import attrs
 import httpx
@@ -30,9 +29,15 @@ from engagelab_email_client.models import (
 
 from mailoptout._bulk import normalize_address
 from mailoptout._config import EngageLabRegion, engagelab_base_url, require
-from mailoptout._core import DEFAULT_TIMEOUT, AsyncRunner, Call, SyncRunner
-from mailoptout._core import async_http_client as _async_http_client
-from mailoptout._core import sync_http_client as _sync_http_client
+from mailoptout._core import (
+    DEFAULT_TIMEOUT,
+    AsyncFacade,
+    Call,
+    Setup,
+    SyncFacade,
+    async_runner,
+    sync_runner,
+)
 from mailoptout._errors import InvalidInputError
 from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator
 from mailoptout._retry import RetryPolicy
@@ -109,6 +114,7 @@ class _EngageLabBase:
         *,
         region: EngageLabRegion,
         base_url: str | None,
+        timeout: float | httpx.Timeout,
         max_retries: int,
         retry_policy: RetryPolicy | None,
         clock: Clock,
@@ -116,8 +122,14 @@ class _EngageLabBase:
         self.api_user = require(api_user, argument="api_user", env="ENGAGELAB_API_USER")
         key = require(api_key, argument="api_key", env="ENGAGELAB_API_KEY")
         self.base_url = (base_url or engagelab_base_url(region)).rstrip("/")
-        self._auth = httpx.BasicAuth(self.api_user, key)
-        self._policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self._setup = Setup(
+            "engagelab",
+            self.base_url,
+            httpx.BasicAuth(self.api_user, key),
+            timeout,
+            retry_policy or RetryPolicy(max_retries=max_retries),
+            clock,
+        )
         self._clock = clock
         self.generated = AuthenticatedClient(base_url=self.base_url, token="")
         """The generated client, authenticated and error-checked like the facade."""
@@ -177,7 +189,7 @@ class _EngageLabBase:
         ]
 
 
-class EngageLab(_EngageLabBase):
+class EngageLab(_EngageLabBase, SyncFacade):
     """EngageLab Email's unsubscribe API, authenticated, retrying and paginated.
 
     Credentials come from the arguments or ``ENGAGELAB_API_USER`` / ``ENGAGELAB_API_KEY``.
@@ -209,20 +221,14 @@ class EngageLab(_EngageLabBase):
             api_key,
             region=region,
             base_url=base_url,
+            timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
             clock=clock,
         )
-        client = _sync_http_client(
-            "engagelab",
-            self.base_url,
-            self._auth,
-            timeout=timeout,
-            http_client=http_client,
-            transport=transport,
+        self._runner = sync_runner(
+            self._setup, self.generated, http_client=http_client, transport=transport, sleep=sleep
         )
-        self.generated.set_httpx_client(client)
-        self._runner = SyncRunner(self._policy, clock, self.generated, sleep)
 
     def unsubscribes(
         self,
@@ -270,20 +276,8 @@ class EngageLab(_EngageLabBase):
         calls = self._delete_calls(email, since, until)
         return sum(self._runner.run(call, max_retries=max_retries).count for call in calls)
 
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self.generated.get_httpx_client().close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncEngageLab(_EngageLabBase):
+class AsyncEngageLab(_EngageLabBase, AsyncFacade):
     """The async twin of :class:`EngageLab`; listings can fetch pages concurrently.
 
     >>> async with AsyncEngageLab() as engagelab:  # doctest: +SKIP
@@ -311,20 +305,14 @@ class AsyncEngageLab(_EngageLabBase):
             api_key,
             region=region,
             base_url=base_url,
+            timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
             clock=clock,
         )
-        client = _async_http_client(
-            "engagelab",
-            self.base_url,
-            self._auth,
-            timeout=timeout,
-            http_client=http_client,
-            transport=transport,
+        self._runner = async_runner(
+            self._setup, self.generated, http_client=http_client, transport=transport, sleep=sleep
         )
-        self.generated.set_async_httpx_client(client)
-        self._runner = AsyncRunner(self._policy, clock, self.generated, sleep)
 
     def unsubscribes(
         self,
@@ -361,15 +349,3 @@ class AsyncEngageLab(_EngageLabBase):
         for call in self._delete_calls(email, since, until):
             total += (await self._runner.run(call, max_retries=max_retries)).count
         return total
-
-    async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        await self.generated.get_async_httpx_client().aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()

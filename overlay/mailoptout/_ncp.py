@@ -6,8 +6,7 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
@@ -37,9 +36,15 @@ from mailoptout._bulk import (
 )
 from mailoptout._bulk import stops_bulk as _stops_bulk
 from mailoptout._config import NcpRegion, NcpZone, ncp_base_url, require
-from mailoptout._core import DEFAULT_TIMEOUT, AsyncRunner, Call, SyncRunner
-from mailoptout._core import async_http_client as _async_http_client
-from mailoptout._core import sync_http_client as _sync_http_client
+from mailoptout._core import (
+    DEFAULT_TIMEOUT,
+    AsyncFacade,
+    Call,
+    Setup,
+    SyncFacade,
+    async_runner,
+    sync_runner,
+)
 from mailoptout._errors import APIError, InvalidInputError
 from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator
 from mailoptout._retry import RetryPolicy
@@ -96,6 +101,7 @@ class _NcpBase:
         region: NcpRegion,
         zone: NcpZone,
         base_url: str | None,
+        timeout: float | httpx.Timeout,
         max_retries: int,
         retry_policy: RetryPolicy | None,
         clock: Clock,
@@ -104,8 +110,14 @@ class _NcpBase:
         access = require(access_key, argument="access_key", env="NCLOUD_ACCESS_KEY")
         secret = require(secret_key, argument="secret_key", env="NCLOUD_SECRET_KEY")
         self.base_url = (base_url or ncp_base_url(region, zone)).rstrip("/")
-        self._signer = NcpSigner(access, secret, clock=clock)
-        self._policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        self._setup = Setup(
+            "ncp",
+            self.base_url,
+            NcpSigner(access, secret, clock=clock),
+            timeout,
+            retry_policy or RetryPolicy(max_retries=max_retries),
+            clock,
+        )
         self._clock = clock
         self._lang: dict[str, Any] = {} if lang is None else {"x_ncp_lang": lang}
         self.generated = AuthenticatedClient(base_url=self.base_url, token="")
@@ -151,7 +163,7 @@ class _NcpBase:
         return _SpringQuery(get_send_block_list, SendBlockPage, _page_size(page_size), kwargs)
 
 
-class NcpMailer(_NcpBase):
+class NcpMailer(_NcpBase, SyncFacade):
     """NAVER Cloud Outbound Mailer's opt-out API, signed, retrying and paginated.
 
     Credentials come from the arguments or ``NCLOUD_ACCESS_KEY`` / ``NCLOUD_SECRET_KEY``.
@@ -187,21 +199,15 @@ class NcpMailer(_NcpBase):
             region=region,
             zone=zone,
             base_url=base_url,
+            timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
             clock=clock,
             lang=lang,
         )
-        client = _sync_http_client(
-            "ncp",
-            self.base_url,
-            self._signer,
-            timeout=timeout,
-            http_client=http_client,
-            transport=transport,
+        self._runner = sync_runner(
+            self._setup, self.generated, http_client=http_client, transport=transport, sleep=sleep
         )
-        self.generated.set_httpx_client(client)
-        self._runner = SyncRunner(self._policy, clock, self.generated, sleep)
 
     def register(
         self,
@@ -303,20 +309,8 @@ class NcpMailer(_NcpBase):
         """
         return SyncPaginator(self._runner.run, [self._send_block_query(address, page_size, sort)])
 
-    def close(self) -> None:
-        """Close the HTTP connections."""
-        self.generated.get_httpx_client().close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncNcpMailer(_NcpBase):
+class AsyncNcpMailer(_NcpBase, AsyncFacade):
     """The async twin of :class:`NcpMailer`; bulk writes and listings can run concurrently.
 
     >>> async with AsyncNcpMailer() as mailer:  # doctest: +SKIP
@@ -348,21 +342,15 @@ class AsyncNcpMailer(_NcpBase):
             region=region,
             zone=zone,
             base_url=base_url,
+            timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
             clock=clock,
             lang=lang,
         )
-        client = _async_http_client(
-            "ncp",
-            self.base_url,
-            self._signer,
-            timeout=timeout,
-            http_client=http_client,
-            transport=transport,
+        self._runner = async_runner(
+            self._setup, self.generated, http_client=http_client, transport=transport, sleep=sleep
         )
-        self.generated.set_async_httpx_client(client)
-        self._runner = AsyncRunner(self._policy, clock, self.generated, sleep)
 
     async def register(
         self,
@@ -476,15 +464,3 @@ class AsyncNcpMailer(_NcpBase):
         """Like :meth:`NcpMailer.send_block_history`."""
         query = self._send_block_query(address, page_size, sort)
         return AsyncPaginator(self._runner.run, [query], concurrency=concurrency)
-
-    async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        await self.generated.get_async_httpx_client().aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()

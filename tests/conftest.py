@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -73,7 +74,7 @@ def no_jitter(max_retries: int = 2) -> RetryPolicy:
     return RetryPolicy(max_retries=max_retries, jitter=0.0)
 
 
-def wiring(transport: object, clock: FakeClock, *, asynchronous: bool) -> dict[str, object]:
+def wiring(transport: object, clock: FakeClock, *, asynchronous: bool) -> dict[str, Any]:
     """Keyword arguments putting a facade on ``transport`` with the injected clock."""
     sleep = clock.asleep if asynchronous else clock.sleep
     return {"transport": transport, "clock": clock, "sleep": sleep, "retry_policy": no_jitter()}
@@ -86,24 +87,24 @@ ENGAGELAB = (DEFAULT_ENGAGELAB_API_USER, DEFAULT_ENGAGELAB_API_KEY)
 @pytest.fixture
 def ncp(sync_transport: httpx.BaseTransport, clock: FakeClock) -> Iterator[NcpMailer]:
     wired = wiring(sync_transport, clock, asynchronous=False)
-    with NcpMailer(*NCP, base_url="http://emulator/api/v1", **wired) as mailer:  # type: ignore[arg-type]
+    with NcpMailer(*NCP, base_url="http://emulator/api/v1", **wired) as mailer:
         yield mailer
 
 
 @pytest.fixture
 def ancp(app, clock: FakeClock) -> AsyncNcpMailer:
     wired = wiring(httpx.ASGITransport(app=app), clock, asynchronous=True)
-    return AsyncNcpMailer(*NCP, base_url="http://emulator/api/v1", **wired)  # type: ignore[arg-type]
+    return AsyncNcpMailer(*NCP, base_url="http://emulator/api/v1", **wired)
 
 
 @pytest.fixture
 def engagelab(sync_transport: httpx.BaseTransport, clock: FakeClock) -> Iterator[EngageLab]:
     wired = wiring(sync_transport, clock, asynchronous=False)
-    with EngageLab(*ENGAGELAB, base_url="http://emulator", **wired) as client:  # type: ignore[arg-type]
+    with EngageLab(*ENGAGELAB, base_url="http://emulator", **wired) as client:
         yield client
 
 
 @pytest.fixture
 def aengagelab(app, clock: FakeClock) -> AsyncEngageLab:
     wired = wiring(httpx.ASGITransport(app=app), clock, asynchronous=True)
-    return AsyncEngageLab(*ENGAGELAB, base_url="http://emulator", **wired)  # type: ignore[arg-type]
+    return AsyncEngageLab(*ENGAGELAB, base_url="http://emulator", **wired)

@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from contract_hooks import ContractAuth
 from hypothesis import HealthCheck, settings
-from mailoptout._spec import spec_path
+from mailoptout._spec import Provider, spec_path
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
     DEFAULT_ENGAGELAB_API_USER,
@@ -29,12 +29,12 @@ AUTH = ContractAuth(
     ncp=(DEFAULT_NCP_ACCESS_KEY, DEFAULT_NCP_SECRET_KEY),
     engagelab=(DEFAULT_ENGAGELAB_API_USER, DEFAULT_ENGAGELAB_API_KEY),
 )
-BASE_URLS = {"ncp": "http://localhost/api/v1", "engagelab": "http://localhost"}
+BASE_URLS: dict[Provider, str] = {"ncp": "http://localhost/api/v1", "engagelab": "http://localhost"}
 
 
-def load(provider: str) -> Any:
+def load(provider: Provider) -> Any:
     config = SchemathesisConfig.from_path(ROOT / "scripts" / "schemathesis.toml")
-    schema = schemathesis.openapi.from_path(spec_path(provider), config=config)  # type: ignore[arg-type]
+    schema = schemathesis.openapi.from_path(spec_path(provider), config=config)
     schema.config.update(base_url=BASE_URLS[provider])
     schema.app = APP
     return schema

@@ -116,7 +116,7 @@ def test_exports_match_all() -> None:
         assert hasattr(mailoptout, name), name
 
 
-def test_user_agent_names_mailoptout(ncp: object) -> None:
+def test_user_agent_names_mailoptout(ncp: mailoptout.NcpMailer) -> None:
     """Requests say who sends them."""
-    client = ncp.generated.get_httpx_client()  # type: ignore[attr-defined]
+    client = ncp.generated.get_httpx_client()
     assert client.headers["user-agent"].startswith("mailoptout/")

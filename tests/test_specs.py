@@ -15,7 +15,7 @@ EXAMPLES = [
     for provider in PROVIDERS
     for schema_ptr, example_ptr, example in spec_examples(provider)
 ]
-DOC_PAGES = {
+DOC_PAGES: dict[str, Provider] = {
     "ncp-getSendBlockList.txt": "ncp",
     "ncp-registerUnsubscribers.txt": "ncp",
     "engagelab-unsubscribes.txt": "engagelab",
@@ -60,7 +60,7 @@ def test_every_api_docs_example_is_in_the_spec(page: str) -> None:
     path = API_DOCS / page
     if not path.is_file():
         pytest.skip(f"{path} is not beside this checkout")
-    provider: Provider = DOC_PAGES[page]  # type: ignore[assignment]
+    provider = DOC_PAGES[page]
     in_spec = [example for _, _, example in spec_examples(provider)]
     found = doc_json_examples(path.read_text(encoding="utf-8"))
     assert found, f"no JSON example found in {page}"

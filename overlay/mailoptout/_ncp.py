@@ -18,7 +18,7 @@ from ncp_mailer_client.api.unsubscribers import (
     register_unsubscribers,
 )
 from ncp_mailer_client.models import (
-    BlockedReceivers,
+    BlockedReceiversRequest,
     SendBlockHistory,
     SendBlockPage,
     Unsubscriber,
@@ -128,7 +128,7 @@ class _NcpBase:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def _write_call(self, module: Any, chunk: list[str]) -> Call[UnsubscribersResult]:
-        body = BlockedReceivers(blocked_receivers=chunk)
+        body = BlockedReceiversRequest(blocked_receivers=chunk)
         return Call.of(module, UnsubscribersResult, body=body, **self._lang)
 
     def _unsubscriber_query(

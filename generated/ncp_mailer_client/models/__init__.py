@@ -1,6 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
-from .blocked_receivers import BlockedReceivers
+from .blocked_receivers_request import BlockedReceiversRequest
 from .history_action_type import HistoryActionType
 from .ncp_error_detail import NcpErrorDetail
 from .ncp_error_response import NcpErrorResponse
@@ -16,7 +16,7 @@ from .unsubscriber_page import UnsubscriberPage
 from .unsubscribers_result import UnsubscribersResult
 
 __all__ = (
-    "BlockedReceivers",
+    "BlockedReceiversRequest",
     "HistoryActionType",
     "NcpErrorDetail",
     "NcpErrorResponse",

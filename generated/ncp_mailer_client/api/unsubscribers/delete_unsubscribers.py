@@ -5,7 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.blocked_receivers import BlockedReceivers
+from ...models.blocked_receivers_request import BlockedReceiversRequest
 from ...models.ncp_error_response import NcpErrorResponse
 from ...models.ncp_lang import NcpLang
 from ...models.unsubscribers_result import UnsubscribersResult
@@ -14,7 +14,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    body: BlockedReceivers,
+    body: BlockedReceiversRequest,
     x_ncp_lang: NcpLang | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -112,7 +112,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: BlockedReceivers,
+    body: BlockedReceiversRequest,
     x_ncp_lang: NcpLang | Unset = UNSET,
 ) -> Response[NcpErrorResponse | UnsubscribersResult]:
     """Remove addresses from the unsubscribe list
@@ -122,7 +122,7 @@ def sync_detailed(
 
     Args:
         x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
-        body (BlockedReceivers): Addresses to add to or remove from the unsubscribe list.
+        body (BlockedReceiversRequest): Addresses to add to or remove from the unsubscribe list.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,7 +147,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: BlockedReceivers,
+    body: BlockedReceiversRequest,
     x_ncp_lang: NcpLang | Unset = UNSET,
 ) -> NcpErrorResponse | UnsubscribersResult | None:
     """Remove addresses from the unsubscribe list
@@ -157,7 +157,7 @@ def sync(
 
     Args:
         x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
-        body (BlockedReceivers): Addresses to add to or remove from the unsubscribe list.
+        body (BlockedReceiversRequest): Addresses to add to or remove from the unsubscribe list.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,7 +177,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: BlockedReceivers,
+    body: BlockedReceiversRequest,
     x_ncp_lang: NcpLang | Unset = UNSET,
 ) -> Response[NcpErrorResponse | UnsubscribersResult]:
     """Remove addresses from the unsubscribe list
@@ -187,7 +187,7 @@ async def asyncio_detailed(
 
     Args:
         x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
-        body (BlockedReceivers): Addresses to add to or remove from the unsubscribe list.
+        body (BlockedReceiversRequest): Addresses to add to or remove from the unsubscribe list.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,7 +210,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: BlockedReceivers,
+    body: BlockedReceiversRequest,
     x_ncp_lang: NcpLang | Unset = UNSET,
 ) -> NcpErrorResponse | UnsubscribersResult | None:
     """Remove addresses from the unsubscribe list
@@ -220,7 +220,7 @@ async def asyncio(
 
     Args:
         x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
-        body (BlockedReceivers): Addresses to add to or remove from the unsubscribe list.
+        body (BlockedReceiversRequest): Addresses to add to or remove from the unsubscribe list.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -6,11 +6,11 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="BlockedReceivers")
+T = TypeVar("T", bound="BlockedReceiversRequest")
 
 
 @_attrs_define
-class BlockedReceivers:
+class BlockedReceiversRequest:
     """Addresses to add to or remove from the unsubscribe list."""
 
     blocked_receivers: list[str]
@@ -35,12 +35,12 @@ class BlockedReceivers:
         d = dict(src_dict)
         blocked_receivers = cast(list[str], d.pop("blockedReceivers"))
 
-        blocked_receivers = cls(
+        blocked_receivers_request = cls(
             blocked_receivers=blocked_receivers,
         )
 
-        blocked_receivers.additional_properties = d
-        return blocked_receivers
+        blocked_receivers_request.additional_properties = d
+        return blocked_receivers_request
 
     @property
     def additional_keys(self) -> list[str]:

@@ -23,7 +23,6 @@ Clock = Callable[[], float]
 TIMESTAMP_HEADER = "x-ncp-apigw-timestamp"
 ACCESS_KEY_HEADER = "x-ncp-iam-access-key"
 SIGNATURE_HEADER = "x-ncp-apigw-signature-v2"
-SIGNED_HEADERS = (TIMESTAMP_HEADER, ACCESS_KEY_HEADER, SIGNATURE_HEADER)
 
 
 def string_to_sign(method: str, uri: str, timestamp_ms: int | str, access_key: str) -> str:

@@ -60,10 +60,6 @@ class Output:
             table.add_row(key.replace("_", " "), shown if shown else "-")
         self.out.print(table)
 
-    def note(self, message: str) -> None:
-        """A line for people (stderr), never mixed into JSON output."""
-        self.err.print(message)
-
     @contextmanager
     def progress(self, description: str, total: int | None = None) -> Iterator[Any]:
         """A progress bar on stderr, shown only when stderr is a terminal."""

@@ -35,7 +35,6 @@ DEFAULT_ENGAGELAB_API_USER = "emulator"
 DEFAULT_ENGAGELAB_API_KEY = "emulator-api-key"
 SEND_BLOCK_DAYS = 7
 """Days after which a send-block entry is lifted (NAVER's default)."""
-ENGAGELAB_DEFAULT_EXPIRY_DAYS = 730
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
@@ -291,6 +290,3 @@ class EmulatorState:
     def engagelab_emails(self, api_user: str = DEFAULT_ENGAGELAB_API_USER) -> set[str]:
         """The addresses on ``api_user``'s unsubscribe list."""
         return {entry.email for entry in self.engagelab_entries(api_user)}
-
-    def default_expiry(self, start: dt.datetime) -> dt.datetime:
-        return start + dt.timedelta(days=ENGAGELAB_DEFAULT_EXPIRY_DAYS)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
+import pkgutil
 import re
 
 import mailoptout
+import pytest
 from spec_walk import ROOT
 
 
@@ -42,3 +46,22 @@ def test_every_public_name_is_documented() -> None:
         if name != "__version__" and not (getattr(mailoptout, name).__doc__ or "").strip()
     ]
     assert undocumented == []
+
+
+def overlay_modules() -> list[str]:
+    names = ["mailoptout", "mailoptout.emulator", "mailoptout.cli"]
+    for package in list(names):
+        path = importlib.import_module(package).__path__
+        names += [
+            f"{package}.{m.name}"
+            for m in pkgutil.iter_modules(path)
+            if m.name not in ("emulator", "cli")
+        ]
+    return names
+
+
+@pytest.mark.parametrize("module", overlay_modules())
+def test_docstring_examples_run(module: str) -> None:
+    """Every runnable example in the overlay's docstrings gives the output it shows."""
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0

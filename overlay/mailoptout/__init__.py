@@ -1,7 +1,10 @@
 """mailoptout: typed clients for the opt-out APIs of NAVER Cloud Outbound Mailer and EngageLab.
 
+Credentials come from NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY and ENGAGELAB_API_USER /
+ENGAGELAB_API_KEY, or arguments:
+
 >>> from mailoptout import NcpMailer, EngageLab
->>> mailer = NcpMailer()  # doctest: +SKIP  (NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY)
+>>> mailer = NcpMailer()  # doctest: +SKIP
 >>> mailer.register(["a@example.com"]).count  # doctest: +SKIP
 1
 """

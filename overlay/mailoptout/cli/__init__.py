@@ -53,26 +53,37 @@ app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
 
 Json = Annotated[bool, typer.Option("--json", help="One JSON object per line instead of a table.")]
-FromDate = Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")]
-ToDate = Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")]
+FromDate = Annotated[
+    str | None, typer.Option("--from", metavar="DATE", help="First day, YYYY-MM-DD.")
+]
+ToDate = Annotated[
+    str | None, typer.Option("--to", metavar="DATE", help="Last day, YYYY-MM-DD (default: today).")
+]
 FileOpt = Annotated[
     str | None,
     typer.Option(
         "--file",
         "-f",
+        metavar="FILE",
         help="Read addresses from FILE (one per line, or a CSV column); - for stdin.",
     ),
 ]
 ColumnOpt = Annotated[
     str | None,
     typer.Option(
-        "--column", help="CSV column holding the addresses (default: 'email', else the first)."
+        "--column",
+        metavar="NAME",
+        help="CSV column holding the addresses (default: 'email', else the first).",
     ),
 ]
-ChunkOpt = Annotated[int, typer.Option("--chunk-size", min=1, help="Addresses per request.")]
+ChunkOpt = Annotated[
+    int, typer.Option("--chunk-size", min=1, metavar="N", help="Addresses per request.")
+]
 LimitOpt = Annotated[
     int | None,
-    typer.Option("--limit", min=1, help="Show at most N items (fewer pages are fetched)."),
+    typer.Option(
+        "--limit", min=1, metavar="N", help="Show at most N items (fewer pages are fetched)."
+    ),
 ]
 
 
@@ -238,7 +249,7 @@ def ncp_list(
     ctx: typer.Context,
     from_: FromDate = None,
     to: ToDate = None,
-    email: Annotated[str | None, typer.Option(help="Only this address.")] = None,
+    email: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Only this address.")] = None,
     by_operator: Annotated[
         bool | None,
         typer.Option(
@@ -333,9 +344,12 @@ def engagelab_list(
     from_: FromDate = None,
     to: ToDate = None,
     email: Annotated[
-        str | None, typer.Option(help="Only this address (dates are then ignored).")
+        str | None,
+        typer.Option(metavar="ADDRESS", help="Only this address (dates are then ignored)."),
     ] = None,
-    api_user: Annotated[str | None, typer.Option(help="Only this API_USER.")] = None,
+    api_user: Annotated[
+        str | None, typer.Option("--api-user", metavar="API_USER", help="Only this API_USER.")
+    ] = None,
     limit: LimitOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -379,7 +393,10 @@ def engagelab_add(
     ctx: typer.Context,
     address: Annotated[str, typer.Argument(help="The address to add.")],
     expire: Annotated[
-        str, typer.Option(help="Last day of the opt-out, YYYY-MM-DD (EngageLab requires one).")
+        str,
+        typer.Option(
+            metavar="DATE", help="Last day of the opt-out, YYYY-MM-DD (EngageLab requires one)."
+        ),
     ],
     as_json: Json = False,
 ) -> None:
@@ -394,7 +411,9 @@ def engagelab_add(
 @engagelab_app.command("delete")
 def engagelab_delete(
     ctx: typer.Context,
-    email: Annotated[str | None, typer.Option(help="The address to delete.")] = None,
+    email: Annotated[
+        str | None, typer.Option(metavar="ADDRESS", help="The address to delete.")
+    ] = None,
     from_: FromDate = None,
     to: ToDate = None,
     as_json: Json = False,
@@ -414,16 +433,25 @@ def engagelab_delete(
 def sync(
     ctx: typer.Context,
     source: Annotated[
-        str, typer.Option("--from", help="Provider whose opt-outs are copied: engagelab or ncp.")
+        str,
+        typer.Option(
+            "--from",
+            metavar="PROVIDER",
+            help="Provider whose opt-outs are copied: engagelab or ncp.",
+        ),
     ],
     target: Annotated[
-        str, typer.Option("--to", help="Provider that receives them: ncp or engagelab.")
+        str,
+        typer.Option(
+            "--to", metavar="PROVIDER", help="Provider that receives them: ncp or engagelab."
+        ),
     ],
     since: Annotated[
         str | None,
         typer.Option(
+            metavar="DATE",
             help="List the source from this day"
-            " (default: where the last run got to, else 730 days back)."
+            " (default: where the last run got to, else 730 days back).",
         ),
     ] = None,
     state: Annotated[

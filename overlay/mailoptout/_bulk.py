@@ -28,7 +28,11 @@ __all__ = [
 
 @attrs.frozen
 class Rejected:
-    """An input that was not sent, and why."""
+    """An input that was not sent, and why.
+
+    >>> plan_chunks(["ok@example.com", "nope"], 10)[1][0].address
+    'nope'
+    """
 
     address: str
     reason: str
@@ -36,7 +40,11 @@ class Rejected:
 
 @attrs.frozen
 class ChunkResult:
-    """One request of a bulk write: its addresses, and the provider's counts or the error."""
+    """One request of a bulk write: its addresses, and the provider's counts or the error.
+
+    >>> ChunkResult(("a@example.com",), count=1, request_count=1).ok
+    True
+    """
 
     addresses: tuple[str, ...]
     count: int = 0

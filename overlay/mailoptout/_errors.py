@@ -59,7 +59,14 @@ REQUEST_ID_HEADERS = ("x-ncp-apigw-request-id", "x-ncp-trace-id", "x-request-id"
 
 
 class MailOptOutError(Exception):
-    """Base of every error mailoptout raises."""
+    """Base of every error mailoptout raises.
+
+    >>> try:
+    ...     raise RateLimitError("Rate Limited", status_code=429, provider="ncp")
+    ... except MailOptOutError as error:
+    ...     print(type(error).__name__, error.status_code)
+    RateLimitError 429
+    """
 
 
 class ConfigurationError(MailOptOutError, ValueError):
@@ -71,7 +78,11 @@ class ConfigurationError(MailOptOutError, ValueError):
 
 
 class InvalidInputError(MailOptOutError, ValueError):
-    """An argument is invalid; nothing was sent. The message names the bad value."""
+    """An argument is invalid; nothing was sent. The message names the bad value.
+
+    >>> InvalidInputError("invalid date '2025-13-01' for --from: use YYYY-MM-DD")
+    InvalidInputError("invalid date '2025-13-01' for --from: use YYYY-MM-DD")
+    """
 
 
 class BulkOperationError(MailOptOutError):
@@ -193,7 +204,11 @@ class UnsupportedMediaTypeError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: quota exceeded, throttled or rate limited."""
+    """429: quota exceeded, throttled or rate limited (retried before it is raised).
+
+    >>> RateLimitError("Rate Limited", status_code=429, provider="ncp", code="420").retryable
+    True
+    """
 
 
 class ServerError(APIStatusError):

@@ -34,6 +34,9 @@ class Page(Generic[T]):
 
     ``number`` is the 0-based page index within its query (or window); ``total_pages`` and
     ``total_items`` are what the provider reported, None when it does not say.
+
+    >>> Page(["a@example.com"], 0, False, 1, 1, raw=None).items
+    ['a@example.com']
     """
 
     items: list[T]

@@ -26,7 +26,11 @@ lists send ``+08:00``, so the same server clock is assumed. Undocumented."""
 
 
 class UnsubscribeType(enum.IntEnum):
-    """EngageLab's ``type`` of an unsubscribe."""
+    """EngageLab's ``type`` of an unsubscribe.
+
+    >>> UnsubscribeType(2).name
+    'SPAM'
+    """
 
     NOT_WANTED = 0
     """I don't want to receive such email anymore"""

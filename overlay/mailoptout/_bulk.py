@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import email_validator
@@ -22,7 +23,6 @@ __all__ = [
     "finish",
     "normalize_address",
     "plan_chunks",
-    "stops_bulk",
 ]
 
 
@@ -52,10 +52,23 @@ class ChunkResult:
     ignore_count: int = 0
     error: APIError | None = None
 
+    @classmethod
+    def answered(cls, chunk: list[str], answer: Any) -> ChunkResult:
+        """The result of an accepted chunk, from the provider's ``{count, requestCount,
+        ignoreCount}`` answer."""
+        return cls(tuple(chunk), answer.count, answer.request_count, answer.ignore_count)
+
     @property
     def ok(self) -> bool:
         """Whether the chunk was accepted."""
         return self.error is None
+
+    @property
+    def stopping_error(self) -> APIError | None:
+        """The error, if it means the other chunks cannot succeed either (401, 403)."""
+        if getattr(self.error, "status_code", None) in (401, 403):
+            return self.error
+        return None
 
 
 @attrs.frozen
@@ -193,11 +206,6 @@ def plan_chunks(
     chunks = [chunk for address in addresses if (chunk := planner.add(address)) is not None]
     last = planner.rest()
     return [*chunks, *([last] if last else [])], planner.rejected, planner.duplicates
-
-
-def stops_bulk(error: APIError) -> bool:
-    """Whether ``error`` on one chunk means the others cannot succeed either (401, 403)."""
-    return getattr(error, "status_code", None) in (401, 403)
 
 
 def finish(chunks: list[ChunkResult], rejected: list[Rejected], duplicates: int) -> BulkResult:

@@ -34,7 +34,6 @@ from mailoptout._bulk import (
     normalize_address,
     plan_chunks,
 )
-from mailoptout._bulk import stops_bulk as _stops_bulk
 from mailoptout._config import NcpRegion, NcpZone, ncp_base_url, require
 from mailoptout._core import (
     DEFAULT_TIMEOUT,
@@ -251,7 +250,7 @@ class NcpMailer(_NcpBase, SyncFacade):
         for chunk in chunks:
             if stop is None:
                 result = self._send_chunk(module, chunk, max_retries)
-                stop = result.error if result.error and _stops_bulk(result.error) else None
+                stop = result.stopping_error
             else:
                 result = ChunkResult(tuple(chunk), error=stop)
             results.append(result)
@@ -262,7 +261,7 @@ class NcpMailer(_NcpBase, SyncFacade):
             answer = self._runner.run(self._write_call(module, chunk), max_retries=max_retries)
         except APIError as error:
             return ChunkResult(tuple(chunk), error=error)
-        return ChunkResult(tuple(chunk), answer.count, answer.request_count, answer.ignore_count)
+        return ChunkResult.answered(chunk, answer)
 
     def unsubscribers(
         self,
@@ -397,8 +396,8 @@ class AsyncNcpMailer(_NcpBase, AsyncFacade):
                 if stop:
                     return ChunkResult(tuple(chunk), error=stop[0])
                 result = await self._send_chunk(module, chunk, max_retries)
-                if result.error and _stops_bulk(result.error):
-                    stop.append(result.error)
+                if result.stopping_error is not None:
+                    stop.append(result.stopping_error)
                 return result
             finally:
                 gate.release()
@@ -425,7 +424,7 @@ class AsyncNcpMailer(_NcpBase, AsyncFacade):
             answer = await self._runner.run(call, max_retries=max_retries)
         except APIError as error:
             return ChunkResult(tuple(chunk), error=error)
-        return ChunkResult(tuple(chunk), answer.count, answer.request_count, answer.ignore_count)
+        return ChunkResult.answered(chunk, answer)
 
     def unsubscribers(
         self,

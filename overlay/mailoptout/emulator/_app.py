@@ -54,6 +54,11 @@ def engagelab_error(status: int, code: int, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message}, status_code=status)
 
 
+def gateway_denied(details: str) -> JSONResponse:
+    """The API Gateway's 401 (errorCode 200), for every way a signature can fail."""
+    return ncp_error(401, gateway="200", message="Authentication Failed", details=details)
+
+
 def invalid(provider: Provider, problem: Invalid) -> JSONResponse:
     if provider == "engagelab":
         return engagelab_error(problem.status, 40000, problem.message)
@@ -82,31 +87,17 @@ def ncp_authenticate(state: EmulatorState, request: Request) -> str | JSONRespon
         if not headers.get(name)
     ]
     if missing:
-        return ncp_error(
-            401,
-            gateway="200",
-            message="Authentication Failed",
-            details=f"missing {', '.join(missing)}",
-        )
+        return gateway_denied(f"missing {', '.join(missing)}")
     access_key = headers[ACCESS_KEY_HEADER]
     secret = state.ncp_keys.get(access_key)
     if secret is None:
-        return ncp_error(
-            401, gateway="200", message="Authentication Failed", details="unknown access key"
-        )
+        return gateway_denied("unknown access key")
     timestamp = headers[TIMESTAMP_HEADER]
     if not timestamp.isdigit() or abs(state.now_ms() - int(timestamp)) >= MAX_CLOCK_SKEW_MS:
-        return ncp_error(
-            401,
-            gateway="200",
-            message="Authentication Failed",
-            details="timestamp is invalid or expired",
-        )
+        return gateway_denied("timestamp is invalid or expired")
     expected = ncp_signature(request.method, wire_uri(request), timestamp, access_key, secret)
     if not hmac.compare_digest(expected, headers[SIGNATURE_HEADER]):
-        return ncp_error(
-            401, gateway="200", message="Authentication Failed", details="signature mismatch"
-        )
+        return gateway_denied("signature mismatch")
     return access_key
 
 

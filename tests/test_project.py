@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import importlib.metadata
 import pkgutil
 import re
+import subprocess
+import sys
+import tomllib
+from typing import Any
 
 import mailoptout
 import pytest
+from mailoptout._extras import EXTRAS
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from spec_walk import ROOT
 
 
@@ -65,3 +73,76 @@ def test_docstring_examples_run(module: str) -> None:
     """Every runnable example in the overlay's docstrings gives the output it shows."""
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def pyproject() -> dict[str, Any]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def requirement_names(requirements: list[str]) -> set[str]:
+    return {canonicalize_name(Requirement(line).name) for line in requirements}
+
+
+def test_extras_declare_the_modules_mailoptout_says_they_provide() -> None:
+    """Each module of _extras.EXTRAS comes from a distribution its extra declares, and back."""
+    extras = pyproject()["project"]["optional-dependencies"]
+    distributions = importlib.metadata.packages_distributions()
+    for extra, modules in EXTRAS.items():
+        declared = requirement_names(extras[extra])
+        providing = {canonicalize_name(d) for m in modules for d in distributions[m]}
+        assert providing == declared, extra
+    everything = requirement_names(extras["all"])
+    assert everything == {"mailoptout"}
+    assert Requirement(extras["all"][0]).extras == set(EXTRAS)
+
+
+# Refuses every optional module as if its extra were not installed, then imports the library.
+WITHOUT_EXTRAS = """
+import importlib, importlib.abc, pkgutil, sys
+blocked = set(sys.argv[1:])
+class NotInstalled(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in blocked:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, NotInstalled())
+import httpx
+before = set(sys.modules)
+import mailoptout
+for package in ("ncp_mailer_client", "engagelab_email_client"):
+    root = importlib.import_module(package)
+    for module in pkgutil.walk_packages(root.__path__, package + "."):
+        importlib.import_module(module.name)
+mailoptout.NcpMailer(access_key="a", secret_key="s").close()
+mailoptout.EngageLab(api_user="u", api_key="k").close()
+print(" ".join(sorted({m.partition(".")[0] for m in set(sys.modules) - before})))
+"""
+
+
+def test_the_library_needs_no_extra() -> None:
+    """With every optional module refused, the library and the generated clients import and
+    construct, and ``import mailoptout`` loads nothing of the CLI or the emulator."""
+    optional = [module for modules in EXTRAS.values() for module in modules]
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_EXTRAS, *optional],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert set(done.stdout.split()).isdisjoint(optional)
+
+
+def test_import_mailoptout_loads_no_optional_module() -> None:
+    """With the extras installed too, ``import mailoptout`` itself imports none of them.
+
+    (``import httpx`` alone loads click and rich when they are installed: httpx's own command
+    line. That cost is httpx's, so it is imported first and left out of the count.)
+    """
+    code = (
+        "import sys, httpx; before = set(sys.modules); import mailoptout;"
+        " print(' '.join({m.partition('.')[0] for m in set(sys.modules) - before}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    optional = {module for modules in EXTRAS.values() for module in modules}
+    assert set(done.stdout.split()).isdisjoint(optional)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
+TEMPLATES = ROOT / "scripts" / "generator" / "templates"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def generate_into(target: Target, workdir: Path) -> Path:
         "--meta",
         "none",
         "--fail-on-warning",
+        "--custom-template-path",
+        str(TEMPLATES),
         "--output-path",
         str(out),
     ]

@@ -36,17 +36,19 @@ class AddUnsubscribeRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        email = d.pop("email")
+        email = src_dict["email"]
 
-        expire_time = datetime.date.fromisoformat(d.pop("expire_time"))
+        expire_time = datetime.date.fromisoformat(src_dict["expire_time"])
 
         add_unsubscribe_request = cls(
             email=email,
             expire_time=expire_time,
         )
 
-        add_unsubscribe_request.additional_properties = d
+        if len(src_dict) > 2:
+            known = {"email", "expire_time"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            add_unsubscribe_request.additional_properties = d
         return add_unsubscribe_request
 
     @property

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.added_unsubscribe import AddedUnsubscribe
-
 
 T = TypeVar("T", bound="AddUnsubscribeResponse")
 
@@ -34,16 +30,16 @@ class AddUnsubscribeResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.added_unsubscribe import AddedUnsubscribe
-
-        d = dict(src_dict)
-        result = AddedUnsubscribe.from_dict(d.pop("result"))
+        result = AddedUnsubscribe.from_dict(src_dict["result"])
 
         add_unsubscribe_response = cls(
             result=result,
         )
 
-        add_unsubscribe_response.additional_properties = d
+        if len(src_dict) > 1:
+            known = {"result"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            add_unsubscribe_response.additional_properties = d
         return add_unsubscribe_response
 
     @property
@@ -61,3 +57,7 @@ class AddUnsubscribeResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.added_unsubscribe import AddedUnsubscribe

@@ -49,14 +49,13 @@ class AddedUnsubscribe:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        email = d.pop("email")
+        email = src_dict["email"]
 
-        api_user = d.pop("api_user")
+        api_user = src_dict["api_user"]
 
-        unsubscribe_time = d.pop("unsubscribe_time")
+        unsubscribe_time = src_dict["unsubscribe_time"]
 
-        expire_time = d.pop("expire_time")
+        expire_time = src_dict["expire_time"]
 
         added_unsubscribe = cls(
             email=email,
@@ -65,7 +64,10 @@ class AddedUnsubscribe:
             expire_time=expire_time,
         )
 
-        added_unsubscribe.additional_properties = d
+        if len(src_dict) > 4:
+            known = {"email", "api_user", "unsubscribe_time", "expire_time"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            added_unsubscribe.additional_properties = d
         return added_unsubscribe
 
     @property

@@ -52,17 +52,16 @@ class DeleteUnsubscribesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        email = d.pop("email", UNSET)
+        email = src_dict.get("email", UNSET)
 
-        _start_date = d.pop("start_date", UNSET)
+        _start_date = src_dict.get("start_date", UNSET)
         start_date: datetime.date | Unset
         if isinstance(_start_date, Unset):
             start_date = UNSET
         else:
             start_date = datetime.date.fromisoformat(_start_date)
 
-        _end_date = d.pop("end_date", UNSET)
+        _end_date = src_dict.get("end_date", UNSET)
         end_date: datetime.date | Unset
         if isinstance(_end_date, Unset):
             end_date = UNSET
@@ -75,7 +74,10 @@ class DeleteUnsubscribesRequest:
             end_date=end_date,
         )
 
-        delete_unsubscribes_request.additional_properties = d
+        if len(src_dict) > 0:
+            known = {"email", "start_date", "end_date"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            delete_unsubscribes_request.additional_properties = d
         return delete_unsubscribes_request
 
     @property

@@ -30,14 +30,16 @@ class DeleteUnsubscribesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        count = d.pop("count")
+        count = src_dict["count"]
 
         delete_unsubscribes_response = cls(
             count=count,
         )
 
-        delete_unsubscribes_response.additional_properties = d
+        if len(src_dict) > 1:
+            known = {"count"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            delete_unsubscribes_response.additional_properties = d
         return delete_unsubscribes_response
 
     @property

@@ -36,17 +36,19 @@ class EngagelabError:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        code = d.pop("code")
+        code = src_dict["code"]
 
-        message = d.pop("message")
+        message = src_dict["message"]
 
         engagelab_error = cls(
             code=code,
             message=message,
         )
 
-        engagelab_error.additional_properties = d
+        if len(src_dict) > 2:
+            known = {"code", "message"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            engagelab_error.additional_properties = d
         return engagelab_error
 
     @property

@@ -58,16 +58,15 @@ class Unsubscribe:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        email = d.pop("email")
+        email = src_dict["email"]
 
-        api_user = d.pop("api_user")
+        api_user = src_dict["api_user"]
 
-        type_ = d.pop("type")
+        type_ = src_dict["type"]
 
-        unsubscribe_time = d.pop("unsubscribe_time")
+        unsubscribe_time = src_dict["unsubscribe_time"]
 
-        expire_time = d.pop("expire_time")
+        expire_time = src_dict["expire_time"]
 
         unsubscribe = cls(
             email=email,
@@ -77,7 +76,10 @@ class Unsubscribe:
             expire_time=expire_time,
         )
 
-        unsubscribe.additional_properties = d
+        if len(src_dict) > 5:
+            known = {"email", "api_user", "type", "unsubscribe_time", "expire_time"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            unsubscribe.additional_properties = d
         return unsubscribe
 
     @property

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.unsubscribe import Unsubscribe
-
 
 T = TypeVar("T", bound="UnsubscribeList")
 
@@ -48,19 +44,16 @@ class UnsubscribeList:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.unsubscribe import Unsubscribe
-
-        d = dict(src_dict)
         result = []
-        _result = d.pop("result")
+        _result = src_dict["result"]
         for result_item_data in _result:
             result_item = Unsubscribe.from_dict(result_item_data)
 
             result.append(result_item)
 
-        count = d.pop("count")
+        count = src_dict["count"]
 
-        total = d.pop("total")
+        total = src_dict["total"]
 
         unsubscribe_list = cls(
             result=result,
@@ -68,7 +61,10 @@ class UnsubscribeList:
             total=total,
         )
 
-        unsubscribe_list.additional_properties = d
+        if len(src_dict) > 3:
+            known = {"result", "count", "total"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            unsubscribe_list.additional_properties = d
         return unsubscribe_list
 
     @property
@@ -86,3 +82,7 @@ class UnsubscribeList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.unsubscribe import Unsubscribe

@@ -32,14 +32,16 @@ class BlockedReceiversRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        blocked_receivers = cast(list[str], d.pop("blockedReceivers"))
+        blocked_receivers = cast(list[str], src_dict["blockedReceivers"])
 
         blocked_receivers_request = cls(
             blocked_receivers=blocked_receivers,
         )
 
-        blocked_receivers_request.additional_properties = d
+        if len(src_dict) > 1:
+            known = {"blockedReceivers"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            blocked_receivers_request.additional_properties = d
         return blocked_receivers_request
 
     @property

@@ -52,19 +52,18 @@ class NcpErrorDetail:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        message = d.pop("message")
+        message = src_dict["message"]
 
-        error_code = d.pop("errorCode", UNSET)
+        error_code = src_dict.get("errorCode", UNSET)
 
         def _parse_code(data: object) -> int | str | Unset:
             if isinstance(data, Unset):
                 return data
             return cast(int | str | Unset, data)
 
-        code = _parse_code(d.pop("code", UNSET))
+        code = _parse_code(src_dict.get("code", UNSET))
 
-        details = d.pop("details", UNSET)
+        details = src_dict.get("details", UNSET)
 
         ncp_error_detail = cls(
             message=message,
@@ -73,7 +72,10 @@ class NcpErrorDetail:
             details=details,
         )
 
-        ncp_error_detail.additional_properties = d
+        if len(src_dict) > 1:
+            known = {"message", "errorCode", "code", "details"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            ncp_error_detail.additional_properties = d
         return ncp_error_detail
 
     @property

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.ncp_error_detail import NcpErrorDetail
-
 
 T = TypeVar("T", bound="NcpErrorResponse")
 
@@ -37,16 +33,16 @@ class NcpErrorResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.ncp_error_detail import NcpErrorDetail
-
-        d = dict(src_dict)
-        error = NcpErrorDetail.from_dict(d.pop("error"))
+        error = NcpErrorDetail.from_dict(src_dict["error"])
 
         ncp_error_response = cls(
             error=error,
         )
 
-        ncp_error_response.additional_properties = d
+        if len(src_dict) > 1:
+            known = {"error"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            ncp_error_response.additional_properties = d
         return ncp_error_response
 
     @property
@@ -64,3 +60,7 @@ class NcpErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.ncp_error_detail import NcpErrorDetail

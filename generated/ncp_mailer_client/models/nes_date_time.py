@@ -42,12 +42,11 @@ class NesDateTime:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        utc = d.pop("utc")
+        utc = src_dict["utc"]
 
-        formatted_date = d.pop("formattedDate")
+        formatted_date = src_dict["formattedDate"]
 
-        formatted_date_time = d.pop("formattedDateTime")
+        formatted_date_time = src_dict["formattedDateTime"]
 
         nes_date_time = cls(
             utc=utc,
@@ -55,7 +54,10 @@ class NesDateTime:
             formatted_date_time=formatted_date_time,
         )
 
-        nes_date_time.additional_properties = d
+        if len(src_dict) > 3:
+            known = {"utc", "formattedDate", "formattedDateTime"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            nes_date_time.additional_properties = d
         return nes_date_time
 
     @property

@@ -37,17 +37,19 @@ class RequesterType:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        label = d.pop("label")
+        label = src_dict["label"]
 
-        code = d.pop("code")
+        code = src_dict["code"]
 
         requester_type = cls(
             label=label,
             code=code,
         )
 
-        requester_type.additional_properties = d
+        if len(src_dict) > 2:
+            known = {"label", "code"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            requester_type.additional_properties = d
         return requester_type
 
     @property

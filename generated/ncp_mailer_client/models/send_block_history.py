@@ -1,18 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.history_action_type import HistoryActionType
-    from ..models.nes_date_time import NesDateTime
-    from ..models.requester_type import RequesterType
-
 
 T = TypeVar("T", bound="SendBlockHistory")
 
@@ -81,20 +75,15 @@ class SendBlockHistory:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.history_action_type import HistoryActionType
-        from ..models.nes_date_time import NesDateTime
-        from ..models.requester_type import RequesterType
+        target_address = src_dict["targetAddress"]
 
-        d = dict(src_dict)
-        target_address = d.pop("targetAddress")
+        action_type = HistoryActionType.from_dict(src_dict["actionType"])
 
-        action_type = HistoryActionType.from_dict(d.pop("actionType"))
+        action_requester_type = RequesterType.from_dict(src_dict["actionRequesterType"])
 
-        action_requester_type = RequesterType.from_dict(d.pop("actionRequesterType"))
+        request_date = NesDateTime.from_dict(src_dict["requestDate"])
 
-        request_date = NesDateTime.from_dict(d.pop("requestDate"))
-
-        history_sid = d.pop("historySid")
+        history_sid = src_dict["historySid"]
 
         def _parse_send_result_code(data: object) -> None | str | Unset:
             if data is None:
@@ -103,7 +92,9 @@ class SendBlockHistory:
                 return data
             return cast(None | str | Unset, data)
 
-        send_result_code = _parse_send_result_code(d.pop("sendResultCode", UNSET))
+        send_result_code = _parse_send_result_code(
+            src_dict.get("sendResultCode", UNSET)
+        )
 
         def _parse_send_result_message(data: object) -> None | str | Unset:
             if data is None:
@@ -113,7 +104,7 @@ class SendBlockHistory:
             return cast(None | str | Unset, data)
 
         send_result_message = _parse_send_result_message(
-            d.pop("sendResultMessage", UNSET)
+            src_dict.get("sendResultMessage", UNSET)
         )
 
         send_block_history = cls(
@@ -126,7 +117,18 @@ class SendBlockHistory:
             send_result_message=send_result_message,
         )
 
-        send_block_history.additional_properties = d
+        if len(src_dict) > 5:
+            known = {
+                "targetAddress",
+                "actionType",
+                "actionRequesterType",
+                "requestDate",
+                "historySid",
+                "sendResultCode",
+                "sendResultMessage",
+            }
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            send_block_history.additional_properties = d
         return send_block_history
 
     @property
@@ -144,3 +146,9 @@ class SendBlockHistory:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.history_action_type import HistoryActionType
+from ..models.nes_date_time import NesDateTime
+from ..models.requester_type import RequesterType

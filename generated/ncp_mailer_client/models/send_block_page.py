@@ -1,18 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.nes_date_time import NesDateTime
-    from ..models.send_block_history import SendBlockHistory
-    from ..models.sort import Sort
-
 
 T = TypeVar("T", bound="SendBlockPage")
 
@@ -44,8 +38,6 @@ class SendBlockPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.nes_date_time import NesDateTime
-
         last = self.last
 
         total_elements = self.total_elements
@@ -103,33 +95,28 @@ class SendBlockPage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.nes_date_time import NesDateTime
-        from ..models.send_block_history import SendBlockHistory
-        from ..models.sort import Sort
+        last = src_dict["last"]
 
-        d = dict(src_dict)
-        last = d.pop("last")
+        total_elements = src_dict["totalElements"]
 
-        total_elements = d.pop("totalElements")
+        total_pages = src_dict["totalPages"]
 
-        total_pages = d.pop("totalPages")
+        first = src_dict["first"]
 
-        first = d.pop("first")
+        number_of_elements = src_dict["numberOfElements"]
 
-        number_of_elements = d.pop("numberOfElements")
+        size = src_dict["size"]
 
-        size = d.pop("size")
-
-        number = d.pop("number")
+        number = src_dict["number"]
 
         sort = []
-        _sort = d.pop("sort")
+        _sort = src_dict["sort"]
         for sort_item_data in _sort:
             sort_item = Sort.from_dict(sort_item_data)
 
             sort.append(sort_item)
 
-        register_status = d.pop("registerStatus")
+        register_status = src_dict["registerStatus"]
 
         def _parse_expected_delete_date(data: object) -> NesDateTime | None:
             if data is None:
@@ -144,9 +131,11 @@ class SendBlockPage:
                 pass
             return cast(NesDateTime | None, data)
 
-        expected_delete_date = _parse_expected_delete_date(d.pop("expectedDeleteDate"))
+        expected_delete_date = _parse_expected_delete_date(
+            src_dict["expectedDeleteDate"]
+        )
 
-        _content = d.pop("content", UNSET)
+        _content = src_dict.get("content", UNSET)
         content: list[SendBlockHistory] | Unset = UNSET
         if _content is not UNSET:
             content = []
@@ -169,7 +158,22 @@ class SendBlockPage:
             content=content,
         )
 
-        send_block_page.additional_properties = d
+        if len(src_dict) > 10:
+            known = {
+                "last",
+                "totalElements",
+                "totalPages",
+                "first",
+                "numberOfElements",
+                "size",
+                "number",
+                "sort",
+                "registerStatus",
+                "expectedDeleteDate",
+                "content",
+            }
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            send_block_page.additional_properties = d
         return send_block_page
 
     @property
@@ -187,3 +191,9 @@ class SendBlockPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.nes_date_time import NesDateTime
+from ..models.send_block_history import SendBlockHistory
+from ..models.sort import Sort

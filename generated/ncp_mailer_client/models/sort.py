@@ -53,18 +53,17 @@ class Sort:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        direction = d.pop("direction")
+        direction = src_dict["direction"]
 
-        property_ = d.pop("property")
+        property_ = src_dict["property"]
 
-        ignore_case = d.pop("ignoreCase")
+        ignore_case = src_dict["ignoreCase"]
 
-        null_handling = d.pop("nullHandling")
+        null_handling = src_dict["nullHandling"]
 
-        ascending = d.pop("ascending")
+        ascending = src_dict["ascending"]
 
-        descending = d.pop("descending")
+        descending = src_dict["descending"]
 
         sort = cls(
             direction=direction,
@@ -75,7 +74,17 @@ class Sort:
             descending=descending,
         )
 
-        sort.additional_properties = d
+        if len(src_dict) > 6:
+            known = {
+                "direction",
+                "property",
+                "ignoreCase",
+                "nullHandling",
+                "ascending",
+                "descending",
+            }
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            sort.additional_properties = d
         return sort
 
     @property

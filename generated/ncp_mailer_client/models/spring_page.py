@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.sort import Sort
-
 
 T = TypeVar("T", bound="SpringPage")
 
@@ -73,25 +69,22 @@ class SpringPage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.sort import Sort
+        last = src_dict["last"]
 
-        d = dict(src_dict)
-        last = d.pop("last")
+        total_elements = src_dict["totalElements"]
 
-        total_elements = d.pop("totalElements")
+        total_pages = src_dict["totalPages"]
 
-        total_pages = d.pop("totalPages")
+        first = src_dict["first"]
 
-        first = d.pop("first")
+        number_of_elements = src_dict["numberOfElements"]
 
-        number_of_elements = d.pop("numberOfElements")
+        size = src_dict["size"]
 
-        size = d.pop("size")
-
-        number = d.pop("number")
+        number = src_dict["number"]
 
         sort = []
-        _sort = d.pop("sort")
+        _sort = src_dict["sort"]
         for sort_item_data in _sort:
             sort_item = Sort.from_dict(sort_item_data)
 
@@ -108,7 +101,19 @@ class SpringPage:
             sort=sort,
         )
 
-        spring_page.additional_properties = d
+        if len(src_dict) > 8:
+            known = {
+                "last",
+                "totalElements",
+                "totalPages",
+                "first",
+                "numberOfElements",
+                "size",
+                "number",
+                "sort",
+            }
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            spring_page.additional_properties = d
         return spring_page
 
     @property
@@ -126,3 +131,7 @@ class SpringPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.sort import Sort

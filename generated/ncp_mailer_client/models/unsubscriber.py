@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.nes_date_time import NesDateTime
-
 
 T = TypeVar("T", bound="Unsubscriber")
 
@@ -45,14 +41,11 @@ class Unsubscriber:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.nes_date_time import NesDateTime
+        address = src_dict["address"]
 
-        d = dict(src_dict)
-        address = d.pop("address")
+        block_date = NesDateTime.from_dict(src_dict["blockDate"])
 
-        block_date = NesDateTime.from_dict(d.pop("blockDate"))
-
-        is_reg_by_manager = d.pop("isRegByManager")
+        is_reg_by_manager = src_dict["isRegByManager"]
 
         unsubscriber = cls(
             address=address,
@@ -60,7 +53,10 @@ class Unsubscriber:
             is_reg_by_manager=is_reg_by_manager,
         )
 
-        unsubscriber.additional_properties = d
+        if len(src_dict) > 3:
+            known = {"address", "blockDate", "isRegByManager"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            unsubscriber.additional_properties = d
         return unsubscriber
 
     @property
@@ -78,3 +74,7 @@ class Unsubscriber:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.nes_date_time import NesDateTime

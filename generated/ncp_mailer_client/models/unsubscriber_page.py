@@ -1,15 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.sort import Sort
-    from ..models.unsubscriber import Unsubscriber
-
 
 T = TypeVar("T", bound="UnsubscriberPage")
 
@@ -81,33 +76,29 @@ class UnsubscriberPage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.sort import Sort
-        from ..models.unsubscriber import Unsubscriber
+        last = src_dict["last"]
 
-        d = dict(src_dict)
-        last = d.pop("last")
+        total_elements = src_dict["totalElements"]
 
-        total_elements = d.pop("totalElements")
+        total_pages = src_dict["totalPages"]
 
-        total_pages = d.pop("totalPages")
+        first = src_dict["first"]
 
-        first = d.pop("first")
+        number_of_elements = src_dict["numberOfElements"]
 
-        number_of_elements = d.pop("numberOfElements")
+        size = src_dict["size"]
 
-        size = d.pop("size")
-
-        number = d.pop("number")
+        number = src_dict["number"]
 
         sort = []
-        _sort = d.pop("sort")
+        _sort = src_dict["sort"]
         for sort_item_data in _sort:
             sort_item = Sort.from_dict(sort_item_data)
 
             sort.append(sort_item)
 
         content = []
-        _content = d.pop("content")
+        _content = src_dict["content"]
         for content_item_data in _content:
             content_item = Unsubscriber.from_dict(content_item_data)
 
@@ -125,7 +116,20 @@ class UnsubscriberPage:
             content=content,
         )
 
-        unsubscriber_page.additional_properties = d
+        if len(src_dict) > 9:
+            known = {
+                "last",
+                "totalElements",
+                "totalPages",
+                "first",
+                "numberOfElements",
+                "size",
+                "number",
+                "sort",
+                "content",
+            }
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            unsubscriber_page.additional_properties = d
         return unsubscriber_page
 
     @property
@@ -143,3 +147,8 @@ class UnsubscriberPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.sort import Sort
+from ..models.unsubscriber import Unsubscriber

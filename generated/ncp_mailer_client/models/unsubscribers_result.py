@@ -42,12 +42,11 @@ class UnsubscribersResult:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        count = d.pop("count")
+        count = src_dict["count"]
 
-        request_count = d.pop("requestCount")
+        request_count = src_dict["requestCount"]
 
-        ignore_count = d.pop("ignoreCount")
+        ignore_count = src_dict["ignoreCount"]
 
         unsubscribers_result = cls(
             count=count,
@@ -55,7 +54,10 @@ class UnsubscribersResult:
             ignore_count=ignore_count,
         )
 
-        unsubscribers_result.additional_properties = d
+        if len(src_dict) > 3:
+            known = {"count", "requestCount", "ignoreCount"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            unsubscribers_result.additional_properties = d
         return unsubscribers_result
 
     @property

@@ -1,0 +1,151 @@
+"""The wheel as a user gets it: built from this tree, installed alone into a fresh virtualenv.
+
+It installs light (the library's dependencies only), imports nothing of the CLI or the emulator,
+and types through: mypy --strict and pyright (strict) see generated models, never ``Any``, in a
+user's script (tests/typing/user_script.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mailoptout._extras import EXTRAS
+from spec_walk import ROOT
+
+pytestmark = pytest.mark.wheel
+
+USER_SCRIPT = ROOT / "tests" / "typing" / "user_script.py"
+MAX_PACKAGES = 12
+
+
+def _uv() -> str:
+    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    assert found, "uv is in the test dependency group"
+    return found
+
+
+def _run(*command: str | Path, cwd: Path | None = None) -> str:
+    done = subprocess.run(
+        [str(part) for part in command], capture_output=True, text=True, check=False, cwd=cwd
+    )
+    assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The interpreter of a fresh venv holding the wheel and what it requires, nothing else."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    _run(_uv(), "build", "--quiet", "--wheel", "--out-dir", tmp / "dist", ROOT)
+    (wheel,) = (tmp / "dist").glob("mailoptout-*.whl")
+    _run(_uv(), "venv", "--quiet", "--python", sys.executable, tmp / "venv")
+    python = tmp / "venv" / "bin" / "python"
+    _run(_uv(), "pip", "install", "--quiet", "--python", python, wheel)
+    return python
+
+
+def test_the_wheel_installs_at_most_twelve_packages(wheel_python: Path) -> None:
+    """``pip install mailoptout`` brings the client's dependencies, not the CLI's or emulator's."""
+    listed = _run(_uv(), "pip", "list", "--python", wheel_python, "--format", "json")
+    names = sorted(package["name"].lower() for package in json.loads(listed))
+    assert "mailoptout" in names
+    assert len(names) <= MAX_PACKAGES, names
+    assert not {"typer", "rich", "click", "starlette", "uvicorn", "jsonschema", "pyyaml"} & set(
+        names
+    )
+
+
+def test_import_mailoptout_stays_light(wheel_python: Path) -> None:
+    """Importing the library loads no module of an extra, and the extras say what is missing."""
+    code = (
+        "import sys, mailoptout, mailoptout._extras as e\n"
+        "print(sorted({m.partition('.')[0] for m in sys.modules}))\n"
+        "for extra in e.EXTRAS:\n"
+        "    try: e.require_extra(extra)\n"
+        "    except e.MissingExtraError as error: print(error.extra)\n"
+    )
+    *modules, cli, emulator = _run(wheel_python, "-c", code).splitlines()
+    loaded = set(json.loads(modules[0].replace("'", '"')))
+    assert loaded.isdisjoint(module for modules in EXTRAS.values() for module in modules)
+    assert (cli, emulator) == ("cli", "emulator")
+
+
+def test_the_wheel_ships_its_type_markers_and_specs(wheel_python: Path) -> None:
+    """py.typed in all three packages (PEP 561), and the specs the emulator validates against."""
+    code = (
+        "import importlib.resources as r\n"
+        "for p in ('mailoptout', 'ncp_mailer_client', 'engagelab_email_client'):\n"
+        "    print(p, r.files(p).joinpath('py.typed').is_file())\n"
+        "print('specs', sorted(f.name for f in r.files('mailoptout').joinpath('_specs').iterdir()))"
+    )
+    out = _run(wheel_python, "-c", code)
+    assert out.count(" True") == 3, out
+    assert "ncp-outbound-mailer.yaml" in out
+    assert "engagelab-email.yaml" in out
+
+
+def expected_reveals() -> list[str]:
+    lines = USER_SCRIPT.read_text(encoding="utf-8").splitlines()
+    return [line.split("# reveals: ")[1] for line in lines if "# reveals: " in line]
+
+
+def short(type_name: str) -> str:
+    """``ncp_mailer_client.models.unsubscriber.Unsubscriber`` -> ``Unsubscriber``."""
+    return re.sub(r"\b(?:\w+\.)+(\w+)", r"\1", type_name)
+
+
+def test_mypy_strict_sees_generated_models(wheel_python: Path, tmp_path: Path) -> None:
+    """mypy --strict on a user's script: every item type is a generated model, never Any."""
+    script = shutil.copy(USER_SCRIPT, tmp_path / "user_script.py")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--python-executable",
+            str(wheel_python),
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    revealed = re.findall(r'note: Revealed type is "(.*)"', done.stdout)
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert errors == []
+    assert [short(t) for t in revealed] == expected_reveals()
+
+
+def test_pyright_strict_sees_generated_models(wheel_python: Path, tmp_path: Path) -> None:
+    """pyright in strict mode (basedpyright, which bundles node) agrees with mypy."""
+    shutil.copy(USER_SCRIPT, tmp_path / "user_script.py")
+    config = {"typeCheckingMode": "strict"}
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    pyright = shutil.which("basedpyright", path=str(Path(sys.executable).parent))
+    assert pyright, "basedpyright is in the test dependency group"
+    done = subprocess.run(
+        [pyright, "--outputjson", "--pythonpath", str(wheel_python), "user_script.py"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    report = json.loads(done.stdout)
+    diagnostics = report["generalDiagnostics"]
+    revealed = [
+        re.fullmatch(r'Type of "[^"]*" is "(.*)"', d["message"]).group(1)  # type: ignore[union-attr]
+        for d in diagnostics
+        if d["severity"] == "information" and d["message"].startswith("Type of ")
+    ]
+    problems = [d for d in diagnostics if d["severity"] in ("error", "warning")]
+    assert problems == []
+    assert revealed == expected_reveals()

@@ -1,0 +1,39 @@
+# pyright: strict
+"""A user's script, type-checked against the installed wheel by tests/test_wheel.py.
+
+Each ``reveal_type`` must name a generated model, never ``Any``: the test reads what mypy and
+pyright reveal, in order, and compares it with the ``# reveals:`` comment on the same line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import reveal_type
+
+from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
+
+
+def naver(mailer: NcpMailer) -> None:
+    for unsubscriber in mailer.unsubscribers(start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)):
+        reveal_type(unsubscriber)  # reveals: Unsubscriber
+        reveal_type(unsubscriber.block_date)  # reveals: NesDateTime
+    for page in mailer.unsubscribers().pages():
+        reveal_type(page.items)  # reveals: list[Unsubscriber]
+    block = mailer.send_block("someone@example.com")
+    reveal_type(block)  # reveals: SendBlockPage
+    for history in mailer.send_block_history("someone@example.com"):
+        reveal_type(history)  # reveals: SendBlockHistory
+
+
+def engagelab(client: EngageLab) -> None:
+    for unsubscribe in client.unsubscribes(dt.date(2024, 1, 1)):
+        reveal_type(unsubscribe)  # reveals: Unsubscribe
+
+
+async def asynchronous(mailer: AsyncNcpMailer, client: AsyncEngageLab) -> None:
+    async for unsubscriber in mailer.unsubscribers():
+        reveal_type(unsubscriber)  # reveals: Unsubscriber
+    async for history in mailer.send_block_history("someone@example.com"):
+        reveal_type(history)  # reveals: SendBlockHistory
+    async for unsubscribe in client.unsubscribes(dt.date(2024, 1, 1)):
+        reveal_type(unsubscribe)  # reveals: Unsubscribe

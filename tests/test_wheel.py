@@ -149,3 +149,45 @@ def test_pyright_strict_sees_generated_models(wheel_python: Path, tmp_path: Path
     problems = [d for d in diagnostics if d["severity"] in ("error", "warning")]
     assert problems == []
     assert revealed == expected_reveals()
+
+
+# A real socket: MockTransport and ASGITransport bypass httpcore, where the lookups happen.
+ASYNC_REQUESTS = """
+import asyncio, importlib.abc, sys
+lookups = []
+class Count(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        lookups.append(name)
+sys.meta_path.insert(0, Count())
+import httpx
+
+async def main():
+    closed = asyncio.Event()
+
+    async def answer(reader, writer):
+        try:
+            while await reader.readuntil(b"\\r\\n\\r\\n"):
+                writer.write(b"HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\n\\r\\n{}")
+        except asyncio.IncompleteReadError:  # the client closed the connection
+            writer.close()
+            closed.set()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    url = "http://127.0.0.1:%d/" % server.sockets[0].getsockname()[1]
+    async with httpx.AsyncClient() as client:
+        await client.get(url)
+        lookups.clear()
+        for _ in range(20):
+            (await client.get(url)).raise_for_status()
+    await closed.wait()
+    server.close()
+    print(lookups.count("sniffio"))
+
+asyncio.run(main())
+"""
+
+
+def test_async_requests_import_nothing(wheel_python: Path) -> None:
+    """httpcore looks sniffio up on every async lock; installed with the wheel, that lookup is a
+    dictionary hit, not a failed import searched on disk about four times per request."""
+    assert _run(wheel_python, "-c", ASYNC_REQUESTS).strip() == "0"

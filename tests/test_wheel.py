@@ -76,15 +76,21 @@ def test_import_mailoptout_stays_light(wheel_python: Path) -> None:
     assert (cli, emulator) == ("cli", "emulator")
 
 
-def test_the_wheel_ships_its_type_markers_and_specs(wheel_python: Path) -> None:
-    """py.typed in all three packages (PEP 561), and the specs the emulator validates against."""
+def test_the_wheel_ships_its_type_markers_specs_and_license(wheel_python: Path) -> None:
+    """py.typed in all three packages (PEP 561), the specs the emulator validates against, and
+    the MIT license."""
     code = (
         "import importlib.resources as r\n"
         "for p in ('mailoptout', 'ncp_mailer_client', 'engagelab_email_client'):\n"
         "    print(p, r.files(p).joinpath('py.typed').is_file())\n"
-        "print('specs', sorted(f.name for f in r.files('mailoptout').joinpath('_specs').iterdir()))"
+        "specs = r.files('mailoptout').joinpath('_specs')\n"
+        "print('specs', sorted(f.name for f in specs.iterdir()))\n"
+        "import importlib.metadata as m\n"
+        "print('license', m.metadata('mailoptout')['License-Expression'],"
+        " m.metadata('mailoptout').get_all('License-File'))"
     )
     out = _run(wheel_python, "-c", code)
+    assert "license MIT ['LICENSE']" in out
     assert out.count(" True") == 3, out
     assert "ncp-outbound-mailer.yaml" in out
     assert "engagelab-email.yaml" in out

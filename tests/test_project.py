@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import doctest
 import importlib
 import importlib.metadata
@@ -146,3 +147,29 @@ def test_import_mailoptout_loads_no_optional_module() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     optional = {module for modules in EXTRAS.values() for module in modules}
     assert set(done.stdout.split()).isdisjoint(optional)
+
+
+def nox_python_versions() -> tuple[str, ...]:
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    (value,) = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and [getattr(target, "id", None) for target in node.targets] == ["PYTHON_VERSIONS"]
+    ]
+    versions = ast.literal_eval(value)
+    assert isinstance(versions, tuple)
+    return versions
+
+
+def test_classifiers_name_the_pythons_nox_tests() -> None:
+    """Declared versions run from requires-python's minimum, each one in nox's list."""
+    project = pyproject()["project"]
+    declared = [
+        c.rsplit(" :: ", 1)[1]
+        for c in project["classifiers"]
+        if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
+    ]
+    tested = nox_python_versions()
+    assert declared == list(tested[: len(declared)])
+    assert project["requires-python"] == f">={tested[0]}"

@@ -101,3 +101,12 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: ours vs raw httpx, concurrent vs sequential, printed side by side."""
     session.install(".[all]", *_group("bench"))
     session.run("python", "bench/run.py", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """API reference from the docstrings, as HTML in build/api/ (pdoc)."""
+    session.install(".", *_group("docs"))
+    session.run(
+        "pdoc", "mailoptout", "ncp_mailer_client", "engagelab_email_client", "-o", "build/api"
+    )

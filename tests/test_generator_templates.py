@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+import inspect
+import textwrap
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,3 +57,26 @@ def test_additional_properties_are_not_shared() -> None:
     first["note"] = "x"
     assert "note" not in second
     assert "note" not in data
+
+
+def _models() -> list[Any]:
+    return [
+        getattr(module, name)
+        for module in MODELS.values()
+        for name in module.__all__
+        if attrs.has(getattr(module, name))
+    ]
+
+
+@pytest.mark.parametrize("cls", _models(), ids=lambda cls: cls.__name__)
+def test_from_dict_passes_fields_in_init_order(cls: Any) -> None:
+    """from_dict builds with positional arguments: they are exactly __init__'s, in its order."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls.from_dict)))
+    (call,) = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "cls"
+    ]
+    assert call.keywords == []
+    passed = [arg.id for arg in call.args if isinstance(arg, ast.Name)]
+    assert passed == [field.name for field in attrs.fields(cls) if field.init]

@@ -41,8 +41,8 @@ class AddUnsubscribeRequest:
         expire_time = datetime.date.fromisoformat(src_dict["expire_time"])
 
         add_unsubscribe_request = cls(
-            email=email,
-            expire_time=expire_time,
+            email,
+            expire_time,
         )
 
         if len(src_dict) > 2:

@@ -33,7 +33,7 @@ class AddUnsubscribeResponse:
         result = AddedUnsubscribe.from_dict(src_dict["result"])
 
         add_unsubscribe_response = cls(
-            result=result,
+            result,
         )
 
         if len(src_dict) > 1:

@@ -58,10 +58,10 @@ class AddedUnsubscribe:
         expire_time = src_dict["expire_time"]
 
         added_unsubscribe = cls(
-            email=email,
-            api_user=api_user,
-            unsubscribe_time=unsubscribe_time,
-            expire_time=expire_time,
+            email,
+            api_user,
+            unsubscribe_time,
+            expire_time,
         )
 
         if len(src_dict) > 4:

@@ -69,9 +69,9 @@ class DeleteUnsubscribesRequest:
             end_date = datetime.date.fromisoformat(_end_date)
 
         delete_unsubscribes_request = cls(
-            email=email,
-            start_date=start_date,
-            end_date=end_date,
+            email,
+            start_date,
+            end_date,
         )
 
         if len(src_dict) > 0:

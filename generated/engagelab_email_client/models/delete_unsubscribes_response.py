@@ -33,7 +33,7 @@ class DeleteUnsubscribesResponse:
         count = src_dict["count"]
 
         delete_unsubscribes_response = cls(
-            count=count,
+            count,
         )
 
         if len(src_dict) > 1:

@@ -41,8 +41,8 @@ class EngagelabError:
         message = src_dict["message"]
 
         engagelab_error = cls(
-            code=code,
-            message=message,
+            code,
+            message,
         )
 
         if len(src_dict) > 2:

@@ -69,11 +69,11 @@ class Unsubscribe:
         expire_time = src_dict["expire_time"]
 
         unsubscribe = cls(
-            email=email,
-            api_user=api_user,
-            type_=type_,
-            unsubscribe_time=unsubscribe_time,
-            expire_time=expire_time,
+            email,
+            api_user,
+            type_,
+            unsubscribe_time,
+            expire_time,
         )
 
         if len(src_dict) > 5:

@@ -56,9 +56,9 @@ class UnsubscribeList:
         total = src_dict["total"]
 
         unsubscribe_list = cls(
-            result=result,
-            count=count,
-            total=total,
+            result,
+            count,
+            total,
         )
 
         if len(src_dict) > 3:

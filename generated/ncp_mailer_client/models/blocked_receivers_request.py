@@ -35,7 +35,7 @@ class BlockedReceiversRequest:
         blocked_receivers = cast(list[str], src_dict["blockedReceivers"])
 
         blocked_receivers_request = cls(
-            blocked_receivers=blocked_receivers,
+            blocked_receivers,
         )
 
         if len(src_dict) > 1:

@@ -42,8 +42,8 @@ class HistoryActionType:
         code = src_dict["code"]
 
         history_action_type = cls(
-            label=label,
-            code=code,
+            label,
+            code,
         )
 
         if len(src_dict) > 2:

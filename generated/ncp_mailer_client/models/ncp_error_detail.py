@@ -66,10 +66,10 @@ class NcpErrorDetail:
         details = src_dict.get("details", UNSET)
 
         ncp_error_detail = cls(
-            message=message,
-            error_code=error_code,
-            code=code,
-            details=details,
+            message,
+            error_code,
+            code,
+            details,
         )
 
         if len(src_dict) > 1:

@@ -36,7 +36,7 @@ class NcpErrorResponse:
         error = NcpErrorDetail.from_dict(src_dict["error"])
 
         ncp_error_response = cls(
-            error=error,
+            error,
         )
 
         if len(src_dict) > 1:

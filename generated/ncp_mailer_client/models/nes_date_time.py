@@ -49,9 +49,9 @@ class NesDateTime:
         formatted_date_time = src_dict["formattedDateTime"]
 
         nes_date_time = cls(
-            utc=utc,
-            formatted_date=formatted_date,
-            formatted_date_time=formatted_date_time,
+            utc,
+            formatted_date,
+            formatted_date_time,
         )
 
         if len(src_dict) > 3:

@@ -42,8 +42,8 @@ class RequesterType:
         code = src_dict["code"]
 
         requester_type = cls(
-            label=label,
-            code=code,
+            label,
+            code,
         )
 
         if len(src_dict) > 2:

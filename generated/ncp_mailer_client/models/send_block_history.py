@@ -108,13 +108,13 @@ class SendBlockHistory:
         )
 
         send_block_history = cls(
-            target_address=target_address,
-            action_type=action_type,
-            action_requester_type=action_requester_type,
-            request_date=request_date,
-            history_sid=history_sid,
-            send_result_code=send_result_code,
-            send_result_message=send_result_message,
+            target_address,
+            action_type,
+            action_requester_type,
+            request_date,
+            history_sid,
+            send_result_code,
+            send_result_message,
         )
 
         if len(src_dict) > 5:

@@ -145,17 +145,17 @@ class SendBlockPage:
                 content.append(content_item)
 
         send_block_page = cls(
-            last=last,
-            total_elements=total_elements,
-            total_pages=total_pages,
-            first=first,
-            number_of_elements=number_of_elements,
-            size=size,
-            number=number,
-            sort=sort,
-            register_status=register_status,
-            expected_delete_date=expected_delete_date,
-            content=content,
+            last,
+            total_elements,
+            total_pages,
+            first,
+            number_of_elements,
+            size,
+            number,
+            sort,
+            register_status,
+            expected_delete_date,
+            content,
         )
 
         if len(src_dict) > 10:

@@ -66,12 +66,12 @@ class Sort:
         descending = src_dict["descending"]
 
         sort = cls(
-            direction=direction,
-            property_=property_,
-            ignore_case=ignore_case,
-            null_handling=null_handling,
-            ascending=ascending,
-            descending=descending,
+            direction,
+            property_,
+            ignore_case,
+            null_handling,
+            ascending,
+            descending,
         )
 
         if len(src_dict) > 6:

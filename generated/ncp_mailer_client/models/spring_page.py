@@ -91,14 +91,14 @@ class SpringPage:
             sort.append(sort_item)
 
         spring_page = cls(
-            last=last,
-            total_elements=total_elements,
-            total_pages=total_pages,
-            first=first,
-            number_of_elements=number_of_elements,
-            size=size,
-            number=number,
-            sort=sort,
+            last,
+            total_elements,
+            total_pages,
+            first,
+            number_of_elements,
+            size,
+            number,
+            sort,
         )
 
         if len(src_dict) > 8:

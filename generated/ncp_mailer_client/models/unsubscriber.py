@@ -48,9 +48,9 @@ class Unsubscriber:
         is_reg_by_manager = src_dict["isRegByManager"]
 
         unsubscriber = cls(
-            address=address,
-            block_date=block_date,
-            is_reg_by_manager=is_reg_by_manager,
+            address,
+            block_date,
+            is_reg_by_manager,
         )
 
         if len(src_dict) > 3:

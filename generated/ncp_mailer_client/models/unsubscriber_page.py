@@ -105,15 +105,15 @@ class UnsubscriberPage:
             content.append(content_item)
 
         unsubscriber_page = cls(
-            last=last,
-            total_elements=total_elements,
-            total_pages=total_pages,
-            first=first,
-            number_of_elements=number_of_elements,
-            size=size,
-            number=number,
-            sort=sort,
-            content=content,
+            last,
+            total_elements,
+            total_pages,
+            first,
+            number_of_elements,
+            size,
+            number,
+            sort,
+            content,
         )
 
         if len(src_dict) > 9:

@@ -49,9 +49,9 @@ class UnsubscribersResult:
         ignore_count = src_dict["ignoreCount"]
 
         unsubscribers_result = cls(
-            count=count,
-            request_count=request_count,
-            ignore_count=ignore_count,
+            count,
+            request_count,
+            ignore_count,
         )
 
         if len(src_dict) > 3:

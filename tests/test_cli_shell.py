@@ -352,3 +352,76 @@ def test_missing_cli_extra_is_one_line() -> None:
         "mailoptout: error: mailoptout's cli needs the 'cli' extra (missing: typer):"
         " pip install 'mailoptout[cli]'"
     ]
+
+
+def _stderr_on_a_terminal(server: Server, args: list[str], stdin: str = "") -> str:
+    """Run the CLI with stderr on a pseudo-terminal (stdout a pipe); return what stderr got."""
+    leader, follower = pty.openpty()
+    seen: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other side is closed
+                return
+            if not chunk:
+                return
+            seen.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    process = subprocess.Popen(
+        [SCRIPT, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=server.env,
+    )
+    os.close(follower)
+    process.communicate(stdin.encode(), timeout=120)
+    reader.join(timeout=60)
+    os.close(leader)
+    return b"".join(seen).decode(errors="replace")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminal handling is Linux's")
+def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    """Progress per page (with NAVER's total) and per chunk on a terminal; none on a pipe."""
+    state = EmulatorState()
+    _seed_ncp(state, 250)
+    for server in serve(state, tmp_path):
+        assert "ncp list: listed 250" in _stderr_on_a_terminal(server, ["ncp", "list"])
+        addresses = "\n".join(f"new{i}@example.com" for i in range(30))
+        shown = _stderr_on_a_terminal(
+            server, ["ncp", "register", "--file", "-", "--chunk-size", "10"], addresses
+        )
+        assert "ncp register: sent 30" in shown
+        piped = server.run("ncp", "list")
+        assert piped.stderr == ""
+
+
+def test_help_imports_neither_the_emulator_nor_rich() -> None:
+    """`mailoptout --help` loads typer and the CLI's own modules; the emulator, rich and (once
+    the package root imports lazily) httpx and the generated models stay out."""
+    code = (
+        "import sys, contextlib, io\n"
+        "sys.argv = ['mailoptout', '--help']\n"
+        "from mailoptout.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.count('.') < 2)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert not {"starlette", "uvicorn", "jsonschema", "yaml", "mailoptout.emulator"} & set(loaded)
+    bare = subprocess.run(
+        [sys.executable, "-c", "import mailoptout, sys; print('httpx' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if bare.stdout.strip() == "True":
+        pytest.skip("`import mailoptout` itself loads httpx and the generated clients")
+    assert not {"rich", "httpx", "ncp_mailer_client", "engagelab_email_client"} & set(loaded)

@@ -7,7 +7,6 @@ from mailoptout._extras import require_extra
 require_extra("cli")
 
 import datetime as dt  # noqa: E402 - after the check that names a missing extra
-import logging  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -19,7 +18,6 @@ import typer  # noqa: E402
 
 from mailoptout import InvalidInputError, MailOptOutError  # noqa: E402
 from mailoptout._time import ENGAGELAB_NAIVE_TZ  # noqa: E402
-from mailoptout._version import __version__  # noqa: E402
 from mailoptout.cli._clients import describe_error  # noqa: E402
 from mailoptout.cli._clients import engagelab_client as _engagelab  # noqa: E402
 from mailoptout.cli._clients import ncp_client as _ncp  # noqa: E402
@@ -30,7 +28,6 @@ from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
 from mailoptout.cli._output import Output, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
 from mailoptout.cli._signals import Stopped, catch_signals  # noqa: E402
-from mailoptout.cli._sync import SyncJournal, run_sync  # noqa: E402
 
 __all__ = ["app", "main"]
 
@@ -52,6 +49,8 @@ app.add_typer(profile_app, name="profile")
 
 def _version(value: bool) -> None:
     if value:
+        from mailoptout._version import __version__  # noqa: PLC0415 - reads package metadata
+
         typer.echo(f"mailoptout {__version__}")
         raise typer.Exit
 
@@ -72,6 +71,7 @@ def _base_url(value: str | None) -> str | None:
 
 def _log_requests(secrets: list[str]) -> None:
     """--verbose: one stderr line per request and retry; known secrets are masked."""
+    import logging  # noqa: PLC0415 - only --verbose needs it
 
     class Redact(logging.Filter):
         def filter(self, record: logging.LogRecord) -> bool:
@@ -217,6 +217,8 @@ def sync(
     moment, the next run finishes the work with no address lost and none registered twice
     (a write cut off mid-flight is sent again, and both APIs ignore repeats).
     """
+    from mailoptout.cli._sync import SyncJournal, run_sync  # noqa: PLC0415 - imports both clients
+
     direction = f"{source}->{target}"
     if direction not in ("engagelab->ncp", "ncp->engagelab"):
         raise InvalidInputError(

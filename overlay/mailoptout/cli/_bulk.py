@@ -8,16 +8,15 @@ addresses of failed chunks are written as they come: every one when stdout is a 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from mailoptout import APIError, BulkOperationError, InvalidInputError
+from mailoptout import BulkOperationError, InvalidInputError
 from mailoptout.cli._output import Output, Progress
 
 if TYPE_CHECKING:
-    from mailoptout import BulkResult
+    from mailoptout import APIError, BulkResult
 
 __all__ = ["Tally", "send_in_chunks"]
 
@@ -25,7 +24,7 @@ SHOWN_ON_TERMINAL = 10
 """Rows of rejects shown on a terminal before the rest are only counted."""
 
 
-@attrs.define
+@dataclasses.dataclass
 class Tally:
     """What a bulk write did so far (the ``--json`` summary line, in this order)."""
 
@@ -36,11 +35,14 @@ class Tally:
     rejected: int = 0
     not_written: int = 0
     requests: int = 0
-    examples: list[str] = attrs.field(factory=list)
+    examples: list[str] = dataclasses.field(default_factory=list)
     error: APIError | None = None
 
     def summary(self) -> dict[str, Any]:
-        return attrs.asdict(self, filter=lambda a, _: a.name not in ("examples", "error"))
+        hidden = ("examples", "error")
+        return {
+            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in hidden
+        }
 
     def add(self, result: BulkResult) -> None:
         self.changed += result.count

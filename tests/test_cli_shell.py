@@ -354,8 +354,11 @@ def test_missing_cli_extra_is_one_line() -> None:
     ]
 
 
-def _stderr_on_a_terminal(server: Server, args: list[str], stdin: str = "") -> str:
-    """Run the CLI with stderr on a pseudo-terminal (stdout a pipe); return what stderr got."""
+def _terminal_output(
+    server: Server, args: list[str], stdin: str = "", *, stream: str = "stderr"
+) -> str:
+    """Run the CLI with ``stream`` on a pseudo-terminal (the other one a pipe); return what
+    the terminal got."""
     leader, follower = pty.openpty()
     seen: list[bytes] = []
 
@@ -371,11 +374,12 @@ def _stderr_on_a_terminal(server: Server, args: list[str], stdin: str = "") -> s
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
+    on_terminal = stream == "stdout"
     process = subprocess.Popen(
         [SCRIPT, *args],
         stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=follower,
+        stdout=follower if on_terminal else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if on_terminal else follower,
         env=server.env,
     )
     os.close(follower)
@@ -391,14 +395,23 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     state = EmulatorState()
     _seed_ncp(state, 250)
     for server in serve(state, tmp_path):
-        assert "ncp list: listed 250" in _stderr_on_a_terminal(server, ["ncp", "list"])
+        assert "ncp list: listed 250" in _terminal_output(server, ["ncp", "list"])
         addresses = "\n".join(f"new{i}@example.com" for i in range(30))
-        shown = _stderr_on_a_terminal(
+        shown = _terminal_output(
             server, ["ncp", "register", "--file", "-", "--chunk-size", "10"], addresses
         )
         assert "ncp register: sent 30" in shown
         piped = server.run("ncp", "list")
         assert piped.stderr == ""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminal handling is Linux's")
+def test_long_reject_lists_are_summarised_on_a_terminal(server: Server) -> None:
+    """On a terminal: the first 10 rejects, then how many more and how to see them all."""
+    lines = "\n".join(f"bad{i}" for i in range(50))
+    shown = _terminal_output(server, ["ncp", "register", "--file", "-"], lines, stream="stdout")
+    assert shown.count("rejected  bad") == 10
+    assert "40 more (pipe the output or use --json for all)" in shown
 
 
 def test_help_imports_neither_the_emulator_nor_rich() -> None:

@@ -351,9 +351,6 @@ def main(argv: list[str] | None = None) -> None:
         _exit(_usage_line(usage), getattr(usage, "exit_code", 2))
     except MailOptOutError as error:
         _exit(f"error: {describe_error(error)}", 1)
-    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
-        sys.stderr.close()
-        sys.exit(141)
     except OSError as error:
         _exit(f"error: {error}", 1)
     sys.exit(code if isinstance(code, int) else 0)

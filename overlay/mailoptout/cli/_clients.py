@@ -60,9 +60,8 @@ def describe_error(error: MailOptOutError) -> str:
     url = getattr(error, "url", "")
     if url and url not in text:
         text += f" ({getattr(error, 'method', '') or 'request to'} {url})"
-    provider = getattr(error, "provider", None) or next(
-        (name for name, base in _BASE_URLS.items() if url.startswith(base)), None
-    )
+    matches = sorted((len(base), name) for name, base in _BASE_URLS.items() if url.startswith(base))
+    provider = getattr(error, "provider", None) or (matches[-1][1] if matches else None)
     if provider and not text.startswith(provider):
         text = f"{PROVIDER_NAMES[provider]}: {text}"
     return text

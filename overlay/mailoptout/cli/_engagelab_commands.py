@@ -120,11 +120,21 @@ def engagelab_delete(
     as_json: Json = False,
 ) -> None:
     """Delete --email, or everything unsubscribed from --from to --to."""
+    from mailoptout import date_windows  # noqa: PLC0415 - the library loads when a command runs
+
     since, until = parse_date(from_, "--from"), parse_date(to, "--to")
     if email is None and since is None:
         raise InvalidInputError("give --email ADDRESS, or --from DATE [--to DATE]")
     if email is None and until is None:
         until = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-    with engagelab_client(ctx) as client:
-        count = client.delete(email, since=since, until=until)
-    Output(as_json=as_json).record("EngageLab delete", {"deleted": count})
+    out = Output(as_json=as_json)
+    windows: list[tuple[dt.date | None, dt.date | None]] = [(None, None)]
+    if email is None and since is not None and until is not None:
+        windows = list(date_windows(since, until))
+    count = 0
+    with engagelab_client(ctx) as client, out.progress("engagelab delete") as progress:
+        for first, last in windows:  # one 3-month window per request: progress for each
+            deleted = client.delete(email, since=first, until=last)
+            count += deleted
+            progress("deleted", deleted)
+    out.record("EngageLab delete", {"deleted": count})

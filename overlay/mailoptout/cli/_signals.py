@@ -35,6 +35,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def catch_signals() -> None:
     """Turn SIGINT and SIGTERM into :class:`Stopped` for the rest of the run."""
+    on_interrupt(RESUME)
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
 

@@ -148,7 +148,7 @@ def root(
     ENGAGELAB_API_KEY, else from the profile file. They are never printed."""
     if verbose and quiet:
         raise typer.BadParameter("use --verbose or --quiet, not both", param_hint="'--quiet'")
-    settings.quiet = quiet
+    settings.quiet, settings.verbose = quiet, verbose
     conn = Connection(
         profile,
         {
@@ -353,4 +353,10 @@ def main(argv: list[str] | None = None) -> None:
         _exit(f"error: {describe_error(error)}", 1)
     except OSError as error:
         _exit(f"error: {error}", 1)
+    except Exception as bug:  # a bug of ours: still one line, the traceback only with --verbose
+        if settings.verbose:
+            import traceback  # noqa: PLC0415 - only a bug needs it
+
+            traceback.print_exc()
+        _exit(f"internal error: {type(bug).__name__}: {bug} (run with --verbose for details)", 1)
     sys.exit(code if isinstance(code, int) else 0)

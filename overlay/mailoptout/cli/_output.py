@@ -23,9 +23,10 @@ never be cut)."""
 
 
 class _Settings:
-    """Set once per run by the root command (``--quiet``)."""
+    """Set once per run by the root command (``--quiet``, ``--verbose``)."""
 
     quiet = False
+    verbose = False
 
 
 settings = _Settings()

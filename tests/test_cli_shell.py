@@ -356,9 +356,9 @@ def test_missing_cli_extra_is_one_line() -> None:
 
 def _terminal_output(
     server: Server, args: list[str], stdin: str = "", *, stream: str = "stderr"
-) -> str:
-    """Run the CLI with ``stream`` on a pseudo-terminal (the other one a pipe); return what
-    the terminal got."""
+) -> tuple[str, str]:
+    """Run the CLI with ``stream`` on a pseudo-terminal and the other on a pipe; return what
+    the terminal got and what the pipe got."""
     leader, follower = pty.openpty()
     seen: list[bytes] = []
 
@@ -378,15 +378,15 @@ def _terminal_output(
     process = subprocess.Popen(
         [SCRIPT, *args],
         stdin=subprocess.PIPE,
-        stdout=follower if on_terminal else subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL if on_terminal else follower,
+        stdout=follower if on_terminal else subprocess.PIPE,
+        stderr=subprocess.PIPE if on_terminal else follower,
         env=server.env,
     )
     os.close(follower)
-    process.communicate(stdin.encode(), timeout=120)
+    out, err = process.communicate(stdin.encode(), timeout=120)
     reader.join(timeout=60)
     os.close(leader)
-    return b"".join(seen).decode(errors="replace")
+    return b"".join(seen).decode(errors="replace"), (err if on_terminal else out).decode()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminal handling is Linux's")
@@ -395,9 +395,12 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     state = EmulatorState()
     _seed_ncp(state, 250)
     for server in serve(state, tmp_path):
-        assert "ncp list: listed 250" in _terminal_output(server, ["ncp", "list"])
+        shown, rows = _terminal_output(server, ["ncp", "list"])
+        assert "ncp list: listed 250" in shown
+        assert len(rows.splitlines()) == 251  # the rows stay on stdout, never via the bar
+        assert "subscriber00001" not in shown
         addresses = "\n".join(f"new{i}@example.com" for i in range(30))
-        shown = _terminal_output(
+        shown, _ = _terminal_output(
             server, ["ncp", "register", "--file", "-", "--chunk-size", "10"], addresses
         )
         assert "ncp register: sent 30" in shown
@@ -409,7 +412,7 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
 def test_long_reject_lists_are_summarised_on_a_terminal(server: Server) -> None:
     """On a terminal: the first 10 rejects, then how many more and how to see them all."""
     lines = "\n".join(f"bad{i}" for i in range(50))
-    shown = _terminal_output(server, ["ncp", "register", "--file", "-"], lines, stream="stdout")
+    shown, _ = _terminal_output(server, ["ncp", "register", "--file", "-"], lines, stream="stdout")
     assert shown.count("rejected  bad") == 10
     assert "40 more (pipe the output or use --json for all)" in shown
 

@@ -10,7 +10,7 @@ import datetime as dt  # noqa: E402 - after the check that names a missing extra
 import signal  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Annotated  # noqa: E402
+from typing import Annotated, NoReturn  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 import platformdirs  # noqa: E402
@@ -330,8 +330,9 @@ def _usage_line(usage: typer.TyperException) -> str:
     return f"usage error: {message}{hint}"
 
 
-def _exit(line: str, code: int) -> None:
-    sys.stderr.write(f"mailoptout: {line}\n")
+def _exit(line: str, code: int) -> NoReturn:
+    """One line on stderr (a message with line breaks, e.g. from a provider, is joined)."""
+    sys.stderr.write("mailoptout: " + " ".join(line.splitlines()) + "\n")
     sys.exit(code)
 
 
@@ -343,7 +344,7 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=argv, prog_name="mailoptout", standalone_mode=False)
     except Stopped as stop:
         _exit(str(stop), stop.exit_code)
-    except typer.Abort:  # click's answer to Ctrl-C before our handler could see it
+    except typer.Abort:  # a Ctrl-C or Ctrl-D that click turned into Abort (at a prompt)
         _exit(str(Stopped(signal.SIGINT)), 130)
     except typer.Exit as done:
         sys.exit(done.exit_code)

@@ -169,6 +169,9 @@ class _Bar:
             TimeElapsedColumn(),
             console=Console(stderr=True, highlight=False),
             transient=True,
+            # rows go to stdout, never through the bar's console to stderr (`list > file`)
+            redirect_stdout=sys.stdout.isatty(),
+            redirect_stderr=False,
         )
         self.task = self.bar.add_task(description, total=total)
 

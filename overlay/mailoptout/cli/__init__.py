@@ -27,7 +27,7 @@ from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
 from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
 from mailoptout.cli._output import Output, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
-from mailoptout.cli._signals import Stopped, catch_signals  # noqa: E402
+from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt  # noqa: E402
 
 __all__ = ["app", "main"]
 
@@ -299,6 +299,7 @@ def emulator(
     from mailoptout.cli._demo import describe, seed  # noqa: PLC0415
     from mailoptout.emulator import EmulatorState, Faults, create_app, serve  # noqa: PLC0415
 
+    on_interrupt("the emulator stopped (its state is gone)")
     state = EmulatorState()
     if seed_demo:
         seed(state)
@@ -319,6 +320,7 @@ def demo() -> None:
     """The main job on the built-in emulator: list, sync twice, look up a send block."""
     from mailoptout.cli._demo import run_demo  # noqa: PLC0415 - starts the emulator
 
+    on_interrupt("run it again to start over")
     run_demo()
 
 

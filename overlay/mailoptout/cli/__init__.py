@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-import os
-import sys
-from pathlib import Path
-from typing import Annotated
+from mailoptout._extras import require_extra
 
-import click
-import platformdirs
-import typer
+require_extra("cli")
 
-from mailoptout._engagelab import EngageLab
-from mailoptout._errors import BulkOperationError, InvalidInputError, MailOptOutError
-from mailoptout._ncp import NcpMailer
-from mailoptout._time import ENGAGELAB_NAIVE_TZ, UnsubscribeType, engagelab_time, nes_datetime
-from mailoptout._version import __version__
-from mailoptout.cli._credentials import (
-    PROFILE_KEYS,
-    Connection,
-    default_profile_path,
-    write_profile,
-)
-from mailoptout.cli._inputs import addresses_from, parse_date
-from mailoptout.cli._output import Output
-from mailoptout.cli._sync import SyncJournal, run_sync
+import datetime as dt  # noqa: E402 - after the check that names a missing extra
+import signal  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Annotated, NoReturn  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+import platformdirs  # noqa: E402
+import typer  # noqa: E402
+
+from mailoptout import InvalidInputError, MailOptOutError  # noqa: E402
+from mailoptout._time import ENGAGELAB_NAIVE_TZ  # noqa: E402
+from mailoptout.cli._clients import describe_error  # noqa: E402
+from mailoptout.cli._clients import engagelab_client as _engagelab  # noqa: E402
+from mailoptout.cli._clients import ncp_client as _ncp  # noqa: E402
+from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
+from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
+from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
+from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
+from mailoptout.cli._output import Output, settings  # noqa: E402
+from mailoptout.cli._profile_commands import profile_app  # noqa: E402
+from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt  # noqa: E402
 
 __all__ = ["app", "main"]
 
@@ -37,60 +38,56 @@ DEFAULT_STATE = Path(platformdirs.user_state_dir("mailoptout")) / "sync.sqlite3"
 app = typer.Typer(
     help="Manage the email opt-out lists of NAVER Cloud Outbound Mailer and EngageLab,"
     " and keep them in sync.",
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-ncp_app = typer.Typer(
-    help="NAVER Cloud Outbound Mailer: unsubscribe list and send-block history.",
-    no_args_is_help=True,
-)
-engagelab_app = typer.Typer(help="EngageLab Email: unsubscribe list.", no_args_is_help=True)
-profile_app = typer.Typer(help="The credentials profile file.", no_args_is_help=True)
 app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
 
-Json = Annotated[bool, typer.Option("--json", help="One JSON object per line instead of a table.")]
-FromDate = Annotated[
-    str | None, typer.Option("--from", metavar="DATE", help="First day, YYYY-MM-DD.")
-]
-ToDate = Annotated[
-    str | None, typer.Option("--to", metavar="DATE", help="Last day, YYYY-MM-DD (default: today).")
-]
-FileOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--file",
-        "-f",
-        metavar="FILE",
-        help="Read addresses from FILE (one per line, or a CSV column); - for stdin.",
-    ),
-]
-ColumnOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--column",
-        metavar="NAME",
-        help="CSV column holding the addresses (default: 'email', else the first).",
-    ),
-]
-ChunkOpt = Annotated[
-    int, typer.Option("--chunk-size", min=1, metavar="N", help="Addresses per request.")
-]
-LimitOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--limit", min=1, metavar="N", help="Show at most N items (fewer pages are fetched)."
-    ),
-]
-
 
 def _version(value: bool) -> None:
     if value:
+        from mailoptout._version import __version__  # noqa: PLC0415 - reads package metadata
+
         typer.echo(f"mailoptout {__version__}")
         raise typer.Exit
+
+
+def _base_url(value: str | None) -> str | None:
+    """A base URL that httpx can use, checked before anything is sent."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise typer.BadParameter(f"{value!r} is not an http(s) URL with a host")
+    return value
+
+
+def _log_requests(secrets: list[str]) -> None:
+    """--verbose: one stderr line per request and retry; known secrets are masked."""
+    import logging  # noqa: PLC0415 - only --verbose needs it
+
+    class Redact(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            message = record.getMessage()
+            for secret in secrets:
+                message = message.replace(secret, "<redacted>")
+            record.msg, record.args = message, None
+            return True
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mailoptout: %(name)s: %(message)s"))
+    handler.addFilter(Redact())
+    for name in ("httpx", "mailoptout"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 @app.callback()
@@ -106,6 +103,7 @@ def root(
         str | None,
         typer.Option(
             envvar="MAILOPTOUT_NCP_BASE_URL",
+            callback=_base_url,
             help="NAVER base URL, path prefix included (e.g. the emulator's).",
         ),
     ] = None,
@@ -116,7 +114,10 @@ def root(
         str | None, typer.Option(envvar="NCLOUD_ZONE", help="NAVER zone: public or government.")
     ] = None,
     engagelab_base_url: Annotated[
-        str | None, typer.Option(envvar="MAILOPTOUT_ENGAGELAB_BASE_URL", help="EngageLab base URL.")
+        str | None,
+        typer.Option(
+            envvar="MAILOPTOUT_ENGAGELAB_BASE_URL", callback=_base_url, help="EngageLab base URL."
+        ),
     ] = None,
     engagelab_region: Annotated[
         str | None,
@@ -130,13 +131,25 @@ def root(
             help="Retries of a failed request (429, 5xx, network).",
         ),
     ] = 2,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Log every request and retry on stderr (never credentials)."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress, warnings or summaries.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Credentials come from NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY and ENGAGELAB_API_USER /
     ENGAGELAB_API_KEY, else from the profile file. They are never printed."""
-    ctx.obj = Connection(
+    if verbose and quiet:
+        raise typer.BadParameter("use --verbose or --quiet, not both", param_hint="'--quiet'")
+    settings.quiet, settings.verbose = quiet, verbose
+    conn = Connection(
         profile,
         {
             "ncp_base_url": ncp_base_url,
@@ -147,286 +160,9 @@ def root(
         },
         max_retries=max_retries,
     )
-
-
-def _ncp(ctx: typer.Context) -> NcpMailer:
-    conn: Connection = ctx.obj
-    return NcpMailer(
-        conn.credential("ncp", "access_key"),
-        conn.credential("ncp", "secret_key"),
-        region=conn.setting("ncp", "region") or "KR",  # type: ignore[arg-type]  # checked by ncp_base_url
-        zone=conn.setting("ncp", "zone") or "public",  # type: ignore[arg-type]
-        base_url=conn.setting("ncp", "base_url"),
-        max_retries=conn.max_retries,
-    )
-
-
-def _engagelab(ctx: typer.Context) -> EngageLab:
-    conn: Connection = ctx.obj
-    return EngageLab(
-        conn.credential("engagelab", "api_user"),
-        conn.credential("engagelab", "api_key"),
-        region=conn.setting("engagelab", "region") or "singapore",  # type: ignore[arg-type]
-        base_url=conn.setting("engagelab", "base_url"),
-        max_retries=conn.max_retries,
-    )
-
-
-def _when(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def _bulk(
-    ctx: typer.Context,
-    action: str,
-    arguments: list[str],
-    file: str | None,
-    column: str | None,
-    chunk_size: int,
-    as_json: bool,
-) -> None:
-    out = Output(as_json=as_json)
-    addresses = addresses_from(arguments, file, column)
-    with _ncp(ctx) as mailer, out.progress(f"{action} {len(addresses)} addresses", len(addresses)):
-        write = mailer.register if action == "register" else mailer.delete
-        try:
-            result = write(addresses, chunk_size=chunk_size)
-            failure = None
-        except BulkOperationError as exc:
-            result, failure = exc.result, exc
-    out.record(
-        f"ncp {action}",
-        {
-            "requested": len(addresses),
-            "changed": result.count,
-            "unchanged": result.ignore_count,
-            "duplicates": result.duplicates,
-            "rejected": [f"{r.address}: {r.reason}" for r in result.rejected],
-            "requests": len(result.chunks),
-            "not_written": result.failed_addresses,
-        },
-    )
-    if failure is not None:
-        raise failure
-    if result.rejected:
-        names = ", ".join(repr(r.address) for r in result.rejected[:3])
-        more = f" and {len(result.rejected) - 3} more" if len(result.rejected) > 3 else ""
-        raise InvalidInputError(f"{len(result.rejected)} invalid addresses not sent: {names}{more}")
-
-
-@ncp_app.command("register")
-def ncp_register(
-    ctx: typer.Context,
-    addresses: Annotated[
-        list[str] | None, typer.Argument(help="Addresses to add.", show_default=False)
-    ] = None,
-    file: FileOpt = None,
-    column: ColumnOpt = None,
-    chunk_size: ChunkOpt = 1000,
-    as_json: Json = False,
-) -> None:
-    """Add addresses to the unsubscribe list (validated and de-duplicated first)."""
-    _bulk(ctx, "register", addresses or [], file, column, chunk_size, as_json)
-
-
-@ncp_app.command("delete")
-def ncp_delete(
-    ctx: typer.Context,
-    addresses: Annotated[
-        list[str] | None, typer.Argument(help="Addresses to remove.", show_default=False)
-    ] = None,
-    file: FileOpt = None,
-    column: ColumnOpt = None,
-    chunk_size: ChunkOpt = 1000,
-    as_json: Json = False,
-) -> None:
-    """Remove addresses from the unsubscribe list."""
-    _bulk(ctx, "delete", addresses or [], file, column, chunk_size, as_json)
-
-
-@ncp_app.command("list")
-def ncp_list(
-    ctx: typer.Context,
-    from_: FromDate = None,
-    to: ToDate = None,
-    email: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Only this address.")] = None,
-    by_operator: Annotated[
-        bool | None,
-        typer.Option(
-            "--by-operator/--by-recipient",
-            help="Only operator-added, or only recipient-unsubscribed.",
-            show_default=False,
-        ),
-    ] = None,
-    limit: LimitOpt = None,
-    as_json: Json = False,
-) -> None:
-    """List the unsubscribe list (dates are KST days)."""
-    kst = dt.timezone(dt.timedelta(hours=9))
-    start_day, end_day = parse_date(from_, "--from"), parse_date(to, "--to")
-    start = None if start_day is None else dt.datetime.combine(start_day, dt.time(0), tzinfo=kst)
-    end = (
-        None
-        if end_day is None
-        else dt.datetime.combine(end_day, dt.time(23, 59, 59, 999000), tzinfo=kst)
-    )
-    out = Output(as_json=as_json)
-    with _ncp(ctx) as mailer:
-        items = itertools.islice(
-            mailer.unsubscribers(start=start, end=end, email=email, by_manager=by_operator), limit
-        )
-        out.rows(
-            "NAVER unsubscribe list",
-            ["address", "since", "added by"],
-            (
-                (
-                    u.to_dict(),
-                    [
-                        u.address,
-                        _when(nes_datetime(u.block_date)),
-                        "operator" if u.is_reg_by_manager else "recipient",
-                    ],
-                )
-                for u in items
-            ),
-        )
-
-
-@ncp_app.command("send-block")
-def ncp_send_block(
-    ctx: typer.Context,
-    address: Annotated[str, typer.Argument(help="The recipient to look up.")],
-    as_json: Json = False,
-) -> None:
-    """Whether sending to ADDRESS is blocked, until when, and its full history."""
-    out = Output(as_json=as_json)
-    with _ncp(ctx) as mailer:
-        first = mailer.send_block(address)
-        history = list(mailer.send_block_history(address))
-    unblock = first.expected_delete_date
-    if as_json:
-        record = {
-            k: v
-            for k, v in first.to_dict().items()
-            if k in ("registerStatus", "expectedDeleteDate")
-        }
-        out.record("", {"address": address, **record, "history": [h.to_dict() for h in history]})
-        return
-    out.record(
-        f"send-block: {address}",
-        {
-            "status": first.register_status,
-            "expected unblock": _when(nes_datetime(unblock)) if unblock else "-",
-            "history rows": len(history),
-        },
-    )
-    out.rows(
-        "history",
-        ["when", "action", "by", "result"],
-        (
-            (
-                h.to_dict(),
-                [
-                    _when(nes_datetime(h.request_date)),
-                    h.action_type.code,
-                    h.action_requester_type.code,
-                    h.send_result_code or "-",
-                ],
-            )
-            for h in history
-        ),
-    )
-
-
-@engagelab_app.command("list")
-def engagelab_list(
-    ctx: typer.Context,
-    from_: FromDate = None,
-    to: ToDate = None,
-    email: Annotated[
-        str | None,
-        typer.Option(metavar="ADDRESS", help="Only this address (dates are then ignored)."),
-    ] = None,
-    api_user: Annotated[
-        str | None, typer.Option("--api-user", metavar="API_USER", help="Only this API_USER.")
-    ] = None,
-    limit: LimitOpt = None,
-    as_json: Json = False,
-) -> None:
-    """List the unsubscribe list (ranges over 3 months are split automatically)."""
-    since, until = parse_date(from_, "--from"), parse_date(to, "--to")
-    if since is None and email is None:
-        raise InvalidInputError("give --from DATE (or --email): EngageLab lists by date range")
-    out = Output(as_json=as_json)
-    with _engagelab(ctx) as client:
-        items = itertools.islice(
-            client.unsubscribes(since, until, email=email, api_user=api_user), limit
-        )
-        out.rows(
-            "EngageLab unsubscribe list",
-            ["email", "reason", "unsubscribed", "expires", "api_user"],
-            (
-                (
-                    u.to_dict(),
-                    [
-                        u.email,
-                        _reason(u.type_),
-                        _when(engagelab_time(u.unsubscribe_time)),
-                        _when(engagelab_time(u.expire_time)),
-                        u.api_user,
-                    ],
-                )
-                for u in items
-            ),
-        )
-
-
-def _reason(value: int) -> str:
-    try:
-        return UnsubscribeType(value).name.lower().replace("_", " ")
-    except ValueError:
-        return str(value)
-
-
-@engagelab_app.command("add")
-def engagelab_add(
-    ctx: typer.Context,
-    address: Annotated[str, typer.Argument(help="The address to add.")],
-    expire: Annotated[
-        str,
-        typer.Option(
-            metavar="DATE", help="Last day of the opt-out, YYYY-MM-DD (EngageLab requires one)."
-        ),
-    ],
-    as_json: Json = False,
-) -> None:
-    """Add ADDRESS to the unsubscribe list until --expire."""
-    day = parse_date(expire, "--expire")
-    assert day is not None
-    with _engagelab(ctx) as client:
-        added = client.add(address, expire=day)
-    Output(as_json=as_json).record("EngageLab add", added.to_dict())
-
-
-@engagelab_app.command("delete")
-def engagelab_delete(
-    ctx: typer.Context,
-    email: Annotated[
-        str | None, typer.Option(metavar="ADDRESS", help="The address to delete.")
-    ] = None,
-    from_: FromDate = None,
-    to: ToDate = None,
-    as_json: Json = False,
-) -> None:
-    """Delete --email, or everything unsubscribed from --from to --to."""
-    since, until = parse_date(from_, "--from"), parse_date(to, "--to")
-    if email is None and since is None:
-        raise InvalidInputError("give --email ADDRESS, or --from DATE [--to DATE]")
-    if email is None and until is None:
-        until = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-    with _engagelab(ctx) as client:
-        count = client.delete(email, since=since, until=until)
-    Output(as_json=as_json).record("EngageLab delete", {"deleted": count})
+    if verbose:
+        _log_requests(conn.known_secrets())
+    ctx.obj = conn
 
 
 @app.command()
@@ -481,6 +217,8 @@ def sync(
     moment, the next run finishes the work with no address lost and none registered twice
     (a write cut off mid-flight is sent again, and both APIs ignore repeats).
     """
+    from mailoptout.cli._sync import SyncJournal, run_sync  # noqa: PLC0415 - imports both clients
+
     direction = f"{source}->{target}"
     if direction not in ("engagelab->ncp", "ncp->engagelab"):
         raise InvalidInputError(
@@ -536,31 +274,6 @@ def sync(
         )
 
 
-@profile_app.command("write")
-def profile_write(ctx: typer.Context) -> None:
-    """Store the credentials now in the environment (or typed at hidden prompts) in the profile,
-    readable by its owner only."""
-    conn: Connection = ctx.obj
-    sections: dict[str, dict[str, str]] = {}
-    for provider, keys in PROFILE_KEYS.items():
-        values = {key: os.environ.get(env, "") for key, env in keys.items()}
-        if not all(values.values()) and sys.stdin.isatty():
-            values = {
-                key: values[key]
-                or typer.prompt(env, hide_input=True, default="", show_default=False)
-                for key, env in keys.items()
-            }
-        if all(values.values()):
-            sections[provider] = values
-    if not sections:
-        raise InvalidInputError(
-            "no credentials found: set NCLOUD_ACCESS_KEY/NCLOUD_SECRET_KEY"
-            " or ENGAGELAB_API_USER/ENGAGELAB_API_KEY"
-        )
-    write_profile(conn.profile_path, sections)
-    typer.echo(f"wrote {', '.join(sections)} credentials to {conn.profile_path} (mode 600)")
-
-
 @app.command()
 def emulator(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -586,6 +299,7 @@ def emulator(
     from mailoptout.cli._demo import describe, seed  # noqa: PLC0415
     from mailoptout.emulator import EmulatorState, Faults, create_app, serve  # noqa: PLC0415
 
+    on_interrupt("the emulator stopped (its state is gone)")
     state = EmulatorState()
     if seed_demo:
         seed(state)
@@ -604,26 +318,48 @@ def emulator(
 @app.command()
 def demo() -> None:
     """The main job on the built-in emulator: list, sync twice, look up a send block."""
-    from mailoptout.cli._demo import run_demo  # noqa: PLC0415
+    from mailoptout.cli._demo import run_demo  # noqa: PLC0415 - starts the emulator
 
+    on_interrupt("run it again to start over")
     run_demo()
 
 
+def _usage_line(usage: typer.TyperException) -> str:
+    """click's usage error as one line: the problem, then where to find help."""
+    context = getattr(usage, "ctx", None)
+    hint = f" (see '{context.command_path} --help')" if context is not None else ""
+    message = usage.format_message() if hasattr(usage, "format_message") else str(usage)
+    return f"usage error: {message}{hint}"
+
+
+def _exit(line: str, code: int) -> NoReturn:
+    """One line on stderr (a message with line breaks, e.g. from a provider, is joined)."""
+    sys.stderr.write("mailoptout: " + " ".join(line.splitlines()) + "\n")
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console script entry point: exit 0 on success, else one line on stderr and exit 1."""
+    """Console script entry point: exit 0 on success; else one line on stderr and exit 2 for a
+    usage error, 1 for any other error, 130/143 when interrupted or terminated."""
+    catch_signals()
     try:
-        app(args=argv, standalone_mode=False)
-    except click.exceptions.Exit as done:
+        code = app(args=argv, prog_name="mailoptout", standalone_mode=False)
+    except Stopped as stop:
+        _exit(str(stop), stop.exit_code)
+    except typer.Abort:  # a Ctrl-C or Ctrl-D that click turned into Abort (at a prompt)
+        _exit(str(Stopped(signal.SIGINT)), 130)
+    except typer.Exit as done:
         sys.exit(done.exit_code)
-    except click.exceptions.Abort:
-        sys.stderr.write("mailoptout: aborted\n")
-        sys.exit(130)
-    except click.ClickException as usage:
-        usage.show()
-        sys.exit(usage.exit_code)
-    except (MailOptOutError, OSError) as error:
-        sys.stderr.write(f"mailoptout: error: {error}\n")
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.stderr.write("mailoptout: interrupted\n")
-        sys.exit(130)
+    except typer.TyperException as usage:
+        _exit(_usage_line(usage), getattr(usage, "exit_code", 2))
+    except MailOptOutError as error:
+        _exit(f"error: {describe_error(error)}", 1)
+    except OSError as error:
+        _exit(f"error: {error}", 1)
+    except Exception as bug:  # a bug of ours: still one line, the traceback only with --verbose
+        if settings.verbose:
+            import traceback  # noqa: PLC0415 - only a bug needs it
+
+            traceback.print_exc()
+        _exit(f"internal error: {type(bug).__name__}: {bug} (run with --verbose for details)", 1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -11,9 +11,9 @@ from typing import Any
 
 import platformdirs
 
-from mailoptout._errors import ConfigurationError
+from mailoptout import ConfigurationError
 
-__all__ = ["Connection", "default_profile_path", "load_profile", "write_profile"]
+__all__ = ["PROFILE_KEYS", "Connection", "default_profile_path", "read_profile", "write_profile"]
 
 PROFILE_KEYS = {
     "ncp": {"access_key": "NCLOUD_ACCESS_KEY", "secret_key": "NCLOUD_SECRET_KEY"},
@@ -25,24 +25,34 @@ def default_profile_path() -> Path:
     return Path(platformdirs.user_config_dir("mailoptout")) / "profile.toml"
 
 
-def load_profile(path: Path) -> dict[str, dict[str, Any]]:
-    """The profile's sections; refused when others can read it (it holds secrets)."""
-    if not path.exists():
-        return {}
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigurationError(
-            f"profile {path} is readable by others (mode {stat.filemode(mode)}):"
-            f" run `chmod 600 {path}`"
-        )
+def read_profile(path: Path) -> dict[str, dict[str, Any]]:
+    """The profile's sections ({} when there is no profile); an unreadable one is an error."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"cannot read profile {path}: it is not UTF-8 text") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(f"cannot read profile {path}: {exc}") from None
     return {name: dict(section) for name, section in data.items() if isinstance(section, dict)}
 
 
-def write_profile(path: Path, sections: dict[str, dict[str, str]]) -> None:
+def _unsafe(path: Path) -> str | None:
+    """Why the secrets of the profile must not be used (others can read it), or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return (
+            f"profile {path} is readable by others (mode {stat.filemode(mode)}):"
+            f" run `chmod 600 {path}`"
+        )
+    return None
+
+
+def write_profile(path: Path, sections: dict[str, dict[str, Any]]) -> None:
     """Write a profile readable by its owner only (created 0600 before anything is written)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
@@ -57,7 +67,11 @@ def write_profile(path: Path, sections: dict[str, dict[str, str]]) -> None:
 
 
 class Connection:
-    """Where and as whom the CLI connects, from options, the environment and the profile."""
+    """Where and as whom the CLI connects, from options, the environment and the profile.
+
+    The profile is read only when a value is not given otherwise: credentials that all come
+    from the environment need no profile (a broken or world-readable one does not matter).
+    """
 
     def __init__(
         self, profile: Path, options: dict[str, str | None], *, max_retries: int = 2
@@ -69,18 +83,28 @@ class Connection:
 
     def profile(self) -> dict[str, dict[str, Any]]:
         if self._profile is None:
-            self._profile = load_profile(self.profile_path)
+            self._profile = read_profile(self.profile_path)
         return self._profile
 
     def credential(self, provider: str, key: str) -> str:
         env = PROFILE_KEYS[provider][key]
-        value = os.environ.get(env) or self.profile().get(provider, {}).get(key)
+        if os.environ.get(env):
+            return os.environ[env]
+        value = self.profile().get(provider, {}).get(key)
         if not value:
             other = " and ".join(PROFILE_KEYS[provider].values())
             raise ConfigurationError(
                 f"missing {env}: set {other}, or store them with `mailoptout profile write`"
             )
+        unsafe = _unsafe(self.profile_path)
+        if unsafe:
+            raise ConfigurationError(unsafe)
         return str(value)
+
+    def known_secrets(self) -> list[str]:
+        """Every secret value this run may use, from the environment (to mask in logs)."""
+        names = [env for keys in PROFILE_KEYS.values() for env in keys.values()]
+        return [os.environ[name] for name in names if os.environ.get(name)]
 
     def setting(self, provider: str, key: str) -> str | None:
         value = self.options.get(f"{provider}_{key}") or self.profile().get(provider, {}).get(key)

@@ -1,72 +1,96 @@
-"""Reading what the user typed: addresses from arguments or files, dates."""
+"""Addresses from arguments or files, read as they are consumed."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import itertools
 import sys
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
 
-from mailoptout._errors import InvalidInputError
+from mailoptout import InvalidInputError
 
-__all__ = ["addresses_from", "parse_date"]
-
-
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    """``YYYY-MM-DD`` as a date; a clear error naming the value and option otherwise."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInputError(f"invalid date {value!r} for {option}: use YYYY-MM-DD") from None
+__all__ = ["addresses_from"]
 
 
-def _read(file: str) -> str:
+def _name(file: str) -> str:
+    return "stdin" if file == "-" else repr(file)
+
+
+def _open(file: str) -> IO[str]:
     if file == "-":
-        return sys.stdin.read()
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
     try:
-        return Path(file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"cannot read {file!r}: {exc}") from None
+        return open(file, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {file!r}: {exc.strerror or exc}") from None
 
 
-def _from_csv(text: str, column: str | None, file: str) -> Iterator[str]:
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        return
-    header = [cell.strip().lower() for cell in rows[0]]
-    wanted = (column or "email").lower()
-    if wanted in header:
-        index, body = header.index(wanted), rows[1:]
-    elif column is not None:
-        raise InvalidInputError(f"no column {column!r} in {file!r} (columns: {', '.join(rows[0])})")
-    else:
-        index, body = 0, rows
-    for row in body:
-        if len(row) > index and row[index].strip():
-            yield row[index].strip()
-
-
-def addresses_from(arguments: Sequence[str], file: str | None, column: str | None) -> list[str]:
-    """Addresses given as arguments and/or in ``file`` (one per line, or a CSV column; ``-``
-    for stdin). Blank lines and ``#`` comments are skipped."""
-    found = list(arguments)
-    if file is not None:
-        text = _read(file)
-        first = text.lstrip().split("\n", 1)[0]
-        if column is not None or "," in first:
-            found += _from_csv(text, column, file)
-        else:
-            found += [
-                line.strip()
-                for line in text.splitlines()
-                if line.strip() and not line.lstrip().startswith("#")
-            ]
-    if not found:
+def _lines(file: str) -> Iterator[str]:
+    """The lines of ``file`` as they are read; a non-UTF-8 line is an error naming it."""
+    handle = _open(file)
+    number = 0
+    try:
+        for number, line in enumerate(handle, 1):  # noqa: B007 - read after the loop
+            yield line
+    except UnicodeDecodeError:
         raise InvalidInputError(
-            "no addresses: give them as arguments or with --file FILE (- for stdin)"
-        )
-    return found
+            f"{_name(file)} is not UTF-8 text (line {number + 1}): save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {_name(file)}: {exc.strerror or exc}") from None
+    finally:
+        if file != "-":
+            handle.close()
+
+
+def _from_csv(lines: Iterator[str], column: str | None, file: str) -> Iterator[str]:
+    reader = csv.reader(lines)
+    try:
+        first = next(reader, None)
+        if first is None:
+            return
+        header = [cell.strip().lower() for cell in first]
+        wanted = (column or "email").lower()
+        body: Iterator[list[str]] = reader
+        if wanted in header:
+            index = header.index(wanted)
+        elif column is not None:
+            raise InvalidInputError(
+                f"no column {column!r} in {_name(file)} (columns: {', '.join(first)})"
+            )
+        else:
+            index, body = 0, itertools.chain([first], reader)
+        for row in body:
+            if len(row) > index and row[index].strip():
+                yield row[index].strip()
+    except csv.Error as exc:
+        raise InvalidInputError(f"{_name(file)} line {reader.line_num}: {exc}") from None
+
+
+def _from_file(file: str, column: str | None) -> Iterator[str]:
+    lines = _lines(file)
+    first = next(lines, "")
+    rest = itertools.chain([first], lines)
+    if column is not None or "," in first:
+        yield from _from_csv(rest, column, file)
+        return
+    for line in rest:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            yield text
+
+
+def addresses_from(arguments: Sequence[str], file: str | None, column: str | None) -> Iterable[str]:
+    """Addresses given as arguments and/or in ``file`` (one per line, or a CSV column; ``-``
+    for stdin), read as they are consumed. Blank lines and ``#`` comments are skipped."""
+    if file is None:
+        if not arguments:
+            raise InvalidInputError(
+                "no addresses: give them as arguments or with --file FILE (- for stdin)"
+            )
+        return list(arguments)
+    if file != "-":
+        _open(file).close()  # a missing file is an error before anything is sent
+    return itertools.chain(arguments, _from_file(file, column))

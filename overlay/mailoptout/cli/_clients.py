@@ -1,0 +1,67 @@
+"""The two facades, built from the options, the environment and the profile.
+
+The facades (and httpx under them) are imported when a command needs one, not when the CLI
+starts: ``mailoptout --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from mailoptout import MailOptOutError
+from mailoptout.cli._credentials import Connection
+
+if TYPE_CHECKING:
+    from mailoptout import EngageLab, NcpMailer
+
+__all__ = ["PROVIDER_NAMES", "describe_error", "engagelab_client", "ncp_client"]
+
+PROVIDER_NAMES = {"ncp": "NAVER Cloud Outbound Mailer", "engagelab": "EngageLab"}
+_BASE_URLS: dict[str, str] = {}
+"""The base URL of each client built in this run, to name the provider an error is about."""
+
+
+def ncp_client(ctx: typer.Context) -> NcpMailer:
+    from mailoptout import NcpMailer  # noqa: PLC0415 - see the module docstring
+
+    conn: Connection = ctx.obj
+    mailer = NcpMailer(
+        conn.credential("ncp", "access_key"),
+        conn.credential("ncp", "secret_key"),
+        region=conn.setting("ncp", "region") or "KR",  # type: ignore[arg-type]  # checked by NcpMailer
+        zone=conn.setting("ncp", "zone") or "public",  # type: ignore[arg-type]
+        base_url=conn.setting("ncp", "base_url"),
+        max_retries=conn.max_retries,
+    )
+    _BASE_URLS["ncp"] = mailer.base_url
+    return mailer
+
+
+def engagelab_client(ctx: typer.Context) -> EngageLab:
+    from mailoptout import EngageLab  # noqa: PLC0415 - see the module docstring
+
+    conn: Connection = ctx.obj
+    client = EngageLab(
+        conn.credential("engagelab", "api_user"),
+        conn.credential("engagelab", "api_key"),
+        region=conn.setting("engagelab", "region") or "singapore",  # type: ignore[arg-type]
+        base_url=conn.setting("engagelab", "base_url"),
+        max_retries=conn.max_retries,
+    )
+    _BASE_URLS["engagelab"] = client.base_url
+    return client
+
+
+def describe_error(error: MailOptOutError) -> str:
+    """The error's message, naming the provider and the URL when it is about a request."""
+    text = str(error)
+    url = getattr(error, "url", "")
+    if url and url not in text:
+        text += f" ({getattr(error, 'method', '') or 'request to'} {url})"
+    matches = sorted((len(base), name) for name, base in _BASE_URLS.items() if url.startswith(base))
+    provider = getattr(error, "provider", None) or (matches[-1][1] if matches else None)
+    if provider and not text.startswith(provider):
+        text = f"{PROVIDER_NAMES[provider]}: {text}"
+    return text

@@ -1,0 +1,140 @@
+"""``mailoptout engagelab ...``: EngageLab Email's unsubscribe list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from mailoptout import InvalidInputError
+from mailoptout._time import ENGAGELAB_NAIVE_TZ
+from mailoptout.cli._clients import engagelab_client
+from mailoptout.cli._ncp_commands import INCOMPLETE, listed
+from mailoptout.cli._options import FromDate, Json, LimitOpt, ToDate, iso, parse_date
+from mailoptout.cli._output import Output, warn
+from mailoptout.cli._signals import on_interrupt
+
+__all__ = ["engagelab_app"]
+
+engagelab_app = typer.Typer(help="EngageLab Email: unsubscribe list.")
+
+
+def _reason(value: int) -> str:
+    from mailoptout import UnsubscribeType  # noqa: PLC0415 - the library loads when a command runs
+
+    try:
+        return UnsubscribeType(value).name.lower()
+    except ValueError:
+        return str(value)
+
+
+@engagelab_app.command("list")
+def engagelab_list(
+    ctx: typer.Context,
+    *,
+    from_: FromDate = None,
+    to: ToDate = None,
+    email: Annotated[
+        str | None,
+        typer.Option(metavar="ADDRESS", help="Only this address (dates are then ignored)."),
+    ] = None,
+    api_user: Annotated[
+        str | None, typer.Option("--api-user", metavar="API_USER", help="Only this API_USER.")
+    ] = None,
+    limit: LimitOpt = None,
+    as_json: Json = False,
+) -> None:
+    """List the unsubscribe list (ranges over 3 months are split automatically)."""
+    from mailoptout import engagelab_time  # noqa: PLC0415
+
+    on_interrupt(INCOMPLETE)
+    since, until = parse_date(from_, "--from"), parse_date(to, "--to")
+    if since is None and email is None:
+        raise InvalidInputError("give --from DATE (or --email): EngageLab lists by date range")
+    out = Output(as_json=as_json)
+    with engagelab_client(ctx) as client, out.progress("engagelab list") as progress:
+        paginator = client.unsubscribes(since, until, email=email, api_user=api_user)
+        records = (
+            {
+                "address": u.email,
+                "reason": _reason(u.type_),
+                "unsubscribed_at": iso(engagelab_time(u.unsubscribe_time)),
+                "expires_at": iso(engagelab_time(u.expire_time)),
+                "api_user": u.api_user,
+            }
+            for u in listed(paginator, progress, limit, totals=False)
+        )
+        out.rows(
+            "EngageLab unsubscribe list",
+            ["address", "reason", "unsubscribed_at", "expires_at", "api_user"],
+            ((r, list(r.values())) for r in records),
+        )
+
+
+@engagelab_app.command("add")
+def engagelab_add(
+    ctx: typer.Context,
+    *,
+    address: Annotated[str, typer.Argument(metavar="ADDRESS", help="The address to add.")],
+    expire: Annotated[
+        str,
+        typer.Option(
+            metavar="DATE", help="Last day of the opt-out, YYYY-MM-DD (EngageLab requires one)."
+        ),
+    ],
+    as_json: Json = False,
+) -> None:
+    """Add ADDRESS to the unsubscribe list until --expire (a past date gets a warning)."""
+    from mailoptout import engagelab_time  # noqa: PLC0415
+
+    day = parse_date(expire, "--expire")
+    assert day is not None
+    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
+    if day < today:
+        warn(
+            f"--expire {day} is in the past: EngageLab accepts it, but the opt-out is over at once"
+        )
+    with engagelab_client(ctx) as client:
+        added = client.add(address, expire=day)
+    Output(as_json=as_json).record(
+        "EngageLab add",
+        {
+            "address": added.email,
+            "unsubscribed_at": iso(engagelab_time(added.unsubscribe_time)),
+            "expires_at": iso(engagelab_time(added.expire_time)),
+            "api_user": added.api_user,
+        },
+    )
+
+
+@engagelab_app.command("delete")
+def engagelab_delete(
+    ctx: typer.Context,
+    *,
+    email: Annotated[
+        str | None, typer.Option(metavar="ADDRESS", help="The address to delete.")
+    ] = None,
+    from_: FromDate = None,
+    to: ToDate = None,
+    as_json: Json = False,
+) -> None:
+    """Delete --email, or everything unsubscribed from --from to --to."""
+    from mailoptout import date_windows  # noqa: PLC0415 - the library loads when a command runs
+
+    since, until = parse_date(from_, "--from"), parse_date(to, "--to")
+    if email is None and since is None:
+        raise InvalidInputError("give --email ADDRESS, or --from DATE [--to DATE]")
+    if email is None and until is None:
+        until = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
+    out = Output(as_json=as_json)
+    windows: list[tuple[dt.date | None, dt.date | None]] = [(None, None)]
+    if email is None and since is not None and until is not None:
+        windows = list(date_windows(since, until))
+    count = 0
+    with engagelab_client(ctx) as client, out.progress("engagelab delete") as progress:
+        for first, last in windows:  # one 3-month window per request: progress for each
+            deleted = client.delete(email, since=first, until=last)
+            count += deleted
+            progress("deleted", deleted)
+    out.record("EngageLab delete", {"deleted": count})

@@ -1,0 +1,216 @@
+"""``mailoptout ncp ...``: NAVER Cloud Outbound Mailer's unsubscribe list and send blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from mailoptout import InvalidInputError, MailOptOutError
+from mailoptout.cli._bulk import send_in_chunks
+from mailoptout.cli._clients import ncp_client
+from mailoptout.cli._inputs import addresses_from
+from mailoptout.cli._options import (
+    ChunkOpt,
+    ColumnOpt,
+    FileOpt,
+    FromDate,
+    Json,
+    LimitOpt,
+    ToDate,
+    iso,
+    parse_date,
+)
+from mailoptout.cli._output import Output, Progress
+from mailoptout.cli._signals import on_interrupt
+
+if TYPE_CHECKING:
+    from mailoptout import SyncPaginator
+
+__all__ = ["INCOMPLETE", "listed", "ncp_app"]
+
+T = TypeVar("T")
+KST = dt.timezone(dt.timedelta(hours=9))
+INCOMPLETE = "the list above is incomplete"
+
+ncp_app = typer.Typer(help="NAVER Cloud Outbound Mailer: unsubscribe list and send-block history.")
+
+Addresses = Annotated[list[str] | None, typer.Argument(metavar="[ADDRESS]...", show_default=False)]
+
+
+def listed(
+    paginator: SyncPaginator[T], progress: Progress, limit: int | None, *, totals: bool
+) -> Iterator[T]:
+    """The items of ``paginator``, page by page (progress per page), at most ``limit``."""
+    left = limit
+    for page in paginator.pages():
+        progress("listed", len(page.items), page.total_items if totals else None)
+        yield from page.items[:left]
+        if left is not None:
+            left -= len(page.items)
+            if left <= 0:
+                return
+
+
+def _bulk(
+    ctx: typer.Context,
+    *,
+    action: str,
+    arguments: list[str],
+    file: str | None,
+    column: str | None,
+    chunk_size: int,
+    as_json: bool,
+) -> None:
+    out = Output(as_json=as_json)
+    addresses = addresses_from(arguments, file, column)
+    with ncp_client(ctx) as mailer, out.progress(f"ncp {action}") as progress:
+        write = mailer.register if action == "register" else mailer.delete
+        tally = send_in_chunks(write, addresses, chunk_size, out, progress)
+    if tally.requested == 0:
+        raise InvalidInputError(f"no addresses in {'stdin' if file == '-' else repr(file)}")
+    out.record(f"ncp {action}", tally.summary())
+    if tally.not_written:
+        raise MailOptOutError(
+            f"{tally.not_written} addresses not written ({tally.error}); run the same command again"
+        ) from tally.error
+    if tally.rejected:
+        more = f" and {tally.rejected - 3} more" if tally.rejected > 3 else ""
+        raise InvalidInputError(
+            f"{tally.rejected} invalid addresses not sent: {', '.join(tally.examples)}{more}"
+        )
+
+
+@ncp_app.command("register")
+def ncp_register(
+    ctx: typer.Context,
+    *,
+    addresses: Addresses = None,
+    file: FileOpt = None,
+    column: ColumnOpt = None,
+    chunk_size: ChunkOpt = 1000,
+    as_json: Json = False,
+) -> None:
+    """Add addresses to the unsubscribe list (checked and de-duplicated first)."""
+    _bulk(
+        ctx,
+        action="register",
+        arguments=addresses or [],
+        file=file,
+        column=column,
+        chunk_size=chunk_size,
+        as_json=as_json,
+    )
+
+
+@ncp_app.command("delete")
+def ncp_delete(
+    ctx: typer.Context,
+    *,
+    addresses: Addresses = None,
+    file: FileOpt = None,
+    column: ColumnOpt = None,
+    chunk_size: ChunkOpt = 1000,
+    as_json: Json = False,
+) -> None:
+    """Remove addresses from the unsubscribe list."""
+    _bulk(
+        ctx,
+        action="delete",
+        arguments=addresses or [],
+        file=file,
+        column=column,
+        chunk_size=chunk_size,
+        as_json=as_json,
+    )
+
+
+def _day_bounds(from_: str | None, to: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    start_day, end_day = parse_date(from_, "--from"), parse_date(to, "--to")
+    start = None if start_day is None else dt.datetime.combine(start_day, dt.time(0), tzinfo=KST)
+    end = (
+        None
+        if end_day is None
+        else dt.datetime.combine(end_day, dt.time(23, 59, 59, 999000), tzinfo=KST)
+    )
+    return start, end
+
+
+@ncp_app.command("list")
+def ncp_list(
+    ctx: typer.Context,
+    *,
+    from_: FromDate = None,
+    to: ToDate = None,
+    email: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Only this address.")] = None,
+    by_operator: Annotated[
+        bool | None,
+        typer.Option(
+            "--by-operator/--by-recipient",
+            help="Only operator-added, or only recipient-unsubscribed.",
+            show_default=False,
+        ),
+    ] = None,
+    limit: LimitOpt = None,
+    as_json: Json = False,
+) -> None:
+    """List the unsubscribe list (dates are KST days), as rows are fetched."""
+    from mailoptout import nes_datetime  # noqa: PLC0415 - the library loads when a command runs
+
+    on_interrupt(INCOMPLETE)
+    start, end = _day_bounds(from_, to)
+    out = Output(as_json=as_json)
+    with ncp_client(ctx) as mailer, out.progress("ncp list") as progress:
+        paginator = mailer.unsubscribers(start=start, end=end, email=email, by_manager=by_operator)
+        records = (
+            {
+                "address": u.address,
+                "unsubscribed_at": iso(nes_datetime(u.block_date)),
+                "added_by": "operator" if u.is_reg_by_manager else "recipient",
+            }
+            for u in listed(paginator, progress, limit, totals=True)
+        )
+        out.rows(
+            "NAVER unsubscribe list",
+            ["address", "unsubscribed_at", "added_by"],
+            ((r, list(r.values())) for r in records),
+        )
+
+
+@ncp_app.command("send-block")
+def ncp_send_block(
+    ctx: typer.Context,
+    *,
+    address: Annotated[str, typer.Argument(metavar="ADDRESS", help="The recipient to look up.")],
+    as_json: Json = False,
+) -> None:
+    """Whether sending to ADDRESS is blocked, until when, and its full history."""
+    from mailoptout import nes_datetime  # noqa: PLC0415 - the library loads when a command runs
+
+    on_interrupt("nothing was changed")
+    out = Output(as_json=as_json)
+    with ncp_client(ctx) as mailer:
+        first = mailer.send_block(address)
+        history: list[dict[str, Any]] = [
+            {
+                "at": iso(nes_datetime(h.request_date)),
+                "action": h.action_type.code,
+                "requested_by": h.action_requester_type.code,
+                "result": h.send_result_code or None,
+            }
+            for h in mailer.send_block_history(address)
+        ]
+    unblock = first.expected_delete_date
+    status = {
+        "address": address,
+        "status": first.register_status,
+        "expected_unblock_at": iso(nes_datetime(unblock)) if unblock else None,
+    }
+    if as_json:
+        out.json_line({**status, "history": history})
+        return
+    out.record(f"send-block: {address}", {**status, "history_rows": len(history)})
+    columns = ["at", "action", "requested_by", "result"]
+    out.rows("history", columns, ((h, list(h.values())) for h in history))

@@ -1,0 +1,80 @@
+"""Options shared by several commands, and how their values are read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from mailoptout import InvalidInputError
+
+__all__ = [
+    "ChunkOpt",
+    "ColumnOpt",
+    "FileOpt",
+    "FromDate",
+    "Json",
+    "LimitOpt",
+    "ToDate",
+    "iso",
+    "parse_date",
+]
+
+EARLIEST = dt.date(1970, 1, 1)
+LATEST = dt.date(9998, 12, 31)
+"""Dates the providers' epoch-millisecond and month-window arithmetic can express."""
+
+Json = Annotated[bool, typer.Option("--json", help="One JSON object per line instead of text.")]
+FromDate = Annotated[
+    str | None, typer.Option("--from", metavar="DATE", help="First day, YYYY-MM-DD.")
+]
+ToDate = Annotated[
+    str | None, typer.Option("--to", metavar="DATE", help="Last day, YYYY-MM-DD (default: today).")
+]
+FileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--file",
+        "-f",
+        metavar="FILE",
+        help="Read addresses from FILE (UTF-8, one per line, or a CSV column); - for stdin.",
+    ),
+]
+ColumnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--column",
+        metavar="NAME",
+        help="CSV column holding the addresses (default: 'email', else the first).",
+    ),
+]
+ChunkOpt = Annotated[
+    int, typer.Option("--chunk-size", min=1, metavar="N", help="Addresses per request.")
+]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", min=1, metavar="N", help="Show at most N items (fewer pages are fetched)."
+    ),
+]
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date; a clear error naming the value and option otherwise."""
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(f"invalid date {value!r} for {option}: use YYYY-MM-DD") from None
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInputError(
+            f"date {value!r} for {option} is out of range ({EARLIEST} to {LATEST})"
+        )
+    return day
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """The one time format of the CLI: ISO 8601 with its offset, to the second."""
+    return None if moment is None else moment.isoformat(timespec="seconds")

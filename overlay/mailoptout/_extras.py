@@ -11,7 +11,7 @@ import importlib.util
 __all__ = ["EXTRAS", "MissingExtraError", "require_extra"]
 
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "cli": ("typer", "click", "rich", "platformdirs"),
+    "cli": ("typer", "rich", "platformdirs"),
     "emulator": ("starlette", "uvicorn", "anyio", "jsonschema", "referencing", "yaml"),
 }
 """The importable modules each extra provides (as ``pip install 'mailoptout[extra]'``)."""

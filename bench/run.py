@@ -1,90 +1,181 @@
-"""Benchmarks, printed side by side in one run (no timed assertions anywhere in the tests).
+"""Client benchmarks, each figure side by side with raw httpx measured in the same run.
 
-    python bench/run.py            # everything (about a minute)
-    python bench/run.py overhead   # one section: overhead, listing, bulk, sync
+    python bench/run.py            # full run, rewrites bench/RESULTS.md (about 2 minutes)
+    python bench/run.py --quick    # tiny sizes, prints only (a few seconds; the smoke test)
+    nox -s bench                   # the full run in a fresh virtualenv
 
-1. overhead: facade vs generated function vs hand-written httpx (same signed GET, same JSON
-   parse), all over one in-process httpx.MockTransport; sync and async; microseconds per call.
-2. listing: 20,000 items from the emulator with 20 ms latency per request: sync iterator and the
-   async iterator at concurrency 1, 4, 8, 16, against the lower bound; peak memory at 2k and 20k.
-3. bulk: 100,000 addresses registered at NAVER with latency: requests vs ceil(N / chunk), wall
-   time vs ceil(requests / concurrency) x latency, peak memory.
-4. sync: 50,000 opt-outs EngageLab -> NAVER end to end (the CLI's engine), wall time, requests.
+Client figures are measured against ``bench/server.py``, a stdlib HTTP/1.1 server in its own
+process on 127.0.0.1 answering canned pages, so that server cost does not count. Every figure is
+the median and the min of ``runs`` runs, candidates interleaved run by run; ratios are facade /
+raw httpx (+ ``json.loads``), median over median (min over min in brackets). The in-process
+emulator figures (``httpx.ASGITransport``: the emulator's validation runs on the client's
+thread) are kept, labelled as such. Loopback only; every loop is bounded.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import importlib.abc
+import importlib.metadata
+import itertools
 import json
 import math
+import os
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
-import tempfile
 import time
-import tracemalloc
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer, NcpSigner
-from mailoptout._spec import load_spec
-from mailoptout._time import ENGAGELAB_NAIVE_TZ
-from mailoptout.cli._sync import SyncJournal, run_sync
-from mailoptout.emulator import (
-    DEFAULT_ENGAGELAB_API_KEY as EL_KEY,
-)
-from mailoptout.emulator import (
-    DEFAULT_ENGAGELAB_API_USER as EL_USER,
-)
-from mailoptout.emulator import (
-    DEFAULT_NCP_ACCESS_KEY as AK,
-)
-from mailoptout.emulator import (
-    DEFAULT_NCP_SECRET_KEY as SK,
-)
-from mailoptout.emulator import (
-    EmulatorState,
-    EngageLabEntry,
-    Faults,
-    SyncASGITransport,
-    create_app,
-)
-from ncp_mailer_client import AuthenticatedClient
-from ncp_mailer_client.api.send_block import get_send_block_list
+from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
 
-LATENCY = 0.020
-BASE = "https://mail.apigw.ntruss.com/api/v1"
+HERE = Path(__file__).resolve().parent
+AK, SK = "bench-access-key", "bench-secret-key"
+EL_USER, EL_KEY = "bench", "bench-api-key"
+ADDRESS = "test01@ncp-mail.com"
+PACKAGES = ("mailoptout", "httpx", "httpcore", "h11", "anyio", "sniffio", "attrs")
 
 
-def header(title: str) -> None:
-    print(f"\n== {title} " + "=" * max(0, 70 - len(title)))
+@dataclass(frozen=True)
+class Sizes:
+    runs: int
+    calls: int  # per-call and page figures: requests per run
+    listing: int
+    bulk: int
+    latency: float
+    startup_runs: int
+    warmup: bool = True
 
 
-# 1. overhead ------------------------------------------------------------------------------
+FULL = Sizes(runs=7, calls=200, listing=20_000, bulk=100_000, latency=0.020, startup_runs=10)
+QUICK = Sizes(runs=2, calls=3, listing=600, bulk=2_000, latency=0.002, startup_runs=1, warmup=False)
+CONCURRENCY = 8
+PAGE = 100
+CHUNK = 1000
 
 
-def canned_transport() -> httpx.MockTransport:
-    spec = load_spec("ncp")
-    example = spec["paths"]["/send-block"]["get"]["responses"]["200"]["content"][
-        "application/json"
-    ]["examples"]["api-docs"]["value"]
-    body = json.dumps(example).encode()
-    return httpx.MockTransport(
-        lambda request: httpx.Response(
-            200, content=body, headers={"content-type": "application/json"}
+# measuring ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Stat:
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def min(self) -> float:
+        return min(self.samples)
+
+
+def measure(
+    candidates: dict[str, Callable[[], float]], runs: int, *, warmup: bool = True
+) -> dict[str, Stat]:
+    """Each candidate returns the seconds one run took; one warm-up run each, then ``runs``
+    interleaved rounds (the order rotating, so no candidate always runs first)."""
+    for run in candidates.values() if warmup else ():
+        run()
+    stats = {name: Stat() for name in candidates}
+    names = list(candidates)
+    for round_ in range(runs):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            stats[name].samples.append(candidates[name]())
+    return stats
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    targets: list[tuple[str, str, bool]] = field(default_factory=list)
+
+    def say(self, text: str = "") -> None:
+        print(text, flush=True)
+        self.lines.append(text)
+
+    def header(self, title: str) -> None:
+        self.say(f"\n== {title} " + "=" * max(0, 88 - len(title)))
+
+    def columns(self, unit: str) -> None:
+        self.say(
+            f"{'scenario':34}{'raw med':>10}{'raw min':>10}{'ours med':>10}{'ours min':>10}"
+            f"{'ratio':>9}{'(min)':>8}  {unit}"
         )
+
+    def pair(self, label: str, raw: Stat, ours: Stat, *, us: bool = False) -> tuple[float, float]:
+        """One row (microseconds if ``us``, else seconds); returns the median and min ratios."""
+        scale, digits = (1e6, 1) if us else (1.0, 3)
+        figures = (raw.median, raw.min, ours.median, ours.min)
+        ratios = (ours.median / raw.median, ours.min / raw.min)
+        self.say(
+            f"{label:34}"
+            + "".join(f"{value * scale:10.{digits}f}" for value in figures)
+            + f"{ratios[0]:8.2f}x{ratios[1]:7.2f}x"
+        )
+        return ratios
+
+    def target(
+        self, name: str, value: float, limit: float, unit: str = "x", note: str = ""
+    ) -> None:
+        """A target, judged on ``value`` (a median); ``note`` adds context such as the min."""
+        self.targets.append(
+            (name, f"{value:.2f}{unit}{note} (limit {limit}{unit})", value <= limit)
+        )
+
+
+# the server in its own process --------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def server_process() -> Iterator[int]:
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "server.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
+    try:
+        assert process.stdout is not None
+        yield int(process.stdout.readline())
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()  # the server stops when its stdin closes
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
-def raw_headers(uri: str) -> dict[str, str]:
+def served_requests(port: int) -> int:
+    return int(httpx.get(f"http://127.0.0.1:{port}/stats").json()["requests"])
+
+
+def scenario_url(port: int, total: int, latency: float) -> str:
+    return f"http://127.0.0.1:{port}/{total}/{round(latency * 1000)}"
+
+
+# raw httpx: the floor ------------------------------------------------------------------------
+
+
+def ncp_headers(method: str, uri: str) -> dict[str, str]:
+    """NAVER signature v2, written out by hand (the raw floor signs too: the API requires it)."""
     stamp = str(round(time.time() * 1000))
-    digest = hmac.new(SK.encode(), f"GET {uri}\n{stamp}\n{AK}".encode(), hashlib.sha256).digest()
+    message = f"{method} {uri}\n{stamp}\n{AK}".encode()
+    digest = hmac.new(SK.encode(), message, hashlib.sha256).digest()
     return {
         "x-ncp-apigw-timestamp": stamp,
         "x-ncp-iam-access-key": AK,
@@ -92,304 +183,607 @@ def raw_headers(uri: str) -> dict[str, str]:
     }
 
 
-RAW_URI = "/api/v1/send-block?size=10&page=0&targetAddress=test01%40ncp-mail.com"
-PARAMS = {"size": 10, "page": 0, "targetAddress": "test01@ncp-mail.com"}
+def raw_paths(root: str) -> tuple[str, Callable[[int], str], Callable[[int], str]]:
+    """Send-block path, NAVER page path, EngageLab page path (full paths, as signed)."""
+    prefix = httpx.URL(root).path
+    today = dt.date.today()
+    send_block = f"{prefix}/api/v1/send-block?targetAddress=test01%40ncp-mail.com&page=0&size=10"
+
+    def ncp(number: int) -> str:
+        return f"{prefix}/api/v1/unsubscribers?startUtc=0&endUtc={round(time.time() * 1000)}&page={number}&size={PAGE}"
+
+    def engagelab(number: int) -> str:
+        return f"{prefix}/v1/unsubscribes?start_date={today - dt.timedelta(days=30)}&end_date={today}&offset={number * PAGE}&limit={PAGE}"
+
+    return send_block, ncp, engagelab
 
 
-def per_call(
-    functions: dict[str, Callable[[], Any]], rounds: int = 15, calls: int = 300
-) -> dict[str, float]:
-    """Median microseconds per call, the candidates interleaved round by round."""
-    samples: dict[str, list[float]] = {name: [] for name in functions}
-    for fn in functions.values():
-        for _ in range(50):
+def ncp_items(body: bytes) -> tuple[list[Any], int]:
+    data = json.loads(body)
+    return data["content"], data["totalPages"]
+
+
+def engagelab_items(body: bytes) -> tuple[list[Any], int]:
+    data = json.loads(body)
+    return data["result"], math.ceil(data["total"] / PAGE)
+
+
+class RawSync:
+    def __init__(self, root: str) -> None:
+        origin = httpx.URL(root).copy_with(path="/")
+        self.client = httpx.Client(base_url=origin, auth=httpx.BasicAuth(EL_USER, EL_KEY))
+        self.send_block_path, self.ncp_path, self.engagelab_path = raw_paths(root)
+
+    def get(self, path: str, *, signed: bool) -> bytes:
+        headers = ncp_headers("GET", path) if signed else None
+        response = self.client.get(path, headers=headers)
+        response.raise_for_status()
+        return response.content
+
+    def send_block(self) -> Any:
+        return json.loads(self.get(self.send_block_path, signed=True))
+
+    def ncp_page(self) -> int:
+        return sum(1 for _ in ncp_items(self.get(self.ncp_path(0), signed=True))[0])
+
+    def engagelab_page(self) -> int:
+        return sum(1 for _ in engagelab_items(self.get(self.engagelab_path(0), signed=False))[0])
+
+
+class RawAsync:
+    def __init__(self, root: str) -> None:
+        origin = httpx.URL(root).copy_with(path="/")
+        self.client = httpx.AsyncClient(base_url=origin, auth=httpx.BasicAuth(EL_USER, EL_KEY))
+        self.send_block_path, self.ncp_path, self.engagelab_path = raw_paths(root)
+
+    async def get(self, path: str, *, signed: bool) -> bytes:
+        headers = ncp_headers("GET", path) if signed else None
+        response = await self.client.get(path, headers=headers)
+        response.raise_for_status()
+        return response.content
+
+    async def send_block(self) -> Any:
+        return json.loads(await self.get(self.send_block_path, signed=True))
+
+    async def ncp_page(self, number: int = 0) -> tuple[list[Any], int]:
+        return ncp_items(await self.get(self.ncp_path(number), signed=True))
+
+    async def engagelab_page(self, number: int = 0) -> tuple[list[Any], int]:
+        return engagelab_items(await self.get(self.engagelab_path(number), signed=False))
+
+    async def list_all(self, fetch: Callable[[int], Awaitable[tuple[list[Any], int]]]) -> int:
+        """What the facade's async iterator does, by hand: the first page, then the rest
+        ``CONCURRENCY`` at a time, consumed in order."""
+        items, pages = await fetch(0)
+        count = sum(1 for _ in items)
+        numbers = iter(range(1, pages))
+        ahead = deque(
+            asyncio.ensure_future(fetch(n)) for n in itertools.islice(numbers, CONCURRENCY)
+        )
+        while ahead:
+            items, _ = await ahead.popleft()
+            following = next(numbers, None)
+            if following is not None:
+                ahead.append(asyncio.ensure_future(fetch(following)))
+            count += sum(1 for _ in items)
+        return count
+
+    async def register(self, addresses: Sequence[str]) -> int:
+        """Chunks of ``CHUNK``, ``CONCURRENCY`` in flight, no validation: the floor for bulk."""
+        path = f"{httpx.URL(self.send_block_path).path.rsplit('/', 1)[0]}/unsubscribers"
+        gate = asyncio.Semaphore(CONCURRENCY)
+
+        async def send(chunk: Sequence[str]) -> int:
+            async with gate:
+                body = json.dumps({"blockedReceivers": list(chunk)}).encode()
+                headers = {"content-type": "application/json", **ncp_headers("POST", path)}
+                response = await self.client.post(path, content=body, headers=headers)
+                response.raise_for_status()
+                return int(json.loads(response.content)["count"])
+
+        chunks = [addresses[i : i + CHUNK] for i in range(0, len(addresses), CHUNK)]
+        return sum(await asyncio.gather(*(send(chunk) for chunk in chunks)))
+
+
+# scenarios ---------------------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], object], calls: int = 1) -> Callable[[], float]:
+    def run() -> float:
+        start = time.perf_counter()
+        for _ in range(calls):
             fn()
-    for _ in range(rounds):
-        for name, fn in functions.items():
-            start = time.perf_counter()
-            for _ in range(calls):
-                fn()
-            samples[name].append((time.perf_counter() - start) / calls * 1e6)
-    return {name: statistics.median(values) for name, values in samples.items()}
+        return (time.perf_counter() - start) / calls
+
+    return run
 
 
-def aper_call(
-    functions: dict[str, Callable[[], Awaitable[Any]]], rounds: int = 15, calls: int = 300
-) -> dict[str, float]:
-    async def main() -> dict[str, float]:
-        samples: dict[str, list[float]] = {name: [] for name in functions}
-        for fn in functions.values():
-            for _ in range(50):
-                await fn()
-        for _ in range(rounds):
-            for name, fn in functions.items():
-                start = time.perf_counter()
-                for _ in range(calls):
-                    await fn()
-                samples[name].append((time.perf_counter() - start) / calls * 1e6)
-        return {name: statistics.median(values) for name, values in samples.items()}
+def atimed(
+    runner: asyncio.Runner, fn: Callable[[], Awaitable[object]], calls: int = 1
+) -> Callable[[], float]:
+    async def loop() -> float:
+        start = time.perf_counter()
+        for _ in range(calls):
+            await fn()
+        return (time.perf_counter() - start) / calls
 
-    return asyncio.run(main())
+    return lambda: runner.run(loop())
 
 
-def overhead() -> None:
-    header("1. per-call overhead (same in-process transport, canned send-block page)")
-    transport = canned_transport()
-    mailer = NcpMailer(AK, SK, base_url=BASE, transport=transport)
-    generated = AuthenticatedClient(base_url=BASE, token="")
-    generated.set_httpx_client(
-        httpx.Client(base_url=BASE, auth=NcpSigner(AK, SK), transport=transport)
-    )
-    raw = httpx.Client(base_url=BASE, transport=transport)
+def engagelab_since() -> dt.date:
+    return dt.date.today() - dt.timedelta(days=30)
 
-    def raw_call() -> Any:
-        response = raw.get("/send-block", params=PARAMS, headers=raw_headers(RAW_URI))
-        response.raise_for_status()
-        return response.json()
 
-    sync = per_call(
+def per_call_and_page(report: Report, port: int, sizes: Sizes) -> None:
+    report.header("1. per call and 100-item page, over a socket to bench/server.py (no latency)")
+    report.columns("us per request")
+    root = scenario_url(port, PAGE, 0)
+    raw = RawSync(root)
+    ncp = NcpMailer(AK, SK, base_url=f"{root}/api/v1")
+    engagelab = EngageLab(EL_USER, EL_KEY, base_url=root)
+    since = engagelab_since()
+    n = sizes.calls
+    sync = measure(
         {
-            "raw httpx": raw_call,
-            "generated": lambda: get_send_block_list.sync(
-                client=generated, target_address="test01@ncp-mail.com"
+            "raw send-block": timed(raw.send_block, n),
+            "ours send-block": timed(lambda: ncp.send_block(ADDRESS), n),
+            "raw ncp page": timed(raw.ncp_page, n),
+            "ours ncp page": timed(lambda: sum(1 for _ in ncp.unsubscribers(page_size=PAGE)), n),
+            "raw engagelab page": timed(raw.engagelab_page, n),
+            "ours engagelab page": timed(
+                lambda: sum(1 for _ in engagelab.unsubscribes(since, page_size=PAGE)), n
             ),
-            "facade": lambda: mailer.send_block("test01@ncp-mail.com"),
-        }
+        },
+        sizes.runs,
+        warmup=sizes.warmup,
     )
-    amailer = AsyncNcpMailer(AK, SK, base_url=BASE, transport=transport)
-    agenerated = AuthenticatedClient(base_url=BASE, token="")
-    agenerated.set_async_httpx_client(
-        httpx.AsyncClient(base_url=BASE, auth=NcpSigner(AK, SK), transport=transport)
-    )
-    araw = httpx.AsyncClient(base_url=BASE, transport=transport)
+    with asyncio.Runner() as runner:
+        araw = RawAsync(root)
+        ancp = AsyncNcpMailer(AK, SK, base_url=f"{root}/api/v1")
+        aengagelab = AsyncEngageLab(EL_USER, EL_KEY, base_url=root)
 
-    async def araw_call() -> Any:
-        response = await araw.get("/send-block", params=PARAMS, headers=raw_headers(RAW_URI))
-        response.raise_for_status()
-        return response.json()
+        async def ancp_page() -> int:
+            return sum([1 async for _ in ancp.unsubscribers(page_size=PAGE)])
 
-    asynchronous = aper_call(
-        {
-            "raw httpx": araw_call,
-            "generated": lambda: get_send_block_list.asyncio(
-                client=agenerated, target_address="test01@ncp-mail.com"
-            ),
-            "facade": lambda: amailer.send_block("test01@ncp-mail.com"),
-        }
-    )
-    print(
-        f"{'':12}{'raw httpx':>12}{'generated':>12}{'facade':>12}{'facade/raw':>12}  (us per call, median)"
-    )
-    for label, result in (("sync", sync), ("async", asynchronous)):
-        ratio = result["facade"] / result["raw httpx"]
-        print(
-            f"{label:12}{result['raw httpx']:12.1f}{result['generated']:12.1f}{result['facade']:12.1f}{ratio:11.2f}x"
+        async def aengagelab_page() -> int:
+            return sum([1 async for _ in aengagelab.unsubscribes(since, page_size=PAGE)])
+
+        asynchronous = measure(
+            {
+                "raw send-block": atimed(runner, araw.send_block, n),
+                "ours send-block": atimed(runner, lambda: ancp.send_block(ADDRESS), n),
+                "raw ncp page": atimed(runner, araw.ncp_page, n),
+                "ours ncp page": atimed(runner, ancp_page, n),
+                "raw engagelab page": atimed(runner, araw.engagelab_page, n),
+                "ours engagelab page": atimed(runner, aengagelab_page, n),
+            },
+            sizes.runs,
+            warmup=sizes.warmup,
         )
-
-
-# 2. listing -------------------------------------------------------------------------------
-
-
-def seeded_state(total: int) -> EmulatorState:
-    state = EmulatorState()
-    now = dt.datetime.now(ENGAGELAB_NAIVE_TZ)
-    base_ms = state.now_ms() - total * 1000
-    state.ncp_register(AK, [f"user{i:06d}@example.com" for i in range(total)], at_ms=base_ms)
-    state.engagelab_seed(
-        EngageLabEntry(
-            f"user{i:06d}@example.com",
-            EL_USER,
-            0,
-            now - dt.timedelta(seconds=i * 60 % (50 * 86_400)),
-            now + dt.timedelta(days=365),
+        check_async_path(report, runner, ancp, port)
+        for client in (araw.client, ancp, aengagelab):
+            runner.run(client.aclose())
+    for client in (raw.client, ncp, engagelab):
+        client.close()
+    for mode, stats in (("sync", sync), ("async", asynchronous)):
+        report.pair(
+            f"NAVER send-block, {mode}", stats["raw send-block"], stats["ours send-block"], us=True
         )
-        for i in range(total)
-    )
-    return state
-
-
-async def list_all(state: EmulatorState, provider: str, concurrency: int) -> int:
-    transport = httpx.ASGITransport(app=create_app(state, faults=Faults(latency=LATENCY)))
-    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-    if provider == "ncp":
-        async with AsyncNcpMailer(
-            AK, SK, base_url="http://e/api/v1", transport=transport
-        ) as mailer:
-            return sum(
-                [1 async for _ in mailer.unsubscribers(page_size=100, concurrency=concurrency)]
+        for provider, label in (("ncp", "NAVER"), ("engagelab", "EngageLab")):
+            ratio, at_min = report.pair(
+                f"{label} 100-item page, {mode}",
+                stats[f"raw {provider} page"],
+                stats[f"ours {provider} page"],
+                us=True,
             )
-    async with AsyncEngageLab(EL_USER, EL_KEY, base_url="http://e", transport=transport) as client:
-        since = today - dt.timedelta(days=55)
-        return sum(
-            [
-                1
-                async for _ in client.unsubscribes(
-                    since, today, page_size=100, concurrency=concurrency
-                )
-            ]
-        )
+            report.target(
+                f"100-item page, {label}, {mode}: ours / raw+json.loads",
+                ratio,
+                1.15,
+                note=f", min/min {at_min:.2f}x",
+            )
 
 
-def list_sync(state: EmulatorState, provider: str) -> int:
-    transport = SyncASGITransport(create_app(state, faults=Faults(latency=LATENCY)))
-    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
+class CountImports(importlib.abc.MetaPathFinder):
+    """Counts attempts to import ``name`` (it never finds anything itself)."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.count = name, 0
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
+        self.count += fullname == self.name
+
+
+def check_async_path(
+    report: Report, runner: asyncio.Runner, mailer: AsyncNcpMailer, port: int
+) -> None:
+    """Prove the async figures went through httpcore over the socket, and count how often
+    httpcore tried to import sniffio per request."""
+    client = mailer.generated.get_async_httpx_client()
+    transport = client._transport
+    pool = getattr(transport, "_pool", None)
+    before = served_requests(port)
+    counter = CountImports("sniffio")
+    sys.meta_path.insert(0, counter)
     try:
-        if provider == "ncp":
-            with NcpMailer(AK, SK, base_url="http://e/api/v1", transport=transport) as mailer:
-                return sum(1 for _ in mailer.unsubscribers(page_size=100))
-        with EngageLab(EL_USER, EL_KEY, base_url="http://e", transport=transport) as client:
-            return sum(
-                1 for _ in client.unsubscribes(today - dt.timedelta(days=55), today, page_size=100)
-            )
+        for _ in range(20):
+            runner.run(mailer.send_block(ADDRESS))
     finally:
-        transport.close()
-
-
-def peak_kib(fn: Callable[[], Any]) -> float:
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 1024
-
-
-def listing(total: int = 20_000) -> None:
-    header(f"2. listing {total:,} items, {LATENCY * 1000:.0f} ms latency per request, 100 per page")
-    pages = math.ceil(total / 100)
-    print(f"{'provider':10}{'mode':>16}{'wall s':>9}{'bound s':>9}{'wall/bound':>12}{'items':>8}")
-    for provider in ("ncp", "engagelab"):
-        state = seeded_state(total)
-        start = time.perf_counter()
-        count = list_sync(state, provider)
-        wall = time.perf_counter() - start
-        print(
-            f"{provider:10}{'sync':>16}{wall:9.2f}{pages * LATENCY:9.2f}{wall / (pages * LATENCY):11.2f}x{count:8}"
-        )
-        for concurrency in (1, 4, 8, 16):
-            start = time.perf_counter()
-            count = asyncio.run(list_all(state, provider, concurrency))
-            wall = time.perf_counter() - start
-            bound = math.ceil(pages / concurrency) * LATENCY
-            print(
-                f"{provider:10}{f'async c={concurrency}':>16}{wall:9.2f}{bound:9.2f}{wall / bound:11.2f}x{count:8}"
-            )
-    for provider in ("ncp", "engagelab"):
-        small, large = seeded_state(total // 10), seeded_state(total)
-        kib_small = peak_kib(lambda s=small, p=provider: asyncio.run(list_all(s, p, 8)))
-        kib_large = peak_kib(lambda s=large, p=provider: asyncio.run(list_all(s, p, 8)))
-        print(
-            f"{provider:10} peak memory while listing at c=8: {kib_small:,.0f} KiB for {total // 10:,} items, {kib_large:,.0f} KiB for {total:,}"
-        )
-
-
-# 3. bulk ----------------------------------------------------------------------------------
-
-
-class LatencyOnly(httpx.AsyncBaseTransport):
-    """A server that costs nothing but its latency: what is left is the client's own time."""
-
-    def __init__(self) -> None:
-        self.requests = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests += 1
-        count = len(json.loads(await request.aread())["blockedReceivers"])
-        await asyncio.sleep(LATENCY)
-        return httpx.Response(201, json={"count": count, "requestCount": count, "ignoreCount": 0})
-
-
-async def bulk_register(
-    addresses: list[str], chunk: int, concurrency: int, *, emulator: bool = True
-) -> tuple[int, float]:
-    state = EmulatorState()
-    transport: Any = (
-        httpx.ASGITransport(app=create_app(state, faults=Faults(latency=LATENCY)))
-        if emulator
-        else LatencyOnly()
+        sys.meta_path.remove(counter)
+    served = served_requests(port) - before
+    report.say(
+        f"async path: {type(transport).__module__}.{type(transport).__name__} over "
+        f"{type(pool).__module__}.{type(pool).__name__}; the server in its own process answered "
+        f"{served} of 20 requests; `import sniffio` attempted {counter.count / 20:.1f} times per "
+        f"request (sniffio {'installed' if installed('sniffio') else 'not installed'})"
     )
-    async with AsyncNcpMailer(AK, SK, base_url="http://e/api/v1", transport=transport) as mailer:
-        start = time.perf_counter()
-        result = await mailer.register(addresses, chunk_size=chunk, concurrency=concurrency)
-        wall = time.perf_counter() - start
-    assert result.count == len(set(addresses)), result.count
-    return (state.requests if emulator else transport.requests), wall
 
 
-def bulk(total: int = 100_000, chunk: int = 1000) -> None:
-    header(
-        f"3. bulk register {total:,} addresses, chunks of {chunk}, {LATENCY * 1000:.0f} ms latency"
+def listing(report: Report, port: int, sizes: Sizes) -> None:
+    total, latency = sizes.listing, sizes.latency
+    pages = math.ceil(total / PAGE)
+    bound = math.ceil(pages / CONCURRENCY) * latency
+    report.header(
+        f"2. listing {total:,} items, {latency * 1000:.0f} ms latency, {PAGE} per page, "
+        f"concurrency {CONCURRENCY}, async, over a socket"
+    )
+    report.columns(
+        f"seconds; latency bound ceil({pages}/{CONCURRENCY}) x {latency * 1000:.0f} ms = {bound:.2f} s"
+    )
+    root = scenario_url(port, total, latency)
+    since = engagelab_since()
+    with asyncio.Runner() as runner:
+        raw = RawAsync(root)
+        ncp = AsyncNcpMailer(AK, SK, base_url=f"{root}/api/v1")
+        engagelab = AsyncEngageLab(EL_USER, EL_KEY, base_url=root)
+
+        async def ours_ncp() -> int:
+            return sum(
+                [1 async for _ in ncp.unsubscribers(page_size=PAGE, concurrency=CONCURRENCY)]
+            )
+
+        async def ours_engagelab() -> int:
+            items = engagelab.unsubscribes(since, page_size=PAGE, concurrency=CONCURRENCY)
+            return sum([1 async for _ in items])
+
+        assert runner.run(ours_ncp()) == total == runner.run(ours_engagelab())
+        stats = measure(
+            {
+                "raw ncp": atimed(runner, lambda: raw.list_all(raw.ncp_page)),
+                "ours ncp": atimed(runner, ours_ncp),
+                "raw engagelab": atimed(runner, lambda: raw.list_all(raw.engagelab_page)),
+                "ours engagelab": atimed(runner, ours_engagelab),
+            },
+            sizes.runs,
+            warmup=sizes.warmup,
+        )
+        for client in (raw.client, ncp, engagelab):
+            runner.run(client.aclose())
+    for provider, label in (("ncp", "NAVER"), ("engagelab", "EngageLab")):
+        raw, ours = stats[f"raw {provider}"], stats[f"ours {provider}"]
+        ratio, at_min = report.pair(f"{label}, ours vs raw", raw, ours)
+        report.say(
+            f"{'':34}raw / bound {raw.median / bound:.2f}x (min {raw.min / bound:.2f}x), "
+            f"ours / bound {ours.median / bound:.2f}x (min {ours.min / bound:.2f}x)"
+        )
+        name = f"listing {total:,} at c={CONCURRENCY}, {label}"
+        report.target(f"{name}: ours / raw", ratio, 1.1, note=f", min/min {at_min:.2f}x")
+        report.target(
+            f"{name}: ours / bound",
+            ours.median / bound,
+            1.3,
+            note=f", min {ours.min / bound:.2f}x; raw {raw.median / bound:.2f}x",
+        )
+
+
+def bulk(report: Report, port: int, sizes: Sizes) -> None:
+    total, latency = sizes.bulk, sizes.latency
+    minimum = math.ceil(total / CHUNK)
+    bound = math.ceil(minimum / CONCURRENCY) * latency
+    report.header(
+        f"3. bulk register {total:,} addresses, chunks of {CHUNK}, concurrency {CONCURRENCY}, "
+        f"{latency * 1000:.0f} ms latency, over a socket"
+    )
+    report.columns(
+        f"seconds; bound ceil({minimum}/{CONCURRENCY}) x {latency * 1000:.0f} ms = {bound:.2f} s"
     )
     addresses = [f"optout{i:06d}@example.com" for i in range(total)]
-    minimum = math.ceil(total / chunk)
-    print(
-        f"{'server':>22}{'concurrency':>12}{'requests':>10}{'minimum':>9}{'wall s':>9}{'bound s':>9}{'wall/bound':>12}"
-    )
-    for emulator in (True, False):
-        label = "emulator, in-process" if emulator else "latency only"
-        for concurrency in (1, 4, 8, 16):
-            requests, wall = asyncio.run(
-                bulk_register(addresses, chunk, concurrency, emulator=emulator)
-            )
-            bound = math.ceil(minimum / concurrency) * LATENCY
-            print(
-                f"{label:>22}{concurrency:12}{requests:10}{minimum:9}{wall:9.2f}{bound:9.2f}{wall / bound:11.2f}x"
-            )
-    kib = peak_kib(lambda: asyncio.run(bulk_register(addresses, chunk, 8)))
-    kib_small = peak_kib(lambda: asyncio.run(bulk_register(addresses[: total // 10], chunk, 8)))
-    print(
-        f"peak memory at c=8: {kib_small:,.0f} KiB for {total // 10:,} addresses, {kib:,.0f} KiB for {total:,} (input list included)"
-    )
+    root = scenario_url(port, 0, latency)
+    requests: dict[str, list[int]] = {"raw": [], "ours": []}
+    with asyncio.Runner() as runner:
+        raw = RawAsync(root)
+        ncp = AsyncNcpMailer(AK, SK, base_url=f"{root}/api/v1")
 
+        def counted(name: str, send: Callable[[], Awaitable[int]]) -> Callable[[], float]:
+            async def run() -> float:
+                before = served_requests(port)
+                start = time.perf_counter()
+                count = await send()
+                wall = time.perf_counter() - start
+                assert count == total, (name, count)
+                requests[name].append(served_requests(port) - before)
+                return wall
 
-# 4. sync ----------------------------------------------------------------------------------
+            return lambda: runner.run(run())
 
+        async def ours() -> int:
+            return (await ncp.register(addresses, chunk_size=CHUNK, concurrency=CONCURRENCY)).count
 
-def sync(total: int = 50_000) -> None:
-    header(
-        f"4. sync {total:,} opt-outs EngageLab -> NAVER end to end, {LATENCY * 1000:.0f} ms latency"
-    )
-    state = seeded_state(total)
-    state.ncp_delete(AK, [f"user{i:06d}@example.com" for i in range(total)])
-    app = create_app(state, faults=Faults(latency=LATENCY))
-    transport = SyncASGITransport(app)
-    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        NcpMailer(AK, SK, base_url="http://e/api/v1", transport=transport) as ncp,
-        EngageLab(EL_USER, EL_KEY, base_url="http://e", transport=transport) as engagelab,
-    ):
-        journal = SyncJournal(Path(tmp) / "sync.sqlite3")
-        before = state.requests
-        start = time.perf_counter()
-        report = run_sync(
-            journal,
-            "engagelab->ncp",
-            ncp=ncp,
-            engagelab=engagelab,
-            since=today - dt.timedelta(days=60),
-            today=today,
-            expire=today,
+        stats = measure(
+            {"raw": counted("raw", lambda: raw.register(addresses)), "ours": counted("ours", ours)},
+            sizes.runs,
+            warmup=sizes.warmup,
         )
-        wall = time.perf_counter() - start
-        journal.close()
-    transport.close()
-    requests = state.requests - before
-    lists, writes = math.ceil(total / 100), math.ceil(total / 1000)
-    print(
-        f"listed {report.listed:,}, sent {report.sent:,}, changed {report.changed:,}; {requests} requests (minimum {lists} list + {writes} register = {lists + writes})"
+        for client in (raw.client, ncp):
+            runner.run(client.aclose())
+    ratio, at_min = report.pair("NAVER register, ours vs raw", stats["raw"], stats["ours"])
+    report.say(
+        f"{'':34}raw / bound {stats['raw'].median / bound:.2f}x, ours / bound "
+        f"{stats['ours'].median / bound:.2f}x; requests per run: ours {sorted(set(requests['ours']))}, "
+        f"raw {sorted(set(requests['raw']))}, minimum {minimum}"
     )
-    print(
-        f"wall {wall:.2f} s; lower bound at one request at a time {(lists + writes) * LATENCY:.2f} s ({wall / ((lists + writes) * LATENCY):.2f}x)"
+    report.target(
+        f"bulk {total:,} at c={CONCURRENCY}: ours / raw",
+        ratio,
+        1.1,
+        note=f", min/min {at_min:.2f}x",
     )
-    assert state.ncp_addresses() == {f"user{i:06d}@example.com" for i in range(total)}
+    extra = max(requests["ours"]) - minimum
+    report.target(f"bulk {total:,}: requests above the minimum ({minimum})", extra, 0, unit="")
 
 
-SECTIONS = {"overhead": overhead, "listing": listing, "bulk": bulk, "sync": sync}
+# in-process emulator (labelled: its own CPU shares the client's thread) ----------------------
+
+
+def emulator(report: Report, sizes: Sizes) -> None:
+    from mailoptout.emulator import (  # noqa: PLC0415 -- only this section needs the extra
+        DEFAULT_NCP_ACCESS_KEY,
+        DEFAULT_NCP_SECRET_KEY,
+        EmulatorState,
+        Faults,
+        create_app,
+    )
+
+    total, latency = sizes.listing, sizes.latency
+    report.header(
+        f"5. IN-PROCESS EMULATOR (httpx.ASGITransport; emulator CPU counts): listing {total:,} and "
+        f"bulk {sizes.bulk:,} at c={CONCURRENCY}, {latency * 1000:.0f} ms"
+    )
+    state = EmulatorState()
+    state.ncp_register(DEFAULT_NCP_ACCESS_KEY, [f"user{i:06d}@example.com" for i in range(total)])
+    addresses = [f"optout{i:06d}@example.com" for i in range(sizes.bulk)]
+    app = create_app(state, faults=Faults(latency=latency))
+
+    def mailer() -> AsyncNcpMailer:
+        return AsyncNcpMailer(
+            DEFAULT_NCP_ACCESS_KEY,
+            DEFAULT_NCP_SECRET_KEY,
+            base_url="http://emulator/api/v1",
+            transport=httpx.ASGITransport(app=app),
+        )
+
+    async def list_all() -> int:
+        async with mailer() as client:
+            return sum(
+                [1 async for _ in client.unsubscribers(page_size=PAGE, concurrency=CONCURRENCY)]
+            )
+
+    async def register() -> int:
+        async with mailer() as client:
+            result = await client.register(addresses, chunk_size=CHUNK, concurrency=CONCURRENCY)
+        state.ncp_delete(DEFAULT_NCP_ACCESS_KEY, addresses)
+        return result.count
+
+    with asyncio.Runner() as runner:
+        stats = measure(
+            {"listing": atimed(runner, list_all), "bulk": atimed(runner, register)},
+            sizes.runs,
+            warmup=sizes.warmup,
+        )
+    pages, chunks = math.ceil(total / PAGE), math.ceil(sizes.bulk / CHUNK)
+    for name, requests in (("listing", pages), ("bulk", chunks)):
+        bound = math.ceil(requests / CONCURRENCY) * latency
+        report.say(
+            f"NAVER {name:8} median {stats[name].median:6.2f} s, min {stats[name].min:6.2f} s, "
+            f"bound {bound:.2f} s ({stats[name].median / bound:.2f}x the bound)"
+        )
+
+
+# startup -----------------------------------------------------------------------------------
+
+
+def startup(report: Report, sizes: Sizes) -> None:
+    report.header("6. startup, fresh processes (seconds)")
+    script = shutil.which("mailoptout", path=str(Path(sys.executable).parent)) or "mailoptout"
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "import mailoptout": [sys.executable, "-c", "import mailoptout"],
+        "mailoptout --help": [script, "--help"],
+    }
+
+    def run(command: list[str]) -> Callable[[], float]:
+        def once() -> float:
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, timeout=60)
+            return time.perf_counter() - start
+
+        return once
+
+    stats = measure(
+        {name: run(command) for name, command in commands.items()},
+        sizes.startup_runs,
+        warmup=sizes.warmup,
+    )
+    floor = stats["python -c pass"]
+    for name, stat in stats.items():
+        report.say(
+            f"{name:34}median {stat.median:6.3f}  min {stat.min:6.3f}  "
+            f"{stat.median / floor.median:5.1f}x python -c pass"
+        )
+    help_ = stats["mailoptout --help"]
+    report.target(
+        "`mailoptout --help`, median",
+        help_.median,
+        0.25,
+        unit=" s",
+        note=f", min {help_.min:.2f} s; `python -c pass` {floor.median:.3f} s",
+    )
+
+
+# the sniffio tax -----------------------------------------------------------------------------
+
+
+SNIFFIO_STAND_IN = '''"""Stand-in for sniffio (not installed here): what httpcore asks of it under asyncio."""
+import asyncio
+
+
+def current_async_library():
+    asyncio.current_task()
+    return "asyncio"
+'''
+
+
+def sniffio(report: Report, port: int, sizes: Sizes, scratch: Path) -> None:
+    """Raw and facade async per-call figures in child processes with and without sniffio."""
+    report.header(
+        "4. the sniffio tax: async per call (us), child processes with and without sniffio"
+    )
+    site = Path(httpx.__file__).parent.parent
+    hidden = scratch / "without-sniffio"
+    hidden.mkdir()
+    for entry in site.iterdir():
+        if not entry.name.startswith("sniffio"):
+            (hidden / entry.name).symlink_to(entry)
+    variants = {"without sniffio": ["--site", str(hidden)]}
+    if installed("sniffio"):
+        variants["with sniffio"] = ["--site", str(site)]
+    else:
+        stand_in = scratch / "stand-in"
+        stand_in.mkdir()
+        (stand_in / "sniffio.py").write_text(SNIFFIO_STAND_IN)
+        variants["with a sniffio stand-in"] = ["--site", str(site), "--path", str(stand_in)]
+    calls = sizes.calls * 2
+    results = {}
+    for name, extra in variants.items():
+        command = [sys.executable, "-S", str(HERE / "probe_async.py"), *extra]
+        command += ["--url", f"{scenario_url(port, PAGE, 0)}/api/v1", "--calls", str(calls)]
+        command += ["--runs", str(sizes.runs)]
+        command += [] if sizes.warmup else ["--no-warmup"]
+        output = subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
+        results[name] = json.loads(output.stdout)
+    report.say(
+        f"{'':26}{'raw med':>10}{'raw min':>10}{'ours med':>10}{'ours min':>10}{'imports/request':>17}"
+    )
+    for name, result in results.items():
+        report.say(
+            f"{name:26}{result['raw'][0]:10.1f}{result['raw'][1]:10.1f}{result['ours'][0]:10.1f}"
+            f"{result['ours'][1]:10.1f}{result['sniffio_imports_per_request']:17.1f}"
+        )
+    without, with_ = (
+        results["without sniffio"],
+        next(v for k, v in results.items() if k != "without sniffio"),
+    )
+    report.say(
+        f"tax (median, without - with): raw {without['raw'][0] - with_['raw'][0]:.1f} us, "
+        f"ours {without['ours'][0] - with_['ours'][0]:.1f} us per request"
+    )
+
+
+# the run -----------------------------------------------------------------------------------
+
+
+def installed(name: str) -> bool:
+    try:
+        importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    versions = ", ".join(
+        f"{name} {importlib.metadata.version(name) if installed(name) else '(not installed)'}"
+        for name in PACKAGES
+    )
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"CPU: {cpu}, {os.cpu_count()} cores, {platform.machine()}; load average at start {load}",
+        f"{platform.python_implementation()} {platform.python_version()} on {platform.system()} {platform.release()}",
+        f"packages: {versions}",
+    ]
+
+
+def write_results(report: Report, started: dt.datetime, wall: float, path: Path) -> None:
+    rows = "\n".join(
+        f"| {name} | {value} | {'met' if met else '**missed**'} |"
+        for name, value, met in report.targets
+    )
+    path.write_text(
+        f"""# Benchmark results
+
+Regenerated by `nox -s bench` (or `python bench/run.py`; `--quick` for a smoke run that writes
+nothing). This run: {started:%Y-%m-%d %H:%M} UTC, {wall:.0f} s. Method and the analysis of misses:
+`bench/README.md`.
+
+{chr(10).join(f"- {line}" for line in machine())}
+
+Every figure: median and min of {FULL.runs} runs (candidates interleaved), against
+`bench/server.py` in its own process over 127.0.0.1, raw httpx (+ `json.loads`, hand-written
+signing) measured in the same run as the floor. Section 4 is the in-process emulator, labelled.
+
+## Targets
+
+| target | this run | |
+|---|---|---|
+{rows}
+
+## Figures
+
+```
+{chr(10).join(report.lines).strip()}
+```
+"""
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes; prints, writes nothing")
+    parser.add_argument(
+        "--out", type=Path, help="where to write the results (full run: bench/RESULTS.md)"
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    out = args.out or (None if args.quick else HERE / "RESULTS.md")
+    started, start = dt.datetime.now(dt.UTC), time.perf_counter()
+    report = Report()
+    print("\n".join(machine()), flush=True)
+    with server_process() as port, contextlib.ExitStack() as stack:
+        import tempfile  # noqa: PLC0415
+
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        per_call_and_page(report, port, sizes)
+        listing(report, port, sizes)
+        bulk(report, port, sizes)
+        sniffio(report, port, sizes, scratch)
+    emulator(report, sizes)
+    startup(report, sizes)
+    report.header("targets")
+    for name, value, met in report.targets:
+        report.say(f"{'met   ' if met else 'MISSED'} {name}: {value}")
+    wall = time.perf_counter() - start
+    print(f"\n{wall:.0f} s", flush=True)
+    if out is not None:
+        write_results(report, started, wall, out)
+        print(f"wrote {out}")
+    return 0
+
 
 if __name__ == "__main__":
-    chosen = sys.argv[1:] or list(SECTIONS)
-    print(
-        f"mailoptout benchmarks, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, {platform.machine()}, {platform.processor() or 'cpu'}"
-    )
-    for name in chosen:
-        SECTIONS[name]()
+    sys.exit(main())

@@ -26,8 +26,9 @@ sys.path[:0] = args.path
 import asyncio  # noqa: E402 -- imported only once the environment is set up
 import json  # noqa: E402
 
+from floor import ADDRESS, AK, SK, RawAsync  # noqa: E402
 from mailoptout import AsyncNcpMailer  # noqa: E402
-from run import ADDRESS, AK, SK, CountImports, RawAsync, atimed, measure  # noqa: E402
+from measure import CountImports, atimed, measure  # noqa: E402
 
 
 def main() -> None:

@@ -18,9 +18,10 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+from floor import AK, CHUNK, CONCURRENCY, PAGE, scenario_url, server_process
 from mailoptout import AsyncNcpMailer, NcpMailer
 from pyinstrument import Profiler
-from run import AK, CHUNK, CONCURRENCY, FULL, PAGE, scenario_url, server_process
+from run import FULL
 
 
 def page(root: str) -> None:

@@ -1,52 +1,53 @@
 """Client benchmarks, each figure side by side with raw httpx measured in the same run.
 
-    python bench/run.py            # full run, rewrites bench/RESULTS.md (about 2 minutes)
+    python bench/run.py            # full run, rewrites bench/RESULTS.md (2-4 minutes)
     python bench/run.py --quick    # tiny sizes, prints only (a few seconds; the smoke test)
     nox -s bench                   # the full run in a fresh virtualenv
 
 Client figures are measured against ``bench/server.py``, a stdlib HTTP/1.1 server in its own
-process on 127.0.0.1 answering canned pages, so that server cost does not count. Every figure is
-the median and the min of ``runs`` runs, candidates interleaved run by run; ratios are facade /
-raw httpx (+ ``json.loads``), median over median (min over min in brackets). The in-process
-emulator figures (``httpx.ASGITransport``: the emulator's validation runs on the client's
-thread) are kept, labelled as such. Loopback only; every loop is bounded.
+process on 127.0.0.1 answering canned pages, so that server cost does not count; the raw httpx
+floor is ``bench/floor.py``; medians, mins and the report are ``bench/measure.py``. Every figure
+is the median and the min of ``runs`` runs, candidates interleaved run by run; ratios are ours /
+raw, median over median (min over min beside it). The in-process emulator figures
+(``httpx.ASGITransport``: the emulator's validation runs on the client's thread) are kept,
+labelled as such. Loopback only; every loop is bounded; the server stops with the run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
-import importlib.abc
-import importlib.metadata
-import itertools
 import json
 import math
-import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
+from floor import (
+    ADDRESS,
+    AK,
+    CHUNK,
+    CONCURRENCY,
+    EL_KEY,
+    EL_USER,
+    HERE,
+    PAGE,
+    SK,
+    RawAsync,
+    RawSync,
+    scenario_url,
+    served_requests,
+    server_process,
+)
 from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
-
-HERE = Path(__file__).resolve().parent
-AK, SK = "bench-access-key", "bench-secret-key"
-EL_USER, EL_KEY = "bench", "bench-api-key"
-ADDRESS = "test01@ncp-mail.com"
-PACKAGES = ("mailoptout", "httpx", "httpcore", "h11", "anyio", "sniffio", "attrs")
+from measure import CountImports, Report, atimed, installed, machine, measure, timed
 
 
 @dataclass(frozen=True)
@@ -62,252 +63,7 @@ class Sizes:
 
 FULL = Sizes(runs=7, calls=200, listing=20_000, bulk=100_000, latency=0.020, startup_runs=10)
 QUICK = Sizes(runs=2, calls=3, listing=600, bulk=2_000, latency=0.002, startup_runs=1, warmup=False)
-CONCURRENCY = 8
-PAGE = 100
-CHUNK = 1000
-
-
-# measuring ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Stat:
-    samples: list[float] = field(default_factory=list)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
-
-    @property
-    def min(self) -> float:
-        return min(self.samples)
-
-
-def measure(
-    candidates: dict[str, Callable[[], float]], runs: int, *, warmup: bool = True
-) -> dict[str, Stat]:
-    """Each candidate returns the seconds one run took; one warm-up run each, then ``runs``
-    interleaved rounds (the order rotating, so no candidate always runs first)."""
-    for run in candidates.values() if warmup else ():
-        run()
-    stats = {name: Stat() for name in candidates}
-    names = list(candidates)
-    for round_ in range(runs):
-        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-            stats[name].samples.append(candidates[name]())
-    return stats
-
-
-@dataclass
-class Report:
-    lines: list[str] = field(default_factory=list)
-    targets: list[tuple[str, str, bool]] = field(default_factory=list)
-
-    def say(self, text: str = "") -> None:
-        print(text, flush=True)
-        self.lines.append(text)
-
-    def header(self, title: str) -> None:
-        self.say(f"\n== {title} " + "=" * max(0, 88 - len(title)))
-
-    def columns(self, unit: str) -> None:
-        self.say(
-            f"{'scenario':34}{'raw med':>10}{'raw min':>10}{'ours med':>10}{'ours min':>10}"
-            f"{'ratio':>9}{'(min)':>8}  {unit}"
-        )
-
-    def pair(self, label: str, raw: Stat, ours: Stat, *, us: bool = False) -> tuple[float, float]:
-        """One row (microseconds if ``us``, else seconds); returns the median and min ratios."""
-        scale, digits = (1e6, 1) if us else (1.0, 3)
-        figures = (raw.median, raw.min, ours.median, ours.min)
-        ratios = (ours.median / raw.median, ours.min / raw.min)
-        self.say(
-            f"{label:34}"
-            + "".join(f"{value * scale:10.{digits}f}" for value in figures)
-            + f"{ratios[0]:8.2f}x{ratios[1]:7.2f}x"
-        )
-        return ratios
-
-    def target(
-        self, name: str, value: float, limit: float, unit: str = "x", note: str = ""
-    ) -> None:
-        """A target, judged on ``value`` (a median); ``note`` adds context such as the min."""
-        self.targets.append(
-            (name, f"{value:.2f}{unit}{note} (limit {limit}{unit})", value <= limit)
-        )
-
-
-# the server in its own process --------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def server_process() -> Iterator[int]:
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "server.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        yield int(process.stdout.readline())
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()  # the server stops when its stdin closes
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def served_requests(port: int) -> int:
-    return int(httpx.get(f"http://127.0.0.1:{port}/stats").json()["requests"])
-
-
-def scenario_url(port: int, total: int, latency: float) -> str:
-    return f"http://127.0.0.1:{port}/{total}/{round(latency * 1000)}"
-
-
-# raw httpx: the floor ------------------------------------------------------------------------
-
-
-def ncp_headers(method: str, uri: str) -> dict[str, str]:
-    """NAVER signature v2, written out by hand (the raw floor signs too: the API requires it)."""
-    stamp = str(round(time.time() * 1000))
-    message = f"{method} {uri}\n{stamp}\n{AK}".encode()
-    digest = hmac.new(SK.encode(), message, hashlib.sha256).digest()
-    return {
-        "x-ncp-apigw-timestamp": stamp,
-        "x-ncp-iam-access-key": AK,
-        "x-ncp-apigw-signature-v2": base64.b64encode(digest).decode(),
-    }
-
-
-def raw_paths(root: str) -> tuple[str, Callable[[int], str], Callable[[int], str]]:
-    """Send-block path, NAVER page path, EngageLab page path (full paths, as signed)."""
-    prefix = httpx.URL(root).path
-    today = dt.date.today()
-    send_block = f"{prefix}/api/v1/send-block?targetAddress=test01%40ncp-mail.com&page=0&size=10"
-
-    def ncp(number: int) -> str:
-        return f"{prefix}/api/v1/unsubscribers?startUtc=0&endUtc={round(time.time() * 1000)}&page={number}&size={PAGE}"
-
-    def engagelab(number: int) -> str:
-        return f"{prefix}/v1/unsubscribes?start_date={today - dt.timedelta(days=30)}&end_date={today}&offset={number * PAGE}&limit={PAGE}"
-
-    return send_block, ncp, engagelab
-
-
-def ncp_items(body: bytes) -> tuple[list[Any], int]:
-    data = json.loads(body)
-    return data["content"], data["totalPages"]
-
-
-def engagelab_items(body: bytes) -> tuple[list[Any], int]:
-    data = json.loads(body)
-    return data["result"], math.ceil(data["total"] / PAGE)
-
-
-class RawSync:
-    def __init__(self, root: str) -> None:
-        origin = httpx.URL(root).copy_with(path="/")
-        self.client = httpx.Client(base_url=origin, auth=httpx.BasicAuth(EL_USER, EL_KEY))
-        self.send_block_path, self.ncp_path, self.engagelab_path = raw_paths(root)
-
-    def get(self, path: str, *, signed: bool) -> bytes:
-        headers = ncp_headers("GET", path) if signed else None
-        response = self.client.get(path, headers=headers)
-        response.raise_for_status()
-        return response.content
-
-    def send_block(self) -> Any:
-        return json.loads(self.get(self.send_block_path, signed=True))
-
-    def ncp_page(self) -> int:
-        return sum(1 for _ in ncp_items(self.get(self.ncp_path(0), signed=True))[0])
-
-    def engagelab_page(self) -> int:
-        return sum(1 for _ in engagelab_items(self.get(self.engagelab_path(0), signed=False))[0])
-
-
-class RawAsync:
-    def __init__(self, root: str) -> None:
-        origin = httpx.URL(root).copy_with(path="/")
-        self.client = httpx.AsyncClient(base_url=origin, auth=httpx.BasicAuth(EL_USER, EL_KEY))
-        self.send_block_path, self.ncp_path, self.engagelab_path = raw_paths(root)
-
-    async def get(self, path: str, *, signed: bool) -> bytes:
-        headers = ncp_headers("GET", path) if signed else None
-        response = await self.client.get(path, headers=headers)
-        response.raise_for_status()
-        return response.content
-
-    async def send_block(self) -> Any:
-        return json.loads(await self.get(self.send_block_path, signed=True))
-
-    async def ncp_page(self, number: int = 0) -> tuple[list[Any], int]:
-        return ncp_items(await self.get(self.ncp_path(number), signed=True))
-
-    async def engagelab_page(self, number: int = 0) -> tuple[list[Any], int]:
-        return engagelab_items(await self.get(self.engagelab_path(number), signed=False))
-
-    async def list_all(self, fetch: Callable[[int], Awaitable[tuple[list[Any], int]]]) -> int:
-        """What the facade's async iterator does, by hand: the first page, then the rest
-        ``CONCURRENCY`` at a time, consumed in order."""
-        items, pages = await fetch(0)
-        count = sum(1 for _ in items)
-        numbers = iter(range(1, pages))
-        ahead = deque(
-            asyncio.ensure_future(fetch(n)) for n in itertools.islice(numbers, CONCURRENCY)
-        )
-        while ahead:
-            items, _ = await ahead.popleft()
-            following = next(numbers, None)
-            if following is not None:
-                ahead.append(asyncio.ensure_future(fetch(following)))
-            count += sum(1 for _ in items)
-        return count
-
-    async def register(self, addresses: Sequence[str]) -> int:
-        """Chunks of ``CHUNK``, ``CONCURRENCY`` in flight, no validation: the floor for bulk."""
-        path = f"{httpx.URL(self.send_block_path).path.rsplit('/', 1)[0]}/unsubscribers"
-        gate = asyncio.Semaphore(CONCURRENCY)
-
-        async def send(chunk: Sequence[str]) -> int:
-            async with gate:
-                body = json.dumps({"blockedReceivers": list(chunk)}).encode()
-                headers = {"content-type": "application/json", **ncp_headers("POST", path)}
-                response = await self.client.post(path, content=body, headers=headers)
-                response.raise_for_status()
-                return int(json.loads(response.content)["count"])
-
-        chunks = [addresses[i : i + CHUNK] for i in range(0, len(addresses), CHUNK)]
-        return sum(await asyncio.gather(*(send(chunk) for chunk in chunks)))
-
-
 # scenarios ---------------------------------------------------------------------------------
-
-
-def timed(fn: Callable[[], object], calls: int = 1) -> Callable[[], float]:
-    def run() -> float:
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        return (time.perf_counter() - start) / calls
-
-    return run
-
-
-def atimed(
-    runner: asyncio.Runner, fn: Callable[[], Awaitable[object]], calls: int = 1
-) -> Callable[[], float]:
-    async def loop() -> float:
-        start = time.perf_counter()
-        for _ in range(calls):
-            await fn()
-        return (time.perf_counter() - start) / calls
-
-    return lambda: runner.run(loop())
 
 
 def engagelab_since() -> dt.date:
@@ -382,16 +138,6 @@ def per_call_and_page(report: Report, port: int, sizes: Sizes) -> None:
                 1.15,
                 note=f", min/min {at_min:.2f}x",
             )
-
-
-class CountImports(importlib.abc.MetaPathFinder):
-    """Counts attempts to import ``name`` (it never finds anything itself)."""
-
-    def __init__(self, name: str) -> None:
-        self.name, self.count = name, 0
-
-    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
-        self.count += fullname == self.name
 
 
 def check_async_path(
@@ -690,33 +436,6 @@ def sniffio(report: Report, port: int, sizes: Sizes, scratch: Path) -> None:
 
 
 # the run -----------------------------------------------------------------------------------
-
-
-def installed(name: str) -> bool:
-    try:
-        importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
-
-
-def machine() -> list[str]:
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    versions = ", ".join(
-        f"{name} {importlib.metadata.version(name) if installed(name) else '(not installed)'}"
-        for name in PACKAGES
-    )
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return [
-        f"CPU: {cpu}, {os.cpu_count()} cores, {platform.machine()}; load average at start {load}",
-        f"{platform.python_implementation()} {platform.python_version()} on {platform.system()} {platform.release()}",
-        f"packages: {versions}",
-    ]
 
 
 def write_results(report: Report, started: dt.datetime, wall: float, path: Path) -> None:

@@ -153,9 +153,11 @@ def answer(method: str, target: str, body: bytes) -> tuple[int, bytes]:
 
 
 REASONS = {200: b"OK", 201: b"Created", 404: b"Not Found"}
+connections: set[asyncio.StreamWriter] = set()
 
 
 async def serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    connections.add(writer)
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -180,6 +182,7 @@ async def serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamW
     except (asyncio.IncompleteReadError, ConnectionError):
         pass
     finally:
+        connections.discard(writer)
         writer.close()
 
 
@@ -194,6 +197,9 @@ async def main() -> None:
     ).start()
     async with server:
         await stop.wait()
+        for writer in list(connections):  # idle keep-alive connections end with EOF, quietly
+            writer.close()
+        await asyncio.sleep(0)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Profile one client scenario against bench/server.py with pyinstrument (the bench group).
 
     python bench/profile.py page       # 100-item NAVER pages, sync facade
-    python bench/profile.py apage      # the same, async facade
+    python bench/profile.py elpage     # 100-item EngageLab pages, sync facade
+    python bench/profile.py apage      # 100-item NAVER pages, async facade
     python bench/profile.py listing    # 20,000 items at 20 ms, concurrency 8, async
     python bench/profile.py bulk       # register 100,000 at 20 ms, concurrency 8
     python bench/profile.py startup    # -X importtime of `mailoptout --help`: slowest imports
@@ -14,12 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import datetime as dt
 import subprocess
 import sys
 from collections.abc import Callable
 
-from floor import AK, CHUNK, CONCURRENCY, PAGE, scenario_url, server_process
-from mailoptout import AsyncNcpMailer, NcpMailer
+from floor import AK, CHUNK, CONCURRENCY, EL_KEY, EL_USER, PAGE, scenario_url, server_process
+from mailoptout import AsyncNcpMailer, EngageLab, NcpMailer
 from pyinstrument import Profiler
 from run import FULL
 
@@ -28,6 +30,13 @@ def page(root: str) -> None:
     with NcpMailer(AK, "-", base_url=f"{root}/api/v1") as mailer:
         for _ in range(300):
             sum(1 for _ in mailer.unsubscribers(page_size=PAGE))
+
+
+def elpage(root: str) -> None:
+    since = dt.date.today() - dt.timedelta(days=30)
+    with EngageLab(EL_USER, EL_KEY, base_url=root) as client:
+        for _ in range(300):
+            sum(1 for _ in client.unsubscribes(since, page_size=PAGE))
 
 
 async def apage(root: str) -> None:
@@ -72,13 +81,16 @@ def startup() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("scenario", choices=["page", "apage", "listing", "bulk", "startup"])
+    parser.add_argument(
+        "scenario", choices=["page", "elpage", "apage", "listing", "bulk", "startup"]
+    )
     args = parser.parse_args()
     if args.scenario == "startup":
         startup()
         return
     scenarios: dict[str, Callable[[str], object]] = {
         "page": page,
+        "elpage": elpage,
         "apage": lambda root: asyncio.run(apage(root)),
         "listing": lambda root: asyncio.run(listing(root)),
         "bulk": lambda root: asyncio.run(bulk(root)),

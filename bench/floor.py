@@ -141,6 +141,11 @@ class RawAsync:
     async def engagelab_page(self, number: int = 0) -> tuple[list[Any], int]:
         return engagelab_items(await self.get(self.engagelab_path(number), signed=False))
 
+    async def count_items(self, fetch: Callable[[int], Awaitable[tuple[list[Any], int]]]) -> int:
+        """The first page's items, walked (as the facade's iterator walks them)."""
+        items, _ = await fetch(0)
+        return sum(1 for _ in items)
+
     async def list_all(self, fetch: Callable[[int], Awaitable[tuple[list[Any], int]]]) -> int:
         """What the facade's async iterator does, by hand: the first page, then the rest
         ``CONCURRENCY`` at a time, consumed in order."""

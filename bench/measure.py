@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib.abc
 import importlib.metadata
+import math
 import os
 import platform
 import statistics
@@ -13,13 +14,22 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 PACKAGES = ("mailoptout", "httpx", "httpcore", "h11", "anyio", "sniffio", "attrs")
+
+
+class Timing(NamedTuple):
+    """Wall seconds and this process's CPU seconds (all threads; the server is another process)."""
+
+    wall: float
+    cpu: float
 
 
 @dataclass
 class Stat:
     samples: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -31,17 +41,23 @@ class Stat:
 
 
 def measure(
-    candidates: dict[str, Callable[[], float]], runs: int, *, warmup: bool = True
+    candidates: dict[str, Callable[[], Timing | float]], runs: int, *, warmup: bool = True
 ) -> dict[str, Stat]:
-    """Each candidate returns the seconds one run took; one warm-up run each, then ``runs``
-    interleaved rounds (the order rotating, so no candidate always runs first)."""
+    """Each candidate returns the time one run took (a :class:`Timing`, or wall seconds); one
+    warm-up run each, then ``runs`` interleaved rounds (the order rotating, so no candidate
+    always runs first)."""
     for run in candidates.values() if warmup else ():
         run()
     stats = {name: Stat() for name in candidates}
     names = list(candidates)
     for round_ in range(runs):
         for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-            stats[name].samples.append(candidates[name]())
+            result = candidates[name]()
+            if isinstance(result, Timing):
+                stats[name].samples.append(result.wall)
+                stats[name].cpu.append(result.cpu)
+            else:
+                stats[name].samples.append(result)
     return stats
 
 
@@ -60,7 +76,7 @@ class Report:
     def columns(self, unit: str) -> None:
         self.say(
             f"{'scenario':34}{'raw med':>10}{'raw min':>10}{'ours med':>10}{'ours min':>10}"
-            f"{'ratio':>9}{'(min)':>8}  {unit}"
+            f"{'ratio':>9}{'(min)':>8}{'cpu':>8}  {unit}"
         )
 
     def pair(self, label: str, raw: Stat, ours: Stat, *, us: bool = False) -> tuple[float, float]:
@@ -68,10 +84,11 @@ class Report:
         scale, digits = (1e6, 1) if us else (1.0, 3)
         figures = (raw.median, raw.min, ours.median, ours.min)
         ratios = (ours.median / raw.median, ours.min / raw.min)
+        cpu = statistics.median(ours.cpu) / statistics.median(raw.cpu) if raw.cpu else math.nan
         self.say(
             f"{label:34}"
             + "".join(f"{value * scale:10.{digits}f}" for value in figures)
-            + f"{ratios[0]:8.2f}x{ratios[1]:7.2f}x"
+            + f"{ratios[0]:8.2f}x{ratios[1]:7.2f}x{cpu:7.2f}x"
         )
         return ratios
 
@@ -84,24 +101,39 @@ class Report:
         )
 
 
-def timed(fn: Callable[[], object], calls: int = 1) -> Callable[[], float]:
-    def run() -> float:
-        start = time.perf_counter()
+class Stopwatch:
+    """Wall and CPU time since it was made, per ``calls``."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def read(self, calls: int = 1) -> Timing:
+        wall, cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+        return Timing(wall / calls, cpu / calls)
+
+
+def timed(fn: Callable[[], object], calls: int = 1) -> Callable[[], Timing]:
+    """A candidate calling ``fn`` ``calls`` times; its time per call."""
+
+    def run() -> Timing:
+        watch = Stopwatch()
         for _ in range(calls):
             fn()
-        return (time.perf_counter() - start) / calls
+        return watch.read(calls)
 
     return run
 
 
 def atimed(
     runner: asyncio.Runner, fn: Callable[[], Awaitable[object]], calls: int = 1
-) -> Callable[[], float]:
-    async def loop() -> float:
-        start = time.perf_counter()
+) -> Callable[[], Timing]:
+    """The async twin of :func:`timed`, run on ``runner``'s event loop."""
+
+    async def loop() -> Timing:
+        watch = Stopwatch()
         for _ in range(calls):
             await fn()
-        return (time.perf_counter() - start) / calls
+        return watch.read(calls)
 
     return lambda: runner.run(loop())
 

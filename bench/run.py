@@ -47,7 +47,17 @@ from floor import (
     server_process,
 )
 from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
-from measure import CountImports, Report, atimed, installed, machine, measure, timed
+from measure import (
+    CountImports,
+    Report,
+    Stopwatch,
+    Timing,
+    atimed,
+    installed,
+    machine,
+    measure,
+    timed,
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class Sizes:
 
 FULL = Sizes(runs=7, calls=200, listing=20_000, bulk=100_000, latency=0.020, startup_runs=10)
 QUICK = Sizes(runs=2, calls=3, listing=600, bulk=2_000, latency=0.002, startup_runs=1, warmup=False)
+
+
 # scenarios ---------------------------------------------------------------------------------
 
 
@@ -108,9 +120,11 @@ def per_call_and_page(report: Report, port: int, sizes: Sizes) -> None:
             {
                 "raw send-block": atimed(runner, araw.send_block, n),
                 "ours send-block": atimed(runner, lambda: ancp.send_block(ADDRESS), n),
-                "raw ncp page": atimed(runner, araw.ncp_page, n),
+                "raw ncp page": atimed(runner, lambda: araw.count_items(araw.ncp_page), n),
                 "ours ncp page": atimed(runner, ancp_page, n),
-                "raw engagelab page": atimed(runner, araw.engagelab_page, n),
+                "raw engagelab page": atimed(
+                    runner, lambda: araw.count_items(araw.engagelab_page), n
+                ),
                 "ours engagelab page": atimed(runner, aengagelab_page, n),
             },
             sizes.runs,
@@ -241,15 +255,15 @@ def bulk(report: Report, port: int, sizes: Sizes) -> None:
         raw = RawAsync(root)
         ncp = AsyncNcpMailer(AK, SK, base_url=f"{root}/api/v1")
 
-        def counted(name: str, send: Callable[[], Awaitable[int]]) -> Callable[[], float]:
-            async def run() -> float:
+        def counted(name: str, send: Callable[[], Awaitable[int]]) -> Callable[[], Timing]:
+            async def run() -> Timing:
                 before = served_requests(port)
-                start = time.perf_counter()
+                watch = Stopwatch()
                 count = await send()
-                wall = time.perf_counter() - start
+                timing = watch.read()
                 assert count == total, (name, count)
                 requests[name].append(served_requests(port) - before)
-                return wall
+                return timing
 
             return lambda: runner.run(run())
 

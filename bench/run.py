@@ -2,6 +2,7 @@
 
     python bench/run.py            # full run, rewrites bench/RESULTS.md (2-4 minutes)
     python bench/run.py --quick    # tiny sizes, prints only (a few seconds; the smoke test)
+    python bench/run.py page bulk  # some sections only (page listing bulk sniffio emulator startup)
     nox -s bench                   # the full run in a fresh virtualenv
 
 Client figures are measured against ``bench/server.py``, a stdlib HTTP/1.1 server in its own
@@ -17,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import math
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -495,32 +496,47 @@ process's CPU time (`cpu`). Section 5 is the in-process emulator, labelled.
     )
 
 
+def run_emulator(report: Report, sizes: Sizes) -> None:
+    try:
+        emulator(report, sizes)
+    except (ImportError, AttributeError, TypeError) as exc:  # its API moved: say so, go on
+        report.say(f"5. in-process emulator figures NOT RUN: {type(exc).__name__}: {exc}")
+
+
+SECTIONS = ("page", "listing", "bulk", "sniffio", "emulator", "startup")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("sections", nargs="*", help=f"only these of {', '.join(SECTIONS)}")
     parser.add_argument("--quick", action="store_true", help="tiny sizes; prints, writes nothing")
     parser.add_argument(
         "--out", type=Path, help="where to write the results (full run: bench/RESULTS.md)"
     )
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"no section {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    chosen = args.sections or SECTIONS
     sizes = QUICK if args.quick else FULL
-    out = args.out or (None if args.quick else HERE / "RESULTS.md")
+    everything = set(chosen) == set(SECTIONS) and not args.quick
+    out = args.out or (HERE / "RESULTS.md" if everything else None)
     started, start = dt.datetime.now(dt.UTC), time.perf_counter()
     report = Report()
     about = machine()
     print("\n".join(about), flush=True)
-    with server_process() as port, contextlib.ExitStack() as stack:
-        import tempfile  # noqa: PLC0415
-
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        per_call_and_page(report, port, sizes)
-        listing(report, port, sizes)
-        bulk(report, port, sizes)
-        sniffio(report, port, sizes, scratch)
-    try:
-        emulator(report, sizes)
-    except (ImportError, AttributeError, TypeError) as exc:  # its API moved: say so, go on
-        report.say(f"5. in-process emulator figures NOT RUN: {type(exc).__name__}: {exc}")
-    startup(report, sizes)
+    with server_process() as port, tempfile.TemporaryDirectory() as scratch:
+        served = {
+            "page": lambda: per_call_and_page(report, port, sizes),
+            "listing": lambda: listing(report, port, sizes),
+            "bulk": lambda: bulk(report, port, sizes),
+            "sniffio": lambda: sniffio(report, port, sizes, Path(scratch)),
+            "emulator": lambda: run_emulator(report, sizes),
+            "startup": lambda: startup(report, sizes),
+        }
+        for name in SECTIONS:
+            if name in chosen:
+                served[name]()
     report.header("targets")
     for name, value, met in report.targets:
         report.say(f"{'met   ' if met else 'MISSED'} {name}: {value}")

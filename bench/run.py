@@ -1,395 +1,552 @@
-"""Benchmarks, printed side by side in one run (no timed assertions anywhere in the tests).
+"""Client benchmarks, each figure side by side with raw httpx measured in the same run.
 
-    python bench/run.py            # everything (about a minute)
-    python bench/run.py overhead   # one section: overhead, listing, bulk, sync
+    python bench/run.py            # full run, rewrites bench/RESULTS.md (2-4 minutes)
+    python bench/run.py --quick    # tiny sizes, prints only (a few seconds; the smoke test)
+    python bench/run.py page bulk  # some sections only (page listing bulk sniffio emulator startup)
+    nox -s bench                   # the full run in a fresh virtualenv
 
-1. overhead: facade vs generated function vs hand-written httpx (same signed GET, same JSON
-   parse), all over one in-process httpx.MockTransport; sync and async; microseconds per call.
-2. listing: 20,000 items from the emulator with 20 ms latency per request: sync iterator and the
-   async iterator at concurrency 1, 4, 8, 16, against the lower bound; peak memory at 2k and 20k.
-3. bulk: 100,000 addresses registered at NAVER with latency: requests vs ceil(N / chunk), wall
-   time vs ceil(requests / concurrency) x latency, peak memory.
-4. sync: 50,000 opt-outs EngageLab -> NAVER end to end (the CLI's engine), wall time, requests.
+Client figures are measured against ``bench/server.py``, a stdlib HTTP/1.1 server in its own
+process on 127.0.0.1 answering canned pages, so that server cost does not count; the raw httpx
+floor is ``bench/floor.py``; medians, mins and the report are ``bench/measure.py``. Every figure
+is the median and the min of ``runs`` runs, candidates interleaved run by run; ratios are ours /
+raw, median over median (min over min beside it). The in-process emulator figures
+(``httpx.ASGITransport``: the emulator's validation runs on the client's thread) are kept,
+labelled as such. Loopback only; every loop is bounded; the server stops with the run.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
 import math
-import platform
-import statistics
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
-from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer, NcpSigner
-from mailoptout._spec import load_spec
-from mailoptout._time import ENGAGELAB_NAIVE_TZ
-from mailoptout.cli._sync import SyncJournal, run_sync
-from mailoptout.emulator import (
-    DEFAULT_ENGAGELAB_API_KEY as EL_KEY,
+from floor import (
+    ADDRESS,
+    AK,
+    CHUNK,
+    CONCURRENCY,
+    EL_KEY,
+    EL_USER,
+    HERE,
+    PAGE,
+    SK,
+    RawAsync,
+    RawSync,
+    scenario_url,
+    served_requests,
+    server_process,
 )
-from mailoptout.emulator import (
-    DEFAULT_ENGAGELAB_API_USER as EL_USER,
+from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
+from measure import (
+    CountImports,
+    Report,
+    Stopwatch,
+    Timing,
+    atimed,
+    installed,
+    machine,
+    measure,
+    timed,
 )
-from mailoptout.emulator import (
-    DEFAULT_NCP_ACCESS_KEY as AK,
-)
-from mailoptout.emulator import (
-    DEFAULT_NCP_SECRET_KEY as SK,
-)
-from mailoptout.emulator import (
-    EmulatorState,
-    EngageLabEntry,
-    Faults,
-    SyncASGITransport,
-    create_app,
-)
-from ncp_mailer_client import AuthenticatedClient
-from ncp_mailer_client.api.send_block import get_send_block_list
-
-LATENCY = 0.020
-BASE = "https://mail.apigw.ntruss.com/api/v1"
 
 
-def header(title: str) -> None:
-    print(f"\n== {title} " + "=" * max(0, 70 - len(title)))
+@dataclass(frozen=True)
+class Sizes:
+    runs: int
+    calls: int  # per-call and page figures: requests per run
+    listing: int
+    bulk: int
+    latency: float
+    startup_runs: int
+    warmup: bool = True
 
 
-# 1. overhead ------------------------------------------------------------------------------
+FULL = Sizes(runs=7, calls=200, listing=20_000, bulk=100_000, latency=0.020, startup_runs=10)
+QUICK = Sizes(runs=2, calls=3, listing=600, bulk=2_000, latency=0.002, startup_runs=1, warmup=False)
 
 
-def canned_transport() -> httpx.MockTransport:
-    spec = load_spec("ncp")
-    example = spec["paths"]["/send-block"]["get"]["responses"]["200"]["content"][
-        "application/json"
-    ]["examples"]["api-docs"]["value"]
-    body = json.dumps(example).encode()
-    return httpx.MockTransport(
-        lambda request: httpx.Response(
-            200, content=body, headers={"content-type": "application/json"}
-        )
-    )
+# scenarios ---------------------------------------------------------------------------------
 
 
-def raw_headers(uri: str) -> dict[str, str]:
-    stamp = str(round(time.time() * 1000))
-    digest = hmac.new(SK.encode(), f"GET {uri}\n{stamp}\n{AK}".encode(), hashlib.sha256).digest()
-    return {
-        "x-ncp-apigw-timestamp": stamp,
-        "x-ncp-iam-access-key": AK,
-        "x-ncp-apigw-signature-v2": base64.b64encode(digest).decode(),
-    }
+def engagelab_since() -> dt.date:
+    return dt.date.today() - dt.timedelta(days=30)
 
 
-RAW_URI = "/api/v1/send-block?size=10&page=0&targetAddress=test01%40ncp-mail.com"
-PARAMS = {"size": 10, "page": 0, "targetAddress": "test01@ncp-mail.com"}
-
-
-def per_call(
-    functions: dict[str, Callable[[], Any]], rounds: int = 15, calls: int = 300
-) -> dict[str, float]:
-    """Median microseconds per call, the candidates interleaved round by round."""
-    samples: dict[str, list[float]] = {name: [] for name in functions}
-    for fn in functions.values():
-        for _ in range(50):
-            fn()
-    for _ in range(rounds):
-        for name, fn in functions.items():
-            start = time.perf_counter()
-            for _ in range(calls):
-                fn()
-            samples[name].append((time.perf_counter() - start) / calls * 1e6)
-    return {name: statistics.median(values) for name, values in samples.items()}
-
-
-def aper_call(
-    functions: dict[str, Callable[[], Awaitable[Any]]], rounds: int = 15, calls: int = 300
-) -> dict[str, float]:
-    async def main() -> dict[str, float]:
-        samples: dict[str, list[float]] = {name: [] for name in functions}
-        for fn in functions.values():
-            for _ in range(50):
-                await fn()
-        for _ in range(rounds):
-            for name, fn in functions.items():
-                start = time.perf_counter()
-                for _ in range(calls):
-                    await fn()
-                samples[name].append((time.perf_counter() - start) / calls * 1e6)
-        return {name: statistics.median(values) for name, values in samples.items()}
-
-    return asyncio.run(main())
-
-
-def overhead() -> None:
-    header("1. per-call overhead (same in-process transport, canned send-block page)")
-    transport = canned_transport()
-    mailer = NcpMailer(AK, SK, base_url=BASE, transport=transport)
-    generated = AuthenticatedClient(base_url=BASE, token="")
-    generated.set_httpx_client(
-        httpx.Client(base_url=BASE, auth=NcpSigner(AK, SK), transport=transport)
-    )
-    raw = httpx.Client(base_url=BASE, transport=transport)
-
-    def raw_call() -> Any:
-        response = raw.get("/send-block", params=PARAMS, headers=raw_headers(RAW_URI))
-        response.raise_for_status()
-        return response.json()
-
-    sync = per_call(
+def per_call_and_page(report: Report, port: int, sizes: Sizes) -> None:
+    report.header("1. per call and 100-item page, over a socket to bench/server.py (no latency)")
+    report.columns("us per request")
+    root = scenario_url(port, PAGE, 0)
+    raw = RawSync(root)
+    ncp = NcpMailer(AK, SK, base_url=f"{root}/api/v1")
+    engagelab = EngageLab(EL_USER, EL_KEY, base_url=root)
+    since = engagelab_since()
+    n = sizes.calls
+    sync = measure(
         {
-            "raw httpx": raw_call,
-            "generated": lambda: get_send_block_list.sync(
-                client=generated, target_address="test01@ncp-mail.com"
+            "raw send-block": timed(raw.send_block, n),
+            "ours send-block": timed(lambda: ncp.send_block(ADDRESS), n),
+            "raw ncp page": timed(raw.ncp_page, n),
+            "ours ncp page": timed(lambda: sum(1 for _ in ncp.unsubscribers(page_size=PAGE)), n),
+            "raw engagelab page": timed(raw.engagelab_page, n),
+            "ours engagelab page": timed(
+                lambda: sum(1 for _ in engagelab.unsubscribes(since, page_size=PAGE)), n
             ),
-            "facade": lambda: mailer.send_block("test01@ncp-mail.com"),
-        }
+        },
+        sizes.runs,
+        warmup=sizes.warmup,
     )
-    amailer = AsyncNcpMailer(AK, SK, base_url=BASE, transport=transport)
-    agenerated = AuthenticatedClient(base_url=BASE, token="")
-    agenerated.set_async_httpx_client(
-        httpx.AsyncClient(base_url=BASE, auth=NcpSigner(AK, SK), transport=transport)
-    )
-    araw = httpx.AsyncClient(base_url=BASE, transport=transport)
+    with asyncio.Runner() as runner:
+        araw = RawAsync(root)
+        ancp = AsyncNcpMailer(AK, SK, base_url=f"{root}/api/v1")
+        aengagelab = AsyncEngageLab(EL_USER, EL_KEY, base_url=root)
 
-    async def araw_call() -> Any:
-        response = await araw.get("/send-block", params=PARAMS, headers=raw_headers(RAW_URI))
-        response.raise_for_status()
-        return response.json()
+        async def ancp_page() -> int:
+            return sum([1 async for _ in ancp.unsubscribers(page_size=PAGE)])
 
-    asynchronous = aper_call(
-        {
-            "raw httpx": araw_call,
-            "generated": lambda: get_send_block_list.asyncio(
-                client=agenerated, target_address="test01@ncp-mail.com"
-            ),
-            "facade": lambda: amailer.send_block("test01@ncp-mail.com"),
-        }
-    )
-    print(
-        f"{'':12}{'raw httpx':>12}{'generated':>12}{'facade':>12}{'facade/raw':>12}  (us per call, median)"
-    )
-    for label, result in (("sync", sync), ("async", asynchronous)):
-        ratio = result["facade"] / result["raw httpx"]
-        print(
-            f"{label:12}{result['raw httpx']:12.1f}{result['generated']:12.1f}{result['facade']:12.1f}{ratio:11.2f}x"
+        async def aengagelab_page() -> int:
+            return sum([1 async for _ in aengagelab.unsubscribes(since, page_size=PAGE)])
+
+        asynchronous = measure(
+            {
+                "raw send-block": atimed(runner, araw.send_block, n),
+                "ours send-block": atimed(runner, lambda: ancp.send_block(ADDRESS), n),
+                "raw ncp page": atimed(runner, lambda: araw.count_items(araw.ncp_page), n),
+                "ours ncp page": atimed(runner, ancp_page, n),
+                "raw engagelab page": atimed(
+                    runner, lambda: araw.count_items(araw.engagelab_page), n
+                ),
+                "ours engagelab page": atimed(runner, aengagelab_page, n),
+            },
+            sizes.runs,
+            warmup=sizes.warmup,
         )
-
-
-# 2. listing -------------------------------------------------------------------------------
-
-
-def seeded_state(total: int) -> EmulatorState:
-    state = EmulatorState()
-    now = dt.datetime.now(ENGAGELAB_NAIVE_TZ)
-    base_ms = state.now_ms() - total * 1000
-    state.ncp_register(AK, [f"user{i:06d}@example.com" for i in range(total)], at_ms=base_ms)
-    state.engagelab_seed(
-        EngageLabEntry(
-            f"user{i:06d}@example.com",
-            EL_USER,
-            0,
-            now - dt.timedelta(seconds=i * 60 % (50 * 86_400)),
-            now + dt.timedelta(days=365),
+        check_async_path(report, runner, ancp, port)
+        for client in (araw.client, ancp, aengagelab):
+            runner.run(client.aclose())
+    for client in (raw.client, ncp, engagelab):
+        client.close()
+    for mode, stats in (("sync", sync), ("async", asynchronous)):
+        report.pair(
+            f"NAVER send-block, {mode}", stats["raw send-block"], stats["ours send-block"], us=True
         )
-        for i in range(total)
-    )
-    return state
-
-
-async def list_all(state: EmulatorState, provider: str, concurrency: int) -> int:
-    transport = httpx.ASGITransport(app=create_app(state, faults=Faults(latency=LATENCY)))
-    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-    if provider == "ncp":
-        async with AsyncNcpMailer(
-            AK, SK, base_url="http://e/api/v1", transport=transport
-        ) as mailer:
-            return sum(
-                [1 async for _ in mailer.unsubscribers(page_size=100, concurrency=concurrency)]
+        for provider, label in (("ncp", "NAVER"), ("engagelab", "EngageLab")):
+            ratio, at_min = report.pair(
+                f"{label} 100-item page, {mode}",
+                stats[f"raw {provider} page"],
+                stats[f"ours {provider} page"],
+                us=True,
             )
-    async with AsyncEngageLab(EL_USER, EL_KEY, base_url="http://e", transport=transport) as client:
-        since = today - dt.timedelta(days=55)
-        return sum(
-            [
-                1
-                async for _ in client.unsubscribes(
-                    since, today, page_size=100, concurrency=concurrency
-                )
-            ]
-        )
+            report.target(
+                f"100-item page, {label}, {mode}: ours / raw+json.loads",
+                ratio,
+                1.15,
+                note=f", min/min {at_min:.2f}x",
+            )
 
 
-def list_sync(state: EmulatorState, provider: str) -> int:
-    transport = SyncASGITransport(create_app(state, faults=Faults(latency=LATENCY)))
-    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
+def check_async_path(
+    report: Report, runner: asyncio.Runner, mailer: AsyncNcpMailer, port: int
+) -> None:
+    """Prove the async figures went through httpcore over the socket, and count how often
+    httpcore tried to import sniffio per request."""
+    generated = getattr(mailer, "generated", None)  # the public generated client, if any
+    client = generated.get_async_httpx_client() if generated is not None else None
+    transport = getattr(client, "_transport", None)
+    pool = getattr(transport, "_pool", None)
+    before = served_requests(port)
+    counter = CountImports("sniffio")
+    sys.meta_path.insert(0, counter)
     try:
-        if provider == "ncp":
-            with NcpMailer(AK, SK, base_url="http://e/api/v1", transport=transport) as mailer:
-                return sum(1 for _ in mailer.unsubscribers(page_size=100))
-        with EngageLab(EL_USER, EL_KEY, base_url="http://e", transport=transport) as client:
-            return sum(
-                1 for _ in client.unsubscribes(today - dt.timedelta(days=55), today, page_size=100)
-            )
+        for _ in range(20):
+            runner.run(mailer.send_block(ADDRESS))
     finally:
-        transport.close()
-
-
-def peak_kib(fn: Callable[[], Any]) -> float:
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 1024
-
-
-def listing(total: int = 20_000) -> None:
-    header(f"2. listing {total:,} items, {LATENCY * 1000:.0f} ms latency per request, 100 per page")
-    pages = math.ceil(total / 100)
-    print(f"{'provider':10}{'mode':>16}{'wall s':>9}{'bound s':>9}{'wall/bound':>12}{'items':>8}")
-    for provider in ("ncp", "engagelab"):
-        state = seeded_state(total)
-        start = time.perf_counter()
-        count = list_sync(state, provider)
-        wall = time.perf_counter() - start
-        print(
-            f"{provider:10}{'sync':>16}{wall:9.2f}{pages * LATENCY:9.2f}{wall / (pages * LATENCY):11.2f}x{count:8}"
-        )
-        for concurrency in (1, 4, 8, 16):
-            start = time.perf_counter()
-            count = asyncio.run(list_all(state, provider, concurrency))
-            wall = time.perf_counter() - start
-            bound = math.ceil(pages / concurrency) * LATENCY
-            print(
-                f"{provider:10}{f'async c={concurrency}':>16}{wall:9.2f}{bound:9.2f}{wall / bound:11.2f}x{count:8}"
-            )
-    for provider in ("ncp", "engagelab"):
-        small, large = seeded_state(total // 10), seeded_state(total)
-        kib_small = peak_kib(lambda s=small, p=provider: asyncio.run(list_all(s, p, 8)))
-        kib_large = peak_kib(lambda s=large, p=provider: asyncio.run(list_all(s, p, 8)))
-        print(
-            f"{provider:10} peak memory while listing at c=8: {kib_small:,.0f} KiB for {total // 10:,} items, {kib_large:,.0f} KiB for {total:,}"
-        )
-
-
-# 3. bulk ----------------------------------------------------------------------------------
-
-
-class LatencyOnly(httpx.AsyncBaseTransport):
-    """A server that costs nothing but its latency: what is left is the client's own time."""
-
-    def __init__(self) -> None:
-        self.requests = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests += 1
-        count = len(json.loads(await request.aread())["blockedReceivers"])
-        await asyncio.sleep(LATENCY)
-        return httpx.Response(201, json={"count": count, "requestCount": count, "ignoreCount": 0})
-
-
-async def bulk_register(
-    addresses: list[str], chunk: int, concurrency: int, *, emulator: bool = True
-) -> tuple[int, float]:
-    state = EmulatorState()
-    transport: Any = (
-        httpx.ASGITransport(app=create_app(state, faults=Faults(latency=LATENCY)))
-        if emulator
-        else LatencyOnly()
+        sys.meta_path.remove(counter)
+    served = served_requests(port) - before
+    report.say(
+        f"async path: {type(transport).__module__}.{type(transport).__name__} over "
+        f"{type(pool).__module__}.{type(pool).__name__}; the server in its own process answered "
+        f"{served} of 20 requests; `import sniffio` attempted {counter.count / 20:.1f} times per "
+        f"request (sniffio {'installed' if installed('sniffio') else 'not installed'})"
     )
-    async with AsyncNcpMailer(AK, SK, base_url="http://e/api/v1", transport=transport) as mailer:
-        start = time.perf_counter()
-        result = await mailer.register(addresses, chunk_size=chunk, concurrency=concurrency)
-        wall = time.perf_counter() - start
-    assert result.count == len(set(addresses)), result.count
-    return (state.requests if emulator else transport.requests), wall
 
 
-def bulk(total: int = 100_000, chunk: int = 1000) -> None:
-    header(
-        f"3. bulk register {total:,} addresses, chunks of {chunk}, {LATENCY * 1000:.0f} ms latency"
+def listing(report: Report, port: int, sizes: Sizes) -> None:
+    total, latency = sizes.listing, sizes.latency
+    pages = math.ceil(total / PAGE)
+    bound = math.ceil(pages / CONCURRENCY) * latency
+    own_floor = (1 + math.ceil((pages - 1) / CONCURRENCY)) * latency
+    report.header(
+        f"2. listing {total:,} items, {latency * 1000:.0f} ms latency, {PAGE} per page, "
+        f"concurrency {CONCURRENCY}, async, over a socket"
+    )
+    report.columns(
+        f"seconds; latency bound ceil({pages}/{CONCURRENCY}) x {latency * 1000:.0f} ms = {bound:.2f} s"
+        f" (reading the first page alone: {own_floor:.2f} s)"
+    )
+    root = scenario_url(port, total, latency)
+    since = engagelab_since()
+    with asyncio.Runner() as runner:
+        raw = RawAsync(root)
+        ncp = AsyncNcpMailer(AK, SK, base_url=f"{root}/api/v1")
+        engagelab = AsyncEngageLab(EL_USER, EL_KEY, base_url=root)
+
+        async def ours_ncp() -> int:
+            return sum(
+                [1 async for _ in ncp.unsubscribers(page_size=PAGE, concurrency=CONCURRENCY)]
+            )
+
+        async def ours_engagelab() -> int:
+            items = engagelab.unsubscribes(since, page_size=PAGE, concurrency=CONCURRENCY)
+            return sum([1 async for _ in items])
+
+        assert runner.run(ours_ncp()) == total == runner.run(ours_engagelab())
+        stats = measure(
+            {
+                "raw ncp": atimed(runner, lambda: raw.list_all(raw.ncp_page)),
+                "ours ncp": atimed(runner, ours_ncp),
+                "raw engagelab": atimed(runner, lambda: raw.list_all(raw.engagelab_page)),
+                "ours engagelab": atimed(runner, ours_engagelab),
+            },
+            sizes.runs,
+            warmup=sizes.warmup,
+        )
+        for client in (raw.client, ncp, engagelab):
+            runner.run(client.aclose())
+    for provider, label in (("ncp", "NAVER"), ("engagelab", "EngageLab")):
+        floor, ours = stats[f"raw {provider}"], stats[f"ours {provider}"]
+        ratio, at_min = report.pair(f"{label}, ours vs raw", floor, ours)
+        report.say(
+            f"{'':34}raw / bound {floor.median / bound:.2f}x (min {floor.min / bound:.2f}x), "
+            f"ours / bound {ours.median / bound:.2f}x (min {ours.min / bound:.2f}x)"
+        )
+        name = f"listing {total:,} at c={CONCURRENCY}, {label}"
+        report.target(f"{name}: ours / raw", ratio, 1.1, note=f", min/min {at_min:.2f}x")
+        report.target(
+            f"{name}: ours / bound",
+            ours.median / bound,
+            1.3,
+            note=f", min {ours.min / bound:.2f}x; raw {floor.median / bound:.2f}x",
+        )
+
+
+def bulk(report: Report, port: int, sizes: Sizes) -> None:
+    total, latency = sizes.bulk, sizes.latency
+    minimum = math.ceil(total / CHUNK)
+    bound = math.ceil(minimum / CONCURRENCY) * latency
+    report.header(
+        f"3. bulk register {total:,} addresses, chunks of {CHUNK}, concurrency {CONCURRENCY}, "
+        f"{latency * 1000:.0f} ms latency, over a socket"
+    )
+    report.columns(
+        f"seconds; bound ceil({minimum}/{CONCURRENCY}) x {latency * 1000:.0f} ms = {bound:.2f} s"
     )
     addresses = [f"optout{i:06d}@example.com" for i in range(total)]
-    minimum = math.ceil(total / chunk)
-    print(
-        f"{'server':>22}{'concurrency':>12}{'requests':>10}{'minimum':>9}{'wall s':>9}{'bound s':>9}{'wall/bound':>12}"
-    )
-    for emulator in (True, False):
-        label = "emulator, in-process" if emulator else "latency only"
-        for concurrency in (1, 4, 8, 16):
-            requests, wall = asyncio.run(
-                bulk_register(addresses, chunk, concurrency, emulator=emulator)
-            )
-            bound = math.ceil(minimum / concurrency) * LATENCY
-            print(
-                f"{label:>22}{concurrency:12}{requests:10}{minimum:9}{wall:9.2f}{bound:9.2f}{wall / bound:11.2f}x"
-            )
-    kib = peak_kib(lambda: asyncio.run(bulk_register(addresses, chunk, 8)))
-    kib_small = peak_kib(lambda: asyncio.run(bulk_register(addresses[: total // 10], chunk, 8)))
-    print(
-        f"peak memory at c=8: {kib_small:,.0f} KiB for {total // 10:,} addresses, {kib:,.0f} KiB for {total:,} (input list included)"
-    )
+    root = scenario_url(port, 0, latency)
+    requests: dict[str, list[int]] = {"raw": [], "ours": []}
+    with asyncio.Runner() as runner:
+        raw = RawAsync(root)
+        ncp = AsyncNcpMailer(AK, SK, base_url=f"{root}/api/v1")
 
+        def counted(name: str, send: Callable[[], Awaitable[int]]) -> Callable[[], Timing]:
+            async def run() -> Timing:
+                before = served_requests(port)
+                watch = Stopwatch()
+                count = await send()
+                timing = watch.read()
+                assert count == total, (name, count)
+                requests[name].append(served_requests(port) - before)
+                return timing
 
-# 4. sync ----------------------------------------------------------------------------------
+            return lambda: runner.run(run())
 
+        async def ours() -> int:
+            return (await ncp.register(addresses, chunk_size=CHUNK, concurrency=CONCURRENCY)).count
 
-def sync(total: int = 50_000) -> None:
-    header(
-        f"4. sync {total:,} opt-outs EngageLab -> NAVER end to end, {LATENCY * 1000:.0f} ms latency"
-    )
-    state = seeded_state(total)
-    state.ncp_delete(AK, [f"user{i:06d}@example.com" for i in range(total)])
-    app = create_app(state, faults=Faults(latency=LATENCY))
-    transport = SyncASGITransport(app)
-    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        NcpMailer(AK, SK, base_url="http://e/api/v1", transport=transport) as ncp,
-        EngageLab(EL_USER, EL_KEY, base_url="http://e", transport=transport) as engagelab,
-    ):
-        journal = SyncJournal(Path(tmp) / "sync.sqlite3")
-        before = state.requests
-        start = time.perf_counter()
-        report = run_sync(
-            journal,
-            "engagelab->ncp",
-            ncp=ncp,
-            engagelab=engagelab,
-            since=today - dt.timedelta(days=60),
-            today=today,
-            expire=today,
+        stats = measure(
+            {"raw": counted("raw", lambda: raw.register(addresses)), "ours": counted("ours", ours)},
+            sizes.runs,
+            warmup=sizes.warmup,
         )
-        wall = time.perf_counter() - start
-        journal.close()
-    transport.close()
-    requests = state.requests - before
-    lists, writes = math.ceil(total / 100), math.ceil(total / 1000)
-    print(
-        f"listed {report.listed:,}, sent {report.sent:,}, changed {report.changed:,}; {requests} requests (minimum {lists} list + {writes} register = {lists + writes})"
+        for client in (raw.client, ncp):
+            runner.run(client.aclose())
+    ratio, at_min = report.pair("NAVER register, ours vs raw", stats["raw"], stats["ours"])
+    report.say(
+        f"{'':34}raw / bound {stats['raw'].median / bound:.2f}x, ours / bound "
+        f"{stats['ours'].median / bound:.2f}x; requests per run: ours {sorted(set(requests['ours']))}, "
+        f"raw {sorted(set(requests['raw']))}, minimum {minimum}"
     )
-    print(
-        f"wall {wall:.2f} s; lower bound at one request at a time {(lists + writes) * LATENCY:.2f} s ({wall / ((lists + writes) * LATENCY):.2f}x)"
+    report.target(
+        f"bulk {total:,} at c={CONCURRENCY}: ours / raw",
+        ratio,
+        1.1,
+        note=f", min/min {at_min:.2f}x",
     )
-    assert state.ncp_addresses() == {f"user{i:06d}@example.com" for i in range(total)}
+    extra = max(requests["ours"]) - minimum
+    report.target(f"bulk {total:,}: requests above the minimum ({minimum})", extra, 0, unit="")
 
 
-SECTIONS = {"overhead": overhead, "listing": listing, "bulk": bulk, "sync": sync}
+# in-process emulator (labelled: its own CPU shares the client's thread) ----------------------
+
+
+def emulator(report: Report, sizes: Sizes) -> None:
+    from mailoptout.emulator import (  # noqa: PLC0415 -- only this section needs the extra
+        DEFAULT_NCP_ACCESS_KEY,
+        DEFAULT_NCP_SECRET_KEY,
+        EmulatorState,
+        Faults,
+        create_app,
+    )
+
+    total, latency = sizes.listing, sizes.latency
+    report.header(
+        f"5. IN-PROCESS EMULATOR (httpx.ASGITransport; emulator CPU counts): listing {total:,} and "
+        f"bulk {sizes.bulk:,} at c={CONCURRENCY}, {latency * 1000:.0f} ms"
+    )
+    state = EmulatorState()
+    state.ncp_register(DEFAULT_NCP_ACCESS_KEY, [f"user{i:06d}@example.com" for i in range(total)])
+    addresses = [f"optout{i:06d}@example.com" for i in range(sizes.bulk)]
+    app = create_app(state, faults=Faults(latency=latency))
+
+    def mailer() -> AsyncNcpMailer:
+        return AsyncNcpMailer(
+            DEFAULT_NCP_ACCESS_KEY,
+            DEFAULT_NCP_SECRET_KEY,
+            base_url="http://emulator/api/v1",
+            transport=httpx.ASGITransport(app=app),
+        )
+
+    async def list_all() -> int:
+        async with mailer() as client:
+            return sum(
+                [1 async for _ in client.unsubscribers(page_size=PAGE, concurrency=CONCURRENCY)]
+            )
+
+    async def register() -> int:
+        async with mailer() as client:
+            result = await client.register(addresses, chunk_size=CHUNK, concurrency=CONCURRENCY)
+        state.ncp_delete(DEFAULT_NCP_ACCESS_KEY, addresses)
+        return result.count
+
+    with asyncio.Runner() as runner:
+        stats = measure(
+            {"listing": atimed(runner, list_all), "bulk": atimed(runner, register)},
+            sizes.runs,
+            warmup=sizes.warmup,
+        )
+    pages, chunks = math.ceil(total / PAGE), math.ceil(sizes.bulk / CHUNK)
+    for name, requests in (("listing", pages), ("bulk", chunks)):
+        bound = math.ceil(requests / CONCURRENCY) * latency
+        report.say(
+            f"NAVER {name:8} median {stats[name].median:6.2f} s, min {stats[name].min:6.2f} s, "
+            f"bound {bound:.2f} s ({stats[name].median / bound:.2f}x the bound)"
+        )
+
+
+# startup -----------------------------------------------------------------------------------
+
+
+def startup(report: Report, sizes: Sizes) -> None:
+    report.header("6. startup, fresh processes (seconds)")
+    script = shutil.which("mailoptout", path=str(Path(sys.executable).parent))
+    # the installed console script; without one, what it runs
+    help_command = (
+        [script] if script else [sys.executable, "-c", "from mailoptout.cli import main; main()"]
+    )
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "import mailoptout": [sys.executable, "-c", "import mailoptout"],
+        "mailoptout --help": [*help_command, "--help"],
+    }
+
+    def run(command: list[str]) -> Callable[[], float]:
+        def once() -> float:
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, timeout=60)
+            return time.perf_counter() - start
+
+        return once
+
+    stats = measure(
+        {name: run(command) for name, command in commands.items()},
+        sizes.startup_runs,
+        warmup=sizes.warmup,
+    )
+    floor = stats["python -c pass"]
+    for name, stat in stats.items():
+        report.say(
+            f"{name:34}median {stat.median:6.3f}  min {stat.min:6.3f}  "
+            f"{stat.median / floor.median:5.1f}x python -c pass"
+        )
+    help_ = stats["mailoptout --help"]
+    report.target(
+        "`mailoptout --help`, median",
+        help_.median,
+        0.25,
+        unit=" s",
+        note=f", min {help_.min:.2f} s; `python -c pass` {floor.median:.3f} s",
+    )
+
+
+# the sniffio tax -----------------------------------------------------------------------------
+
+
+SNIFFIO_STAND_IN = '''"""Stand-in for sniffio (not installed here): what httpcore asks of it under asyncio."""
+import asyncio
+
+
+def current_async_library():
+    asyncio.current_task()
+    return "asyncio"
+'''
+
+
+def sniffio(report: Report, port: int, sizes: Sizes, scratch: Path) -> None:
+    """Raw and facade async per-call figures in child processes with and without sniffio."""
+    report.header(
+        "4. the sniffio tax: async per call (us), child processes with and without sniffio"
+    )
+    site = Path(httpx.__file__).parent.parent
+    hidden = scratch / "without-sniffio"
+    hidden.mkdir()
+    for entry in site.iterdir():
+        if not entry.name.startswith("sniffio"):
+            (hidden / entry.name).symlink_to(entry)
+    variants = {"without sniffio": ["--site", str(hidden)]}
+    if installed("sniffio"):
+        variants["with sniffio"] = ["--site", str(site)]
+    else:
+        stand_in = scratch / "stand-in"
+        stand_in.mkdir()
+        (stand_in / "sniffio.py").write_text(SNIFFIO_STAND_IN)
+        variants["with a sniffio stand-in"] = ["--site", str(site), "--path", str(stand_in)]
+    calls = sizes.calls * 2
+    results = {}
+    for name, extra in variants.items():
+        command = [sys.executable, "-S", str(HERE / "probe_async.py"), *extra]
+        command += ["--url", f"{scenario_url(port, PAGE, 0)}/api/v1", "--calls", str(calls)]
+        command += ["--runs", str(sizes.runs)]
+        command += [] if sizes.warmup else ["--no-warmup"]
+        output = subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
+        results[name] = json.loads(output.stdout)
+    report.say(
+        f"{'':26}{'raw med':>10}{'raw min':>10}{'ours med':>10}{'ours min':>10}{'imports/request':>17}"
+    )
+    for name, result in results.items():
+        report.say(
+            f"{name:26}{result['raw'][0]:10.1f}{result['raw'][1]:10.1f}{result['ours'][0]:10.1f}"
+            f"{result['ours'][1]:10.1f}{result['sniffio_imports_per_request']:17.1f}"
+        )
+    without, with_ = (
+        results["without sniffio"],
+        next(v for k, v in results.items() if k != "without sniffio"),
+    )
+    report.say(
+        f"tax (median, without - with): raw {without['raw'][0] - with_['raw'][0]:.1f} us, "
+        f"ours {without['ours'][0] - with_['ours'][0]:.1f} us per request"
+    )
+
+
+# the run -----------------------------------------------------------------------------------
+
+
+def write_results(
+    path: Path, report: Report, *, about: list[str], sizes: Sizes, started: dt.datetime, wall: float
+) -> None:
+    rows = "\n".join(
+        f"| {name} | {value} | {'met' if met else '**missed**'} |"
+        for name, value, met in report.targets
+    )
+    path.write_text(
+        f"""# Benchmark results
+
+Regenerated by `nox -s bench` (or `python bench/run.py`; `--quick` for a smoke run that writes
+nothing). This run: {started:%Y-%m-%d %H:%M} UTC, {wall:.0f} s. Method and the analysis of misses:
+`bench/README.md`.
+
+{chr(10).join(f"- {line}" for line in about)}
+
+Every figure: median and min of {sizes.runs} runs (candidates interleaved), against
+`bench/server.py` in its own process over 127.0.0.1, raw httpx (+ `json.loads`, hand-written
+signing) measured in the same run as the floor; ratios ours / raw: median, min, and the client
+process's CPU time (`cpu`). Section 5 is the in-process emulator, labelled.
+
+## Targets
+
+| target | this run | |
+|---|---|---|
+{rows}
+
+## Figures
+
+```
+{chr(10).join(report.lines).strip()}
+```
+"""
+    )
+
+
+def run_emulator(report: Report, sizes: Sizes) -> None:
+    try:
+        emulator(report, sizes)
+    except (ImportError, AttributeError, TypeError) as exc:  # its API moved: say so, go on
+        report.say(f"5. in-process emulator figures NOT RUN: {type(exc).__name__}: {exc}")
+
+
+SECTIONS = ("page", "listing", "bulk", "sniffio", "emulator", "startup")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("sections", nargs="*", help=f"only these of {', '.join(SECTIONS)}")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes; prints, writes nothing")
+    parser.add_argument(
+        "--out", type=Path, help="where to write the results (full run: bench/RESULTS.md)"
+    )
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"no section {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    chosen = args.sections or SECTIONS
+    sizes = QUICK if args.quick else FULL
+    everything = set(chosen) == set(SECTIONS) and not args.quick
+    out = args.out or (HERE / "RESULTS.md" if everything else None)
+    started, start = dt.datetime.now(dt.UTC), time.perf_counter()
+    report = Report()
+    about = machine()
+    print("\n".join(about), flush=True)
+    with server_process() as port, tempfile.TemporaryDirectory() as scratch:
+        served = {
+            "page": lambda: per_call_and_page(report, port, sizes),
+            "listing": lambda: listing(report, port, sizes),
+            "bulk": lambda: bulk(report, port, sizes),
+            "sniffio": lambda: sniffio(report, port, sizes, Path(scratch)),
+            "emulator": lambda: run_emulator(report, sizes),
+            "startup": lambda: startup(report, sizes),
+        }
+        for name in SECTIONS:
+            if name in chosen:
+                served[name]()
+    report.header("targets")
+    for name, value, met in report.targets:
+        report.say(f"{'met   ' if met else 'MISSED'} {name}: {value}")
+    wall = time.perf_counter() - start
+    print(f"\n{wall:.0f} s", flush=True)
+    if out is not None:
+        write_results(out, report, about=about, sizes=sizes, started=started, wall=wall)
+        print(f"wrote {out}")
+    return 0
+
 
 if __name__ == "__main__":
-    chosen = sys.argv[1:] or list(SECTIONS)
-    print(
-        f"mailoptout benchmarks, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, {platform.machine()}, {platform.processor() or 'cpu'}"
-    )
-    for name in chosen:
-        SECTIONS[name]()
+    sys.exit(main())

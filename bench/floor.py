@@ -1,0 +1,180 @@
+"""The raw httpx floor, and the server process it and the facade are measured against."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import itertools
+import json
+import math
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+AK, SK = "bench-access-key", "bench-secret-key"
+EL_USER, EL_KEY = "bench", "bench-api-key"
+ADDRESS = "test01@ncp-mail.com"
+CONCURRENCY = 8
+PAGE = 100
+CHUNK = 1000
+
+
+@contextlib.contextmanager
+def server_process() -> Iterator[int]:
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "server.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield int(process.stdout.readline())
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()  # the server stops when its stdin closes
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def served_requests(port: int) -> int:
+    return int(httpx.get(f"http://127.0.0.1:{port}/stats").json()["requests"])
+
+
+def scenario_url(port: int, total: int, latency: float) -> str:
+    return f"http://127.0.0.1:{port}/{total}/{round(latency * 1000)}"
+
+
+# raw httpx: the floor ------------------------------------------------------------------------
+
+
+def ncp_headers(method: str, uri: str) -> dict[str, str]:
+    """NAVER signature v2, written out by hand (the raw floor signs too: the API requires it)."""
+    stamp = str(round(time.time() * 1000))
+    message = f"{method} {uri}\n{stamp}\n{AK}".encode()
+    digest = hmac.new(SK.encode(), message, hashlib.sha256).digest()
+    return {
+        "x-ncp-apigw-timestamp": stamp,
+        "x-ncp-iam-access-key": AK,
+        "x-ncp-apigw-signature-v2": base64.b64encode(digest).decode(),
+    }
+
+
+def raw_paths(root: str) -> tuple[str, Callable[[int], str], Callable[[int], str]]:
+    """Send-block path, NAVER page path, EngageLab page path (full paths, as signed)."""
+    prefix = httpx.URL(root).path
+    today = dt.date.today()
+    send_block = f"{prefix}/api/v1/send-block?targetAddress=test01%40ncp-mail.com&page=0&size=10"
+
+    def ncp(number: int) -> str:
+        return f"{prefix}/api/v1/unsubscribers?startUtc=0&endUtc={round(time.time() * 1000)}&page={number}&size={PAGE}"
+
+    def engagelab(number: int) -> str:
+        return f"{prefix}/v1/unsubscribes?start_date={today - dt.timedelta(days=30)}&end_date={today}&offset={number * PAGE}&limit={PAGE}"
+
+    return send_block, ncp, engagelab
+
+
+def ncp_items(body: bytes) -> tuple[list[Any], int]:
+    data = json.loads(body)
+    return data["content"], data["totalPages"]
+
+
+def engagelab_items(body: bytes) -> tuple[list[Any], int]:
+    data = json.loads(body)
+    return data["result"], math.ceil(data["total"] / PAGE)
+
+
+class RawSync:
+    def __init__(self, root: str) -> None:
+        origin = httpx.URL(root).copy_with(path="/")
+        self.client = httpx.Client(base_url=origin, auth=httpx.BasicAuth(EL_USER, EL_KEY))
+        self.send_block_path, self.ncp_path, self.engagelab_path = raw_paths(root)
+
+    def get(self, path: str, *, signed: bool) -> bytes:
+        headers = ncp_headers("GET", path) if signed else None
+        response = self.client.get(path, headers=headers)
+        response.raise_for_status()
+        return response.content
+
+    def send_block(self) -> Any:
+        return json.loads(self.get(self.send_block_path, signed=True))
+
+    def ncp_page(self) -> int:
+        return sum(1 for _ in ncp_items(self.get(self.ncp_path(0), signed=True))[0])
+
+    def engagelab_page(self) -> int:
+        return sum(1 for _ in engagelab_items(self.get(self.engagelab_path(0), signed=False))[0])
+
+
+class RawAsync:
+    def __init__(self, root: str) -> None:
+        origin = httpx.URL(root).copy_with(path="/")
+        self.client = httpx.AsyncClient(base_url=origin, auth=httpx.BasicAuth(EL_USER, EL_KEY))
+        self.send_block_path, self.ncp_path, self.engagelab_path = raw_paths(root)
+
+    async def get(self, path: str, *, signed: bool) -> bytes:
+        headers = ncp_headers("GET", path) if signed else None
+        response = await self.client.get(path, headers=headers)
+        response.raise_for_status()
+        return response.content
+
+    async def send_block(self) -> Any:
+        return json.loads(await self.get(self.send_block_path, signed=True))
+
+    async def ncp_page(self, number: int = 0) -> tuple[list[Any], int]:
+        return ncp_items(await self.get(self.ncp_path(number), signed=True))
+
+    async def engagelab_page(self, number: int = 0) -> tuple[list[Any], int]:
+        return engagelab_items(await self.get(self.engagelab_path(number), signed=False))
+
+    async def count_items(self, fetch: Callable[[int], Awaitable[tuple[list[Any], int]]]) -> int:
+        """The first page's items, walked (as the facade's iterator walks them)."""
+        items, _ = await fetch(0)
+        return sum(1 for _ in items)
+
+    async def list_all(self, fetch: Callable[[int], Awaitable[tuple[list[Any], int]]]) -> int:
+        """What the facade's async iterator does, by hand: the first page, then the rest
+        ``CONCURRENCY`` at a time, consumed in order."""
+        items, pages = await fetch(0)
+        count = sum(1 for _ in items)
+        numbers = iter(range(1, pages))
+        ahead = deque(
+            asyncio.ensure_future(fetch(n)) for n in itertools.islice(numbers, CONCURRENCY)
+        )
+        while ahead:
+            items, _ = await ahead.popleft()
+            following = next(numbers, None)
+            if following is not None:
+                ahead.append(asyncio.ensure_future(fetch(following)))
+            count += sum(1 for _ in items)
+        return count
+
+    async def register(self, addresses: Sequence[str]) -> int:
+        """Chunks of ``CHUNK``, ``CONCURRENCY`` in flight, no validation: the floor for bulk."""
+        path = f"{httpx.URL(self.send_block_path).path.rsplit('/', 1)[0]}/unsubscribers"
+        gate = asyncio.Semaphore(CONCURRENCY)
+
+        async def send(chunk: Sequence[str]) -> int:
+            async with gate:
+                body = json.dumps({"blockedReceivers": list(chunk)}).encode()
+                headers = {"content-type": "application/json", **ncp_headers("POST", path)}
+                response = await self.client.post(path, content=body, headers=headers)
+                response.raise_for_status()
+                return int(json.loads(response.content)["count"])
+
+        chunks = [addresses[i : i + CHUNK] for i in range(0, len(addresses), CHUNK)]
+        return sum(await asyncio.gather(*(send(chunk) for chunk in chunks)))

@@ -1,0 +1,29 @@
+"""The benchmark harness runs end to end in quick mode and prints its ratios.
+
+No figure is asserted: a timed assertion on a shared machine tests the machine, not the code.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_quick_run_prints_every_section_with_ratios(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    command = [sys.executable, str(BENCH / "run.py"), "--quick", "--out", str(results)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    sections = re.findall(r"^== (\d)\. ", run.stdout, flags=re.MULTILINE)
+    assert sections == ["1", "2", "3", "4", "5", "6"]
+    # ours / raw for send-block and pages (6), listing (2) and bulk (1), with min ratios too
+    assert len(re.findall(r"\d+\.\d\dx +\d+\.\d\dx$", run.stdout, flags=re.MULTILINE)) == 9
+    assert "httpcore.AsyncConnectionPool" in run.stdout  # async went through a real socket
+    assert "answered 20 of 20 requests" in run.stdout
+    written = results.read_text()
+    assert "CPU:" in written
+    assert "| target | this run | |" in written

@@ -11,7 +11,6 @@ import httpx
 import pytest
 from conftest import FakeClock
 from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer, RetryPolicy
-from mailoptout._spec import load_spec
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
     DEFAULT_ENGAGELAB_API_USER,
@@ -23,6 +22,7 @@ from mailoptout.emulator import (
     create_app,
     serve_in_thread,
 )
+from mailoptout.emulator._spec import load_spec
 
 BASIC = (
     "Basic "
@@ -132,17 +132,21 @@ def test_ncp_datetime_parameters_are_kst(ncp: NcpMailer, state: EmulatorState) -
 @pytest.mark.parametrize(
     ("params", "status"),
     [
-        ({}, 400),
-        ({"start_date": "2025-01-01"}, 400),
+        ({}, 200),  # the page's own example sends no dates: the default window
+        ({"offset": "0", "limit": "30", "unknown": "ignored"}, 200),
+        ({"start_date": "2025-01-01"}, 400),  # to today (2026-01-15): over 3 months
+        ({"start_date": "2025-11-01"}, 200),
+        ({"end_date": "2025-11-01"}, 200),
         ({"start_date": "2025-02-01", "end_date": "2025-01-01"}, 400),
         ({"start_date": "2025-01-01", "end_date": "2025-04-02"}, 400),
         ({"start_date": "2025-01-01", "end_date": "2025-04-01"}, 200),
+        ({"start_date": "9999-11-01", "end_date": "9999-12-31"}, 200),
         ({"email": "a@example.com"}, 200),
         ({"start_date": "2025-01-01", "end_date": "2025-01-02", "limit": 101}, 400),
     ],
 )
 def test_engagelab_list_rules(sync_transport: Any, params: dict[str, str], status: int) -> None:
-    """Dates unless email; at most 3 months; limit 0..100."""
+    """Dates optional (default window), at most 3 months when given; limit 0..100."""
     response = raw(sync_transport).get(
         "/v1/unsubscribes", params=params, headers={"Authorization": BASIC}
     )

@@ -11,7 +11,7 @@ import sys
 import engagelab_email_client.models
 import ncp_mailer_client.models
 import pytest
-from mailoptout._spec import Provider, load_spec
+from mailoptout.emulator._spec import Provider, load_spec
 from spec_walk import ROOT, operations, resolve, spec_examples
 
 PACKAGES: dict[Provider, str] = {"ncp": "ncp_mailer_client", "engagelab": "engagelab_email_client"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from mailoptout._spec import Provider, load_spec, schema_validator
+from mailoptout.emulator._spec import Provider, load_spec, schema_validator
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from spec_walk import API_DOCS, PROVIDERS, doc_json_examples, operations, spec_examples

@@ -6,28 +6,32 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="Unsubscribe")
 
 
 @_attrs_define
 class Unsubscribe:
-    """An address on the unsubscribe list."""
+    """An address on the unsubscribe list (only `email` is relied on)."""
 
     email: str
     """ Email address. """
-    api_user: str
+    api_user: str | Unset = UNSET
     """ The API_USER it belongs to. """
-    type_: int
+    type_: int | Unset = UNSET
     """ Why: 0 don't want such mail anymore, 1 never subscribed, 2 spam, 3 fraud.
     `mailoptout.UnsubscribeType` names them; other values are passed through.
      """
-    unsubscribe_time: str
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists) or `yyyy-MM-dd HH:mm:ss` (add). Use
-    `mailoptout.engagelab_time()` for a timezone-aware datetime.
+    unsubscribe_time: str | Unset = UNSET
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
+    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
+    timezone-aware datetime.
      """
-    expire_time: str
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists) or `yyyy-MM-dd HH:mm:ss` (add). Use
-    `mailoptout.engagelab_time()` for a timezone-aware datetime.
+    expire_time: str | Unset = UNSET
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
+    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
+    timezone-aware datetime.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -47,12 +51,16 @@ class Unsubscribe:
         field_dict.update(
             {
                 "email": email,
-                "api_user": api_user,
-                "type": type_,
-                "unsubscribe_time": unsubscribe_time,
-                "expire_time": expire_time,
             }
         )
+        if api_user is not UNSET:
+            field_dict["api_user"] = api_user
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if unsubscribe_time is not UNSET:
+            field_dict["unsubscribe_time"] = unsubscribe_time
+        if expire_time is not UNSET:
+            field_dict["expire_time"] = expire_time
 
         return field_dict
 
@@ -61,13 +69,13 @@ class Unsubscribe:
         d = dict(src_dict)
         email = d.pop("email")
 
-        api_user = d.pop("api_user")
+        api_user = d.pop("api_user", UNSET)
 
-        type_ = d.pop("type")
+        type_ = d.pop("type", UNSET)
 
-        unsubscribe_time = d.pop("unsubscribe_time")
+        unsubscribe_time = d.pop("unsubscribe_time", UNSET)
 
-        expire_time = d.pop("expire_time")
+        expire_time = d.pop("expire_time", UNSET)
 
         unsubscribe = cls(
             email=email,

@@ -6,18 +6,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="NesDateTime")
 
 
 @_attrs_define
 class NesDateTime:
-    """A point in time as NAVER's mailer sends it."""
+    """A point in time as NAVER's mailer sends it (`utc` is what code should read)."""
 
     utc: int
     """ Epoch milliseconds. """
-    formatted_date: str
+    formatted_date: str | Unset = UNSET
     """ `yyyy-MM-dd` """
-    formatted_date_time: str
+    formatted_date_time: str | Unset = UNSET
     """ `yyyy-MM-dd HH:mm:ss SSS` """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -33,10 +35,12 @@ class NesDateTime:
         field_dict.update(
             {
                 "utc": utc,
-                "formattedDate": formatted_date,
-                "formattedDateTime": formatted_date_time,
             }
         )
+        if formatted_date is not UNSET:
+            field_dict["formattedDate"] = formatted_date
+        if formatted_date_time is not UNSET:
+            field_dict["formattedDateTime"] = formatted_date_time
 
         return field_dict
 
@@ -45,9 +49,9 @@ class NesDateTime:
         d = dict(src_dict)
         utc = d.pop("utc")
 
-        formatted_date = d.pop("formattedDate")
+        formatted_date = d.pop("formattedDate", UNSET)
 
-        formatted_date_time = d.pop("formattedDateTime")
+        formatted_date_time = d.pop("formattedDateTime", UNSET)
 
         nes_date_time = cls(
             utc=utc,

@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="Sort")
 
 
@@ -16,11 +18,11 @@ class Sort:
     direction: str
     """ `ASC` or `DESC` """
     property_: str
-    ignore_case: bool
-    null_handling: str
+    ignore_case: bool | Unset = UNSET
+    null_handling: str | Unset = UNSET
     """ e.g. `NATIVE` """
-    ascending: bool
-    descending: bool
+    ascending: bool | Unset = UNSET
+    descending: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,12 +44,16 @@ class Sort:
             {
                 "direction": direction,
                 "property": property_,
-                "ignoreCase": ignore_case,
-                "nullHandling": null_handling,
-                "ascending": ascending,
-                "descending": descending,
             }
         )
+        if ignore_case is not UNSET:
+            field_dict["ignoreCase"] = ignore_case
+        if null_handling is not UNSET:
+            field_dict["nullHandling"] = null_handling
+        if ascending is not UNSET:
+            field_dict["ascending"] = ascending
+        if descending is not UNSET:
+            field_dict["descending"] = descending
 
         return field_dict
 
@@ -58,13 +64,13 @@ class Sort:
 
         property_ = d.pop("property")
 
-        ignore_case = d.pop("ignoreCase")
+        ignore_case = d.pop("ignoreCase", UNSET)
 
-        null_handling = d.pop("nullHandling")
+        null_handling = d.pop("nullHandling", UNSET)
 
-        ascending = d.pop("ascending")
+        ascending = d.pop("ascending", UNSET)
 
-        descending = d.pop("descending")
+        descending = d.pop("descending", UNSET)
 
         sort = cls(
             direction=direction,

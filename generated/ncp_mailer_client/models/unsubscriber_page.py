@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.sort import Sort
     from ..models.unsubscriber import Unsubscriber
@@ -16,7 +18,7 @@ T = TypeVar("T", bound="UnsubscriberPage")
 
 @_attrs_define
 class UnsubscriberPage:
-    """A page of the unsubscribe list."""
+    """A page of the unsubscribe list; `content` is optional on its page (absent = empty page)."""
 
     last: bool
     """ Whether this is the last page. """
@@ -33,7 +35,7 @@ class UnsubscriberPage:
     number: int
     """ Index of this page """
     sort: list[Sort]
-    content: list[Unsubscriber]
+    content: list[Unsubscriber] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,10 +58,12 @@ class UnsubscriberPage:
             sort_item = sort_item_data.to_dict()
             sort.append(sort_item)
 
-        content = []
-        for content_item_data in self.content:
-            content_item = content_item_data.to_dict()
-            content.append(content_item)
+        content: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.content, Unset):
+            content = []
+            for content_item_data in self.content:
+                content_item = content_item_data.to_dict()
+                content.append(content_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -73,9 +77,10 @@ class UnsubscriberPage:
                 "size": size,
                 "number": number,
                 "sort": sort,
-                "content": content,
             }
         )
+        if content is not UNSET:
+            field_dict["content"] = content
 
         return field_dict
 
@@ -106,12 +111,14 @@ class UnsubscriberPage:
 
             sort.append(sort_item)
 
-        content = []
-        _content = d.pop("content")
-        for content_item_data in _content:
-            content_item = Unsubscriber.from_dict(content_item_data)
+        _content = d.pop("content", UNSET)
+        content: list[Unsubscriber] | Unset = UNSET
+        if _content is not UNSET:
+            content = []
+            for content_item_data in _content:
+                content_item = Unsubscriber.from_dict(content_item_data)
 
-            content.append(content_item)
+                content.append(content_item)
 
         unsubscriber_page = cls(
             last=last,

@@ -176,6 +176,15 @@ def _when(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+# List items carry only the fields the provider sent (the specs read tolerantly): "-" for a gap.
+def _nes_when(value: object) -> str:
+    return _when(nes_datetime(value)) if value else "-"
+
+
+def _engagelab_when(value: object) -> str:
+    return _when(engagelab_time(value)) if isinstance(value, str) else "-"
+
+
 def _bulk(
     ctx: typer.Context,
     action: str,
@@ -283,7 +292,7 @@ def ncp_list(
                     u.to_dict(),
                     [
                         u.address,
-                        _when(nes_datetime(u.block_date)),
+                        _nes_when(u.block_date),
                         "operator" if u.is_reg_by_manager else "recipient",
                     ],
                 )
@@ -327,9 +336,9 @@ def ncp_send_block(
             (
                 h.to_dict(),
                 [
-                    _when(nes_datetime(h.request_date)),
-                    h.action_type.code,
-                    h.action_requester_type.code,
+                    _nes_when(h.request_date),
+                    h.action_type.code if h.action_type else "-",
+                    h.action_requester_type.code if h.action_requester_type else "-",
                     h.send_result_code or "-",
                 ],
             )
@@ -370,10 +379,10 @@ def engagelab_list(
                     u.to_dict(),
                     [
                         u.email,
-                        _reason(u.type_),
-                        _when(engagelab_time(u.unsubscribe_time)),
-                        _when(engagelab_time(u.expire_time)),
-                        u.api_user,
+                        _reason(u.type_) if isinstance(u.type_, int) else "-",
+                        _engagelab_when(u.unsubscribe_time),
+                        _engagelab_when(u.expire_time),
+                        u.api_user or "-",
                     ],
                 )
                 for u in items

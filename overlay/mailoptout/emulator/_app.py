@@ -82,7 +82,7 @@ def invalid(provider: Provider, problem: Invalid) -> JSONResponse:
 
 def wire_uri(request: Request) -> str:
     """Path and query exactly as the client sent them."""
-    raw = request.scope.get("raw_path") or request.url.path.encode()
+    raw = request.scope.get("raw_path") or request.scope["path"].encode()
     path = raw.split(b"?", 1)[0].decode("latin-1")
     query = request.scope.get("query_string", b"").decode("latin-1")
     return f"{path}?{query}" if query else path
@@ -456,7 +456,7 @@ async def serve(
     except Invalid as problem:
         return invalid(provider, problem)
     except ClientDisconnect:
-        LOG.info("client disconnected: %s %s", request.method, request.url.path)
+        LOG.info("client disconnected: %s %s", request.method, request.scope["path"])
         return Response(status_code=499)  # never sent: nobody is listening
 
 
@@ -474,7 +474,7 @@ def create_app(state: EmulatorState | None = None, *, faults: Faults | None = No
         emulator.requests += 1
         if emulator.on_request is not None:
             emulator.on_request(emulator.requests)
-        found = route(request.url.path)
+        found = route(request.scope["path"])  # request.url would decode the query as UTF-8
         if found is None:
             return not_found(None)
         provider, path = found

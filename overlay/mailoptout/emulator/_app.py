@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +22,7 @@ from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST, add_months
 from mailoptout.emulator._faults import FaultInjector, Faults
 from mailoptout.emulator._spec import Provider
 from mailoptout.emulator._state import EmulatorState, EngageLabEntry, nes, plain_time
+from mailoptout.emulator._suppressions import Suppression, SuppressionKind
 from mailoptout.emulator._validation import Invalid, Operation, operations, parse_body, parse_params
 
 __all__ = ["HANDLERS", "MAX_BODY_BYTES", "NCP_PREFIXES", "create_app"]
@@ -385,6 +387,114 @@ def delete_unsubscribes(
     return JSONResponse({"count": count})
 
 
+# EngageLab's other lists: one table row per list, three handler makers for all of them ------
+
+
+@attrs.frozen
+class ListShape:
+    """How one EngageLab suppression list is queried and written, from its page."""
+
+    kind: SuppressionKind
+    key: str  # the query/body field naming an entry: "email" or "email_or_domain"
+    time_field: str  # the item's creation time: bounce_time, complaint_time, create_time
+    window: bool  # 3-month window rules (dates optional, default window) as for unsubscribes
+    compact_offset: bool  # times as 2016-02-01T14:53:20+0800 (else 2021-03-01 17:24:34)
+
+    def time(self, moment: dt.datetime) -> str:
+        if not self.compact_offset:
+            return plain_time(_local(moment))
+        text = _local(moment).isoformat(timespec="seconds")  # ...+08:00
+        return text[:-3] + text[-2:]
+
+    def item(self, entry: Suppression) -> dict[str, Any]:
+        item: dict[str, Any] = {self.key: entry.key, self.time_field: self.time(entry.created)}
+        if self.kind == "blocks":
+            item["block_id"] = entry.entry_id
+        if self.kind in ("bounces", "complaints"):
+            item["reason"] = entry.reason or ""
+        if entry.expire is not None:
+            item["expire_time"] = self.time(entry.expire)
+        if self.kind != "complaints":  # the complaints page shows no api_user
+            item["api_user"] = entry.api_user
+        return item
+
+
+SHAPES = {
+    "bounces": ListShape("bounces", "email", "bounce_time", window=False, compact_offset=True),
+    "complaints": ListShape(
+        "complaints", "email", "complaint_time", window=True, compact_offset=True
+    ),
+    "blocks": ListShape(
+        "blocks", "email_or_domain", "create_time", window=True, compact_offset=False
+    ),
+    "no_interceptions": ListShape(
+        "no_interceptions", "email_or_domain", "create_time", window=False, compact_offset=False
+    ),
+}
+
+
+def _selection(
+    state: EmulatorState, shape: ListShape, values: dict[str, Any]
+) -> Callable[[Suppression], bool]:
+    """Which entries a query or delete means: by key, else by date window (``values`` is the
+    query or the body)."""
+    key = values.get(shape.key)
+    if key is not None:
+        return lambda entry: entry.key == key
+    if shape.window:
+        start, end = _list_window(state, values)
+    else:  # no documented window limit: the given bounds, or everything
+        start = _date(values, "start_date") or dt.date.min
+        end = _date(values, "end_date") or dt.date.max
+        if start > end:
+            raise Invalid("start_date is after end_date")
+    return lambda entry: start <= _local(entry.created).date() <= end
+
+
+def list_handler(shape: ListShape) -> Handler:
+    def handle(state: EmulatorState, user: str, params: dict[str, Any], body: Any) -> Response:
+        selected, api_user = _selection(state, shape, params), params.get("api_user")
+        entries = sorted(
+            (
+                entry
+                for entry in state.suppressions.entries(shape.kind, user)
+                if selected(entry) and api_user in (None, entry.api_user)
+            ),
+            key=lambda entry: (entry.created, entry.key, entry.api_user),
+        )
+        offset, limit = params.get("offset", 0), params.get("limit", 100)
+        result = [shape.item(entry) for entry in entries[offset : offset + limit]]
+        return JSONResponse({"result": result, "count": len(result), "total": len(entries)})
+
+    return handle
+
+
+def add_handler(shape: ListShape) -> Handler:
+    def handle(state: EmulatorState, user: str, params: dict[str, Any], body: Any) -> Response:
+        day = body.get("expire_time")
+        expire = (
+            None
+            if day is None
+            else dt.datetime.combine(
+                dt.date.fromisoformat(day), dt.time(23, 59, 59), tzinfo=ENGAGELAB_NAIVE_TZ
+            )
+        )
+        entry = state.suppressions.add(shape.kind, user, body[shape.key], expire=expire)
+        return JSONResponse({"result": shape.item(entry)})
+
+    return handle
+
+
+def delete_handler(shape: ListShape) -> Handler:
+    def handle(state: EmulatorState, user: str, params: dict[str, Any], body: Any) -> Response:
+        if body.get(shape.key) is None:
+            _required_window(body)  # a delete names its entries, or both dates
+        count = state.suppressions.delete(shape.kind, user, _selection(state, shape, body))
+        return JSONResponse({"count": count})
+
+    return handle
+
+
 HANDLERS: dict[str, Handler] = {
     "registerUnsubscribers": register_unsubscribers,
     "deleteUnsubscribers": delete_unsubscribers,
@@ -393,6 +503,15 @@ HANDLERS: dict[str, Handler] = {
     "listUnsubscribes": list_unsubscribes,
     "addUnsubscribe": add_unsubscribe,
     "deleteUnsubscribes": delete_unsubscribes,
+    "listBounces": list_handler(SHAPES["bounces"]),
+    "listComplaints": list_handler(SHAPES["complaints"]),
+    "deleteComplaints": delete_handler(SHAPES["complaints"]),
+    "listBlocks": list_handler(SHAPES["blocks"]),
+    "addBlocks": add_handler(SHAPES["blocks"]),
+    "deleteBlocks": delete_handler(SHAPES["blocks"]),
+    "listNoInterceptions": list_handler(SHAPES["no_interceptions"]),
+    "addNoInterceptions": add_handler(SHAPES["no_interceptions"]),
+    "deleteNoInterceptions": delete_handler(SHAPES["no_interceptions"]),
 }
 
 

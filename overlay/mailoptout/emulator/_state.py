@@ -16,6 +16,7 @@ import attrs
 
 from mailoptout._signing import Clock
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST
+from mailoptout.emulator._suppressions import SuppressionLists
 
 __all__ = [
     "DEFAULT_ENGAGELAB_API_KEY",
@@ -122,6 +123,10 @@ class EmulatorState:
             account: {} for account in self.engagelab_accounts.values()
         }
         self._next_sid = 1
+        self.suppressions = SuppressionLists(
+            self._lock, clock, lambda user: self.engagelab_accounts.get(user, user), self._changed
+        )
+        """EngageLab's bounces, complaints, blocks and allow-list (no_interceptions)."""
         self._next_expiry: dict[str, dt.datetime] = {}
         self._views: dict[Hashable, list[Any]] = {}
         self._views_version = -1
@@ -306,3 +311,13 @@ class EmulatorState:
     def engagelab_emails(self, api_user: str = DEFAULT_ENGAGELAB_API_USER) -> set[str]:
         """The addresses on the unsubscribe list of ``api_user``'s account."""
         return {entry.email for entry in self.engagelab_entries(api_user)}
+
+    def engagelab_intercepting(
+        self, email: str, api_user: str = DEFAULT_ENGAGELAB_API_USER
+    ) -> list[str]:
+        """The EngageLab lists that stop mail to ``email`` in ``api_user``'s account
+        (``unsubscribes``, ``bounces``, ``complaints``, ``blocks``); empty when the allow-list
+        (no_interceptions) covers the address or its domain."""
+        return self.suppressions.intercepting(
+            api_user, email, [entry.email for entry in self.engagelab_entries(api_user)]
+        )

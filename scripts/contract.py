@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     extra = [a for a in extra if a != "--"]
 
-    from mailoptout._spec import spec_path  # noqa: PLC0415 - keep --help fast
+    from mailoptout.emulator._spec import spec_path  # noqa: PLC0415 - keep --help fast
 
     env = {
         **os.environ,

@@ -8,10 +8,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mailoptout._spec import SPEC_FILES, Provider, load_spec
+from mailoptout.emulator._spec import SPEC_FILES, Provider, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
-API_DOCS = ROOT.parent / "shared" / "api-docs"
+API_DOCS = ROOT / "tests" / "vectors" / "api-docs"
+"""Byte-for-byte copies of the providers' pages in the shared api-docs folder."""
+SHARED_API_DOCS = next(
+    (
+        folder / "shared" / "api-docs"
+        for folder in (ROOT.parent, ROOT.parent.parent)
+        if (folder / "shared" / "api-docs").is_dir()
+    ),
+    ROOT.parent / "shared" / "api-docs",
+)
+"""Where the shared pages are when this checkout sits in the project's work folder."""
 PROVIDERS: tuple[Provider, ...] = tuple(SPEC_FILES)
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 

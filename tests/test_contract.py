@@ -12,7 +12,6 @@ import pytest
 import schemathesis
 from contract_hooks import ContractAuth
 from hypothesis import HealthCheck, settings
-from mailoptout._spec import Provider, spec_path
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
     DEFAULT_ENGAGELAB_API_USER,
@@ -21,6 +20,7 @@ from mailoptout.emulator import (
     EmulatorState,
     create_app,
 )
+from mailoptout.emulator._spec import Provider, spec_path
 from schemathesis.config import SchemathesisConfig
 from spec_walk import ROOT
 

@@ -14,7 +14,7 @@ EXAMPLES = os.environ.get("MAILOPTOUT_CONTRACT_EXAMPLES", "25")
 
 @pytest.mark.parametrize("spec", ["ncp", "engagelab"])
 def test_contract_run_finds_no_failure(spec: str) -> None:
-    """All phases (examples, coverage, fuzzing, stateful) and all checks pass."""
+    """All phases (examples, coverage, fuzzing, stateful) and all checks pass, no warnings."""
     done = subprocess.run(
         [
             sys.executable,
@@ -36,4 +36,6 @@ def test_contract_run_finds_no_failure(spec: str) -> None:
     assert done.returncode == 0, output[-6000:]
     for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert f"✅ {phase}" in output, output[-3000:]
+    assert "WARNINGS" not in output, output[-6000:]  # e.g. "mostly rejected generated data"
+    assert "could not resolve" not in output.lower(), output[-6000:]  # links
     assert "signature-v2: [Filtered]" in output or "signature-v2:" not in output

@@ -11,7 +11,6 @@ import httpx
 import pytest
 from conftest import FakeClock
 from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer, RetryPolicy
-from mailoptout._spec import load_spec
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
     DEFAULT_ENGAGELAB_API_USER,
@@ -23,6 +22,7 @@ from mailoptout.emulator import (
     create_app,
     serve_in_thread,
 )
+from mailoptout.emulator._spec import load_spec
 
 BASIC = (
     "Basic "
@@ -132,17 +132,21 @@ def test_ncp_datetime_parameters_are_kst(ncp: NcpMailer, state: EmulatorState) -
 @pytest.mark.parametrize(
     ("params", "status"),
     [
-        ({}, 400),
-        ({"start_date": "2025-01-01"}, 400),
+        ({}, 200),  # the page's own example sends no dates: the default window
+        ({"offset": "0", "limit": "30", "unknown": "ignored"}, 200),
+        ({"start_date": "2025-01-01"}, 400),  # to today (2026-01-15): over 3 months
+        ({"start_date": "2025-11-01"}, 200),
+        ({"end_date": "2025-11-01"}, 200),
         ({"start_date": "2025-02-01", "end_date": "2025-01-01"}, 400),
         ({"start_date": "2025-01-01", "end_date": "2025-04-02"}, 400),
         ({"start_date": "2025-01-01", "end_date": "2025-04-01"}, 200),
+        ({"start_date": "9999-11-01", "end_date": "9999-12-31"}, 200),
         ({"email": "a@example.com"}, 200),
         ({"start_date": "2025-01-01", "end_date": "2025-01-02", "limit": 101}, 400),
     ],
 )
 def test_engagelab_list_rules(sync_transport: Any, params: dict[str, str], status: int) -> None:
-    """Dates unless email; at most 3 months; limit 0..100."""
+    """Dates optional (default window), at most 3 months when given; limit 0..100."""
     response = raw(sync_transport).get(
         "/v1/unsubscribes", params=params, headers={"Authorization": BASIC}
     )
@@ -262,3 +266,99 @@ def test_facades_end_to_end_over_a_socket() -> None:
     assert engagelab == {"c@example.com"}
     assert state.ncp_addresses() == {"b@example.com"}
     assert state.engagelab_emails() == set()
+
+
+# issue #9: the pages' own behaviour -----------------------------------------------------------
+
+
+def test_engagelab_default_window_is_the_last_three_months(
+    sync_transport: Any, state: EmulatorState, clock: FakeClock
+) -> None:
+    """Without dates: the most recent 3 months ending today (the spec says so)."""
+    local = dt.timezone(dt.timedelta(hours=8))
+    today = dt.datetime.fromtimestamp(clock(), tz=local)
+    expire = today + dt.timedelta(days=900)
+    for email, days_ago in (("old@example.com", 95), ("recent@example.com", 80), ("now@x.y", 0)):
+        at = today - dt.timedelta(days=days_ago)
+        state.engagelab_add(DEFAULT_ENGAGELAB_API_USER, email, expire, at=at)
+    page = raw(sync_transport).get("/v1/unsubscribes", headers={"Authorization": BASIC}).json()
+    assert sorted(item["email"] for item in page["result"]) == ["now@x.y", "recent@example.com"]
+    assert "3 months ending today" in " ".join(
+        load_spec("engagelab")["paths"]["/v1/unsubscribes"]["get"]["description"].split()
+    )
+
+
+def test_engagelab_lists_are_account_wide() -> None:
+    """An entry added by one api_user is listed for another of the account; api_user= filters."""
+    state = EmulatorState(
+        engagelab_users={"sales": "k1", "news": "k2", "other": "k3"},
+        engagelab_accounts={"sales": "acme", "news": "acme"},
+    )
+    transport = SyncASGITransport(create_app(state))
+    with httpx.Client(transport=transport, base_url="http://emulator") as client:
+        sales, news, other = (httpx.BasicAuth(u, k) for u, k in state.engagelab_users.items())
+        body = {"email": "a@example.com", "expire_time": "2999-01-01"}
+        assert client.post("/v1/unsubscribes", json=body, auth=sales).status_code == 200
+        listed = client.get("/v1/unsubscribes", params={"email": body["email"]}, auth=news).json()
+        assert [(i["email"], i["api_user"]) for i in listed["result"]] == [
+            ("a@example.com", "sales")
+        ]
+        for api_user, count in (("sales", 1), ("news", 0)):
+            query = {"email": body["email"], "api_user": api_user}
+            assert client.get("/v1/unsubscribes", params=query, auth=news).json()["count"] == count
+        alone = client.get("/v1/unsubscribes", params={"email": body["email"]}, auth=other).json()
+        assert alone["result"] == []
+    transport.close()
+
+
+def _send_block(ncp: NcpMailer, **params: Any) -> httpx.Response:
+    client = ncp.generated.get_httpx_client()
+    client.event_hooks["response"] = []
+    return client.get("/send-block", params={"targetAddress": "x@example.com", **params})
+
+
+def test_send_block_is_newest_first_by_default(ncp: NcpMailer, state: EmulatorState) -> None:
+    """As the page's own answer to a request without sort: DESC, historySid 62633 before 62632."""
+    now = state.now_ms()
+    state.seed_send_block("x@example.com", [("C", "SYSTEM", now - 2000, None, None)])
+    state.seed_send_block("x@example.com", [("D", "SYSTEM", now - 1000, None, None)])
+    page = _send_block(ncp).json()
+    sids = [row["historySid"] for row in page["content"]]
+    assert sids == sorted(sids, reverse=True)
+    assert page["sort"][0]["direction"] == "DESC"
+    for direction in ("Asc", "asc", "ASC"):  # Spring reads directions case-insensitively
+        again = _send_block(ncp, sort=f"createUtc,{direction}")
+        assert [row["historySid"] for row in again.json()["content"]] == sids[::-1]
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["2025-05-01", "2025-05-01 00:00", "2025-05-01 00:00:00", "2025-05-01 00:00:00 000"],
+)
+def test_ncp_every_documented_datetime_format(
+    ncp: NcpMailer, state: EmulatorState, start: str
+) -> None:
+    """yyyy-MM-dd, yyyy-MM-dd HH:mm, yyyy-MM-dd HH:mm:ss and yyyy-MM-dd HH:mm:ss SSS, in KST."""
+    kst_midnight = int(
+        dt.datetime(2025, 5, 1, tzinfo=dt.timezone(dt.timedelta(hours=9))).timestamp() * 1000
+    )
+    state.ncp_register(DEFAULT_NCP_ACCESS_KEY, ["before@example.com"], at_ms=kst_midnight - 1)
+    state.ncp_register(DEFAULT_NCP_ACCESS_KEY, ["after@example.com"], at_ms=kst_midnight)
+    client = ncp.generated.get_httpx_client()
+    client.event_hooks["response"] = []
+    page = client.get(
+        "/unsubscribers", params={"startDateTime": start, "endDateTime": "2025-05-02 00:00:00 000"}
+    )
+    assert page.status_code == 200, page.text
+    assert [c["address"] for c in page.json()["content"]] == ["after@example.com"]
+
+
+@pytest.mark.parametrize("lang", ["fr-FR", "ja-JP", "ko-KR"])
+def test_ncp_lang_is_an_open_set(ncp: NcpMailer, lang: str) -> None:
+    """x-ncp-lang values beyond the listed examples are data, not an error."""
+    client = ncp.generated.get_httpx_client()
+    client.event_hooks["response"] = []
+    response = client.get(
+        "/send-block", params={"targetAddress": "x@example.com"}, headers={"x-ncp-lang": lang}
+    )
+    assert response.status_code == 200, response.text

@@ -11,7 +11,7 @@ import sys
 import engagelab_email_client.models
 import ncp_mailer_client.models
 import pytest
-from mailoptout._spec import Provider, load_spec
+from mailoptout.emulator._spec import Provider, load_spec
 from spec_walk import ROOT, operations, resolve, spec_examples
 
 PACKAGES: dict[Provider, str] = {"ncp": "ncp_mailer_client", "engagelab": "engagelab_email_client"}
@@ -40,9 +40,31 @@ ALL_OPERATIONS = [
 ]
 
 
-def test_seven_operations() -> None:
-    """Both specs together describe the seven opt-out operations."""
-    assert len(ALL_OPERATIONS) == 7
+def test_operations_come_from_both_specs() -> None:
+    """The operation list is derived from the specs (no count is written down anywhere)."""
+    assert {param.values[0] for param in ALL_OPERATIONS} == set(PACKAGES)
+
+
+def test_tolerant_models_read_what_the_pages_leave_open() -> None:
+    """errorCode as integer or string; an unsubscriber page without content is an empty page."""
+    for code in (210, "210"):
+        error = ncp_mailer_client.models.NcpErrorResponse.from_dict(
+            {"error": {"errorCode": code, "message": "Permission Denied"}}
+        )
+        assert error.error.error_code == code
+    page = ncp_mailer_client.models.UnsubscriberPage.from_dict(
+        {
+            "last": True,
+            "totalElements": 0,
+            "totalPages": 0,
+            "first": True,
+            "numberOfElements": 0,
+            "size": 10,
+            "number": 0,
+            "sort": [],
+        }
+    )
+    assert not page.content
 
 
 @pytest.mark.parametrize(("provider", "operation_id", "tag"), ALL_OPERATIONS)

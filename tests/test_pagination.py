@@ -103,7 +103,8 @@ def test_send_block_history_pages(ncp: NcpMailer, state: EmulatorState) -> None:
     ]
     state.seed_send_block("x@example.com", rows)
     got = list(ncp.send_block_history("x@example.com", page_size=5))
-    assert [r.history_sid for r in got] == sorted(r.history_sid for r in got)
+    sids = [r.history_sid for r in got]  # newest first: NAVER's default sort is createUtc,desc
+    assert sids == sorted(sids, reverse=True)
     assert len(got) == 23
     first = ncp.send_block("x@example.com")
     assert first.register_status == "Blocked"

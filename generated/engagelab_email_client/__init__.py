@@ -1,4 +1,4 @@
-"""A client library for accessing EngageLab Email - unsubscribes API"""
+"""A client library for accessing EngageLab Email - suppression lists API"""
 
 from .client import AuthenticatedClient, Client
 

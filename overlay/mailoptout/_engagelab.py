@@ -93,7 +93,7 @@ class _OffsetQuery:
         )
 
     def edge_key(self, item: Unsubscribe) -> Hashable | None:
-        if item.unsubscribe_time[:10] in self.edge_days:
+        if isinstance(item.unsubscribe_time, str) and item.unsubscribe_time[:10] in self.edge_days:
             return (item.email, item.api_user, item.unsubscribe_time)
         return None
 

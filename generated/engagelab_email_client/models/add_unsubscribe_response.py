@@ -12,7 +12,7 @@ T = TypeVar("T", bound="AddUnsubscribeResponse")
 @_attrs_define
 class AddUnsubscribeResponse:
     result: AddedUnsubscribe
-    """ The address as listed after adding it. """
+    """ The address as listed after adding it (only `email` is relied on). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

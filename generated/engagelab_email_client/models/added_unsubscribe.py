@@ -6,22 +6,26 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="AddedUnsubscribe")
 
 
 @_attrs_define
 class AddedUnsubscribe:
-    """The address as listed after adding it."""
+    """The address as listed after adding it (only `email` is relied on)."""
 
     email: str
-    api_user: str
-    unsubscribe_time: str
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists) or `yyyy-MM-dd HH:mm:ss` (add). Use
-    `mailoptout.engagelab_time()` for a timezone-aware datetime.
+    api_user: str | Unset = UNSET
+    unsubscribe_time: str | Unset = UNSET
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
+    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
+    timezone-aware datetime.
      """
-    expire_time: str
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists) or `yyyy-MM-dd HH:mm:ss` (add). Use
-    `mailoptout.engagelab_time()` for a timezone-aware datetime.
+    expire_time: str | Unset = UNSET
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
+    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
+    timezone-aware datetime.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -39,11 +43,14 @@ class AddedUnsubscribe:
         field_dict.update(
             {
                 "email": email,
-                "api_user": api_user,
-                "unsubscribe_time": unsubscribe_time,
-                "expire_time": expire_time,
             }
         )
+        if api_user is not UNSET:
+            field_dict["api_user"] = api_user
+        if unsubscribe_time is not UNSET:
+            field_dict["unsubscribe_time"] = unsubscribe_time
+        if expire_time is not UNSET:
+            field_dict["expire_time"] = expire_time
 
         return field_dict
 
@@ -51,11 +58,11 @@ class AddedUnsubscribe:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email = src_dict["email"]
 
-        api_user = src_dict["api_user"]
+        api_user = src_dict.get("api_user", UNSET)
 
-        unsubscribe_time = src_dict["unsubscribe_time"]
+        unsubscribe_time = src_dict.get("unsubscribe_time", UNSET)
 
-        expire_time = src_dict["expire_time"]
+        expire_time = src_dict.get("expire_time", UNSET)
 
         added_unsubscribe = cls(
             email,
@@ -64,7 +71,7 @@ class AddedUnsubscribe:
             expire_time,
         )
 
-        if len(src_dict) > 4:
+        if len(src_dict) > 1:
             known = {"email", "api_user", "unsubscribe_time", "expire_time"}
             d = {key: value for key, value in src_dict.items() if key not in known}
             added_unsubscribe.additional_properties = d

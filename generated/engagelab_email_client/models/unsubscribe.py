@@ -6,28 +6,32 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="Unsubscribe")
 
 
 @_attrs_define
 class Unsubscribe:
-    """An address on the unsubscribe list."""
+    """An address on the unsubscribe list (only `email` is relied on)."""
 
     email: str
     """ Email address. """
-    api_user: str
+    api_user: str | Unset = UNSET
     """ The API_USER it belongs to. """
-    type_: int
+    type_: int | Unset = UNSET
     """ Why: 0 don't want such mail anymore, 1 never subscribed, 2 spam, 3 fraud.
     `mailoptout.UnsubscribeType` names them; other values are passed through.
      """
-    unsubscribe_time: str
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists) or `yyyy-MM-dd HH:mm:ss` (add). Use
-    `mailoptout.engagelab_time()` for a timezone-aware datetime.
+    unsubscribe_time: str | Unset = UNSET
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
+    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
+    timezone-aware datetime.
      """
-    expire_time: str
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists) or `yyyy-MM-dd HH:mm:ss` (add). Use
-    `mailoptout.engagelab_time()` for a timezone-aware datetime.
+    expire_time: str | Unset = UNSET
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
+    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
+    timezone-aware datetime.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -47,12 +51,16 @@ class Unsubscribe:
         field_dict.update(
             {
                 "email": email,
-                "api_user": api_user,
-                "type": type_,
-                "unsubscribe_time": unsubscribe_time,
-                "expire_time": expire_time,
             }
         )
+        if api_user is not UNSET:
+            field_dict["api_user"] = api_user
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if unsubscribe_time is not UNSET:
+            field_dict["unsubscribe_time"] = unsubscribe_time
+        if expire_time is not UNSET:
+            field_dict["expire_time"] = expire_time
 
         return field_dict
 
@@ -60,13 +68,13 @@ class Unsubscribe:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email = src_dict["email"]
 
-        api_user = src_dict["api_user"]
+        api_user = src_dict.get("api_user", UNSET)
 
-        type_ = src_dict["type"]
+        type_ = src_dict.get("type", UNSET)
 
-        unsubscribe_time = src_dict["unsubscribe_time"]
+        unsubscribe_time = src_dict.get("unsubscribe_time", UNSET)
 
-        expire_time = src_dict["expire_time"]
+        expire_time = src_dict.get("expire_time", UNSET)
 
         unsubscribe = cls(
             email,
@@ -76,7 +84,7 @@ class Unsubscribe:
             expire_time,
         )
 
-        if len(src_dict) > 5:
+        if len(src_dict) > 1:
             known = {"email", "api_user", "type", "unsubscribe_time", "expire_time"}
             d = {key: value for key, value in src_dict.items() if key not in known}
             unsubscribe.additional_properties = d

@@ -4,7 +4,6 @@ from .blocked_receivers_request import BlockedReceiversRequest
 from .history_action_type import HistoryActionType
 from .ncp_error_detail import NcpErrorDetail
 from .ncp_error_response import NcpErrorResponse
-from .ncp_lang import NcpLang
 from .nes_date_time import NesDateTime
 from .requester_type import RequesterType
 from .send_block_history import SendBlockHistory
@@ -20,7 +19,6 @@ __all__ = (
     "HistoryActionType",
     "NcpErrorDetail",
     "NcpErrorResponse",
-    "NcpLang",
     "NesDateTime",
     "RequesterType",
     "SendBlockHistory",

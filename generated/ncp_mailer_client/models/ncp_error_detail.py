@@ -13,18 +13,23 @@ T = TypeVar("T", bound="NcpErrorDetail")
 
 @_attrs_define
 class NcpErrorDetail:
-    """The API Gateway sends `errorCode` (a string) and `details`; the mailer sends `code`."""
+    """The API Gateway sends `errorCode` and `details`; the mailer sends `code`. `errorCode` is
+    documented as Integer while the examples show a string (`"210"`): both are accepted.
 
-    message: str
-    error_code: str | Unset = UNSET
+    """
+
+    error_code: int | str | Unset = UNSET
     code: int | str | Unset = UNSET
+    message: str | Unset = UNSET
     details: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message
-
-        error_code = self.error_code
+        error_code: int | str | Unset
+        if isinstance(self.error_code, Unset):
+            error_code = UNSET
+        else:
+            error_code = self.error_code
 
         code: int | str | Unset
         if isinstance(self.code, Unset):
@@ -32,19 +37,19 @@ class NcpErrorDetail:
         else:
             code = self.code
 
+        message = self.message
+
         details = self.details
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "message": message,
-            }
-        )
+        field_dict.update({})
         if error_code is not UNSET:
             field_dict["errorCode"] = error_code
         if code is not UNSET:
             field_dict["code"] = code
+        if message is not UNSET:
+            field_dict["message"] = message
         if details is not UNSET:
             field_dict["details"] = details
 
@@ -52,9 +57,12 @@ class NcpErrorDetail:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        message = src_dict["message"]
+        def _parse_error_code(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
 
-        error_code = src_dict.get("errorCode", UNSET)
+        error_code = _parse_error_code(src_dict.get("errorCode", UNSET))
 
         def _parse_code(data: object) -> int | str | Unset:
             if isinstance(data, Unset):
@@ -63,17 +71,19 @@ class NcpErrorDetail:
 
         code = _parse_code(src_dict.get("code", UNSET))
 
+        message = src_dict.get("message", UNSET)
+
         details = src_dict.get("details", UNSET)
 
         ncp_error_detail = cls(
-            message,
             error_code,
             code,
+            message,
             details,
         )
 
-        if len(src_dict) > 1:
-            known = {"message", "errorCode", "code", "details"}
+        if len(src_dict) > 0:
+            known = {"errorCode", "code", "message", "details"}
             d = {key: value for key, value in src_dict.items() if key not in known}
             ncp_error_detail.additional_properties = d
         return ncp_error_detail

@@ -14,7 +14,8 @@ class NcpErrorResponse:
     """Error body of the API Gateway and of the mailer."""
 
     error: NcpErrorDetail
-    """ The API Gateway sends `errorCode` (a string) and `details`; the mailer sends `code`.
+    """ The API Gateway sends `errorCode` and `details`; the mailer sends `code`. `errorCode` is
+    documented as Integer while the examples show a string (`"210"`): both are accepted.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -6,18 +6,20 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="NesDateTime")
 
 
 @_attrs_define
 class NesDateTime:
-    """A point in time as NAVER's mailer sends it."""
+    """A point in time as NAVER's mailer sends it (`utc` is what code should read)."""
 
     utc: int
     """ Epoch milliseconds. """
-    formatted_date: str
+    formatted_date: str | Unset = UNSET
     """ `yyyy-MM-dd` """
-    formatted_date_time: str
+    formatted_date_time: str | Unset = UNSET
     """ `yyyy-MM-dd HH:mm:ss SSS` """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -33,10 +35,12 @@ class NesDateTime:
         field_dict.update(
             {
                 "utc": utc,
-                "formattedDate": formatted_date,
-                "formattedDateTime": formatted_date_time,
             }
         )
+        if formatted_date is not UNSET:
+            field_dict["formattedDate"] = formatted_date
+        if formatted_date_time is not UNSET:
+            field_dict["formattedDateTime"] = formatted_date_time
 
         return field_dict
 
@@ -44,9 +48,9 @@ class NesDateTime:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         utc = src_dict["utc"]
 
-        formatted_date = src_dict["formattedDate"]
+        formatted_date = src_dict.get("formattedDate", UNSET)
 
-        formatted_date_time = src_dict["formattedDateTime"]
+        formatted_date_time = src_dict.get("formattedDateTime", UNSET)
 
         nes_date_time = cls(
             utc,
@@ -54,7 +58,7 @@ class NesDateTime:
             formatted_date_time,
         )
 
-        if len(src_dict) > 3:
+        if len(src_dict) > 1:
             known = {"utc", "formattedDate", "formattedDateTime"}
             d = {key: value for key, value in src_dict.items() if key not in known}
             nes_date_time.additional_properties = d

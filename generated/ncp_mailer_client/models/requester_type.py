@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="RequesterType")
 
 
@@ -13,41 +15,42 @@ T = TypeVar("T", bound="RequesterType")
 class RequesterType:
     """Who caused a send-block history row."""
 
-    label: str
-    """ Translated name; do not branch on it. """
     code: str
-    """ `CUSTOMER`, `OTHER_CUSTOMER`, `SYSTEM` or `ADMIN`. """
+    """ `CUSTOMER`, `OTHER_CUSTOMER`, `SYSTEM` or `ADMIN`; others are data. """
+    label: str | Unset = UNSET
+    """ Translated name; do not branch on it. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
-
         code = self.code
+
+        label = self.label
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "label": label,
                 "code": code,
             }
         )
+        if label is not UNSET:
+            field_dict["label"] = label
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        label = src_dict["label"]
-
         code = src_dict["code"]
 
+        label = src_dict.get("label", UNSET)
+
         requester_type = cls(
-            label,
             code,
+            label,
         )
 
-        if len(src_dict) > 2:
-            known = {"label", "code"}
+        if len(src_dict) > 1:
+            known = {"code", "label"}
             d = {key: value for key, value in src_dict.items() if key not in known}
             requester_type.additional_properties = d
         return requester_type

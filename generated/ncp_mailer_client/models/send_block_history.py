@@ -13,16 +13,16 @@ T = TypeVar("T", bound="SendBlockHistory")
 
 @_attrs_define
 class SendBlockHistory:
-    """One row of a recipient's send-block history."""
+    """One row of a recipient's send-block history (no field is marked Required on the page)."""
 
     target_address: str
-    action_type: HistoryActionType
+    action_type: HistoryActionType | Unset = UNSET
     """ What a send-block history row did: `C` created the block, `D` deleted it. """
-    action_requester_type: RequesterType
+    action_requester_type: RequesterType | Unset = UNSET
     """ Who caused a send-block history row. """
-    request_date: NesDateTime
-    """ A point in time as NAVER's mailer sends it. """
-    history_sid: int
+    request_date: NesDateTime | Unset = UNSET
+    """ A point in time as NAVER's mailer sends it (`utc` is what code should read). """
+    history_sid: int | Unset = UNSET
     send_result_code: None | str | Unset = UNSET
     """ Delivery result that caused the block (null on `D` rows): `MAILBOX_ERROR`,
     `MAIL_CONTENTS_ERROR`, `NETWORK_ERROR`, `RECEIVE_MAIL_SERVICE_ERROR`,
@@ -35,11 +35,17 @@ class SendBlockHistory:
     def to_dict(self) -> dict[str, Any]:
         target_address = self.target_address
 
-        action_type = self.action_type.to_dict()
+        action_type: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.action_type, Unset):
+            action_type = self.action_type.to_dict()
 
-        action_requester_type = self.action_requester_type.to_dict()
+        action_requester_type: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.action_requester_type, Unset):
+            action_requester_type = self.action_requester_type.to_dict()
 
-        request_date = self.request_date.to_dict()
+        request_date: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.request_date, Unset):
+            request_date = self.request_date.to_dict()
 
         history_sid = self.history_sid
 
@@ -60,12 +66,16 @@ class SendBlockHistory:
         field_dict.update(
             {
                 "targetAddress": target_address,
-                "actionType": action_type,
-                "actionRequesterType": action_requester_type,
-                "requestDate": request_date,
-                "historySid": history_sid,
             }
         )
+        if action_type is not UNSET:
+            field_dict["actionType"] = action_type
+        if action_requester_type is not UNSET:
+            field_dict["actionRequesterType"] = action_requester_type
+        if request_date is not UNSET:
+            field_dict["requestDate"] = request_date
+        if history_sid is not UNSET:
+            field_dict["historySid"] = history_sid
         if send_result_code is not UNSET:
             field_dict["sendResultCode"] = send_result_code
         if send_result_message is not UNSET:
@@ -77,13 +87,28 @@ class SendBlockHistory:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         target_address = src_dict["targetAddress"]
 
-        action_type = HistoryActionType.from_dict(src_dict["actionType"])
+        _action_type = src_dict.get("actionType", UNSET)
+        action_type: HistoryActionType | Unset
+        if isinstance(_action_type, Unset):
+            action_type = UNSET
+        else:
+            action_type = HistoryActionType.from_dict(_action_type)
 
-        action_requester_type = RequesterType.from_dict(src_dict["actionRequesterType"])
+        _action_requester_type = src_dict.get("actionRequesterType", UNSET)
+        action_requester_type: RequesterType | Unset
+        if isinstance(_action_requester_type, Unset):
+            action_requester_type = UNSET
+        else:
+            action_requester_type = RequesterType.from_dict(_action_requester_type)
 
-        request_date = NesDateTime.from_dict(src_dict["requestDate"])
+        _request_date = src_dict.get("requestDate", UNSET)
+        request_date: NesDateTime | Unset
+        if isinstance(_request_date, Unset):
+            request_date = UNSET
+        else:
+            request_date = NesDateTime.from_dict(_request_date)
 
-        history_sid = src_dict["historySid"]
+        history_sid = src_dict.get("historySid", UNSET)
 
         def _parse_send_result_code(data: object) -> None | str | Unset:
             if data is None:
@@ -117,7 +142,7 @@ class SendBlockHistory:
             send_result_message,
         )
 
-        if len(src_dict) > 5:
+        if len(src_dict) > 1:
             known = {
                 "targetAddress",
                 "actionType",

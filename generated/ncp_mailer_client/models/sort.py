@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="Sort")
 
 
@@ -16,11 +18,11 @@ class Sort:
     direction: str
     """ `ASC` or `DESC` """
     property_: str
-    ignore_case: bool
-    null_handling: str
+    ignore_case: bool | Unset = UNSET
+    null_handling: str | Unset = UNSET
     """ e.g. `NATIVE` """
-    ascending: bool
-    descending: bool
+    ascending: bool | Unset = UNSET
+    descending: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,12 +44,16 @@ class Sort:
             {
                 "direction": direction,
                 "property": property_,
-                "ignoreCase": ignore_case,
-                "nullHandling": null_handling,
-                "ascending": ascending,
-                "descending": descending,
             }
         )
+        if ignore_case is not UNSET:
+            field_dict["ignoreCase"] = ignore_case
+        if null_handling is not UNSET:
+            field_dict["nullHandling"] = null_handling
+        if ascending is not UNSET:
+            field_dict["ascending"] = ascending
+        if descending is not UNSET:
+            field_dict["descending"] = descending
 
         return field_dict
 
@@ -57,13 +63,13 @@ class Sort:
 
         property_ = src_dict["property"]
 
-        ignore_case = src_dict["ignoreCase"]
+        ignore_case = src_dict.get("ignoreCase", UNSET)
 
-        null_handling = src_dict["nullHandling"]
+        null_handling = src_dict.get("nullHandling", UNSET)
 
-        ascending = src_dict["ascending"]
+        ascending = src_dict.get("ascending", UNSET)
 
-        descending = src_dict["descending"]
+        descending = src_dict.get("descending", UNSET)
 
         sort = cls(
             direction,
@@ -74,7 +80,7 @@ class Sort:
             descending,
         )
 
-        if len(src_dict) > 6:
+        if len(src_dict) > 2:
             known = {
                 "direction",
                 "property",

@@ -6,24 +6,28 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="Unsubscriber")
 
 
 @_attrs_define
 class Unsubscriber:
-    """An address on the unsubscribe list."""
+    """An address on the unsubscribe list (item fields are not marked Required)."""
 
     address: str
-    block_date: NesDateTime
-    """ A point in time as NAVER's mailer sends it. """
-    is_reg_by_manager: bool
+    block_date: NesDateTime | Unset = UNSET
+    """ A point in time as NAVER's mailer sends it (`utc` is what code should read). """
+    is_reg_by_manager: bool | Unset = UNSET
     """ `true`: added by an operator; `false`: the recipient unsubscribed. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         address = self.address
 
-        block_date = self.block_date.to_dict()
+        block_date: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.block_date, Unset):
+            block_date = self.block_date.to_dict()
 
         is_reg_by_manager = self.is_reg_by_manager
 
@@ -32,10 +36,12 @@ class Unsubscriber:
         field_dict.update(
             {
                 "address": address,
-                "blockDate": block_date,
-                "isRegByManager": is_reg_by_manager,
             }
         )
+        if block_date is not UNSET:
+            field_dict["blockDate"] = block_date
+        if is_reg_by_manager is not UNSET:
+            field_dict["isRegByManager"] = is_reg_by_manager
 
         return field_dict
 
@@ -43,9 +49,14 @@ class Unsubscriber:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         address = src_dict["address"]
 
-        block_date = NesDateTime.from_dict(src_dict["blockDate"])
+        _block_date = src_dict.get("blockDate", UNSET)
+        block_date: NesDateTime | Unset
+        if isinstance(_block_date, Unset):
+            block_date = UNSET
+        else:
+            block_date = NesDateTime.from_dict(_block_date)
 
-        is_reg_by_manager = src_dict["isRegByManager"]
+        is_reg_by_manager = src_dict.get("isRegByManager", UNSET)
 
         unsubscriber = cls(
             address,
@@ -53,7 +64,7 @@ class Unsubscriber:
             is_reg_by_manager,
         )
 
-        if len(src_dict) > 3:
+        if len(src_dict) > 1:
             known = {"address", "blockDate", "isRegByManager"}
             d = {key: value for key, value in src_dict.items() if key not in known}
             unsubscriber.additional_properties = d

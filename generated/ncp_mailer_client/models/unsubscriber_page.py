@@ -6,12 +6,14 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="UnsubscriberPage")
 
 
 @_attrs_define
 class UnsubscriberPage:
-    """A page of the unsubscribe list."""
+    """A page of the unsubscribe list; `content` is optional on its page (absent = empty page)."""
 
     last: bool
     """ Whether this is the last page. """
@@ -28,7 +30,7 @@ class UnsubscriberPage:
     number: int
     """ Index of this page """
     sort: list[Sort]
-    content: list[Unsubscriber]
+    content: list[Unsubscriber] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,10 +53,12 @@ class UnsubscriberPage:
             sort_item = sort_item_data.to_dict()
             sort.append(sort_item)
 
-        content = []
-        for content_item_data in self.content:
-            content_item = content_item_data.to_dict()
-            content.append(content_item)
+        content: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.content, Unset):
+            content = []
+            for content_item_data in self.content:
+                content_item = content_item_data.to_dict()
+                content.append(content_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -68,9 +72,10 @@ class UnsubscriberPage:
                 "size": size,
                 "number": number,
                 "sort": sort,
-                "content": content,
             }
         )
+        if content is not UNSET:
+            field_dict["content"] = content
 
         return field_dict
 
@@ -97,12 +102,14 @@ class UnsubscriberPage:
 
             sort.append(sort_item)
 
-        content = []
-        _content = src_dict["content"]
-        for content_item_data in _content:
-            content_item = Unsubscriber.from_dict(content_item_data)
+        _content = src_dict.get("content", UNSET)
+        content: list[Unsubscriber] | Unset = UNSET
+        if _content is not UNSET:
+            content = []
+            for content_item_data in _content:
+                content_item = Unsubscriber.from_dict(content_item_data)
 
-            content.append(content_item)
+                content.append(content_item)
 
         unsubscriber_page = cls(
             last,
@@ -116,7 +123,7 @@ class UnsubscriberPage:
             content,
         )
 
-        if len(src_dict) > 9:
+        if len(src_dict) > 8:
             known = {
                 "last",
                 "totalElements",

@@ -11,7 +11,7 @@ from mailoptout import InvalidInputError
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 from mailoptout.cli._clients import engagelab_client
 from mailoptout.cli._ncp_commands import INCOMPLETE, listed
-from mailoptout.cli._options import FromDate, Json, LimitOpt, ToDate, iso, parse_date
+from mailoptout.cli._options import FromDate, Json, LimitOpt, ToDate, parse_date, when
 from mailoptout.cli._output import Output, warn
 from mailoptout.cli._signals import on_interrupt
 
@@ -20,9 +20,11 @@ __all__ = ["engagelab_app"]
 engagelab_app = typer.Typer(help="EngageLab Email: unsubscribe list.")
 
 
-def _reason(value: int) -> str:
+def _reason(value: object) -> str | None:
     from mailoptout import UnsubscribeType  # noqa: PLC0415 - the library loads when a command runs
 
+    if not isinstance(value, int):
+        return None  # the provider left it out
     try:
         return UnsubscribeType(value).name.lower()
     except ValueError:
@@ -59,9 +61,9 @@ def engagelab_list(
             {
                 "address": u.email,
                 "reason": _reason(u.type_),
-                "unsubscribed_at": iso(engagelab_time(u.unsubscribe_time)),
-                "expires_at": iso(engagelab_time(u.expire_time)),
-                "api_user": u.api_user,
+                "unsubscribed_at": when(u.unsubscribe_time, engagelab_time),
+                "expires_at": when(u.expire_time, engagelab_time),
+                "api_user": u.api_user or None,
             }
             for u in listed(paginator, progress, limit, totals=False)
         )
@@ -101,9 +103,9 @@ def engagelab_add(
         "EngageLab add",
         {
             "address": added.email,
-            "unsubscribed_at": iso(engagelab_time(added.unsubscribe_time)),
-            "expires_at": iso(engagelab_time(added.expire_time)),
-            "api_user": added.api_user,
+            "unsubscribed_at": when(added.unsubscribe_time, engagelab_time),
+            "expires_at": when(added.expire_time, engagelab_time),
+            "api_user": added.api_user or None,
         },
     )
 

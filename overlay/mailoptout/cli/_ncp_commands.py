@@ -20,8 +20,10 @@ from mailoptout.cli._options import (
     Json,
     LimitOpt,
     ToDate,
+    code,
     iso,
     parse_date,
+    when,
 )
 from mailoptout.cli._output import Output, Progress
 from mailoptout.cli._signals import on_interrupt
@@ -138,6 +140,12 @@ def _day_bounds(from_: str | None, to: str | None) -> tuple[dt.datetime | None, 
     return start, end
 
 
+def _added_by(by_manager: object) -> str | None:
+    if isinstance(by_manager, bool):
+        return "operator" if by_manager else "recipient"
+    return None  # the provider left it out
+
+
 @ncp_app.command("list")
 def ncp_list(
     ctx: typer.Context,
@@ -167,8 +175,8 @@ def ncp_list(
         records = (
             {
                 "address": u.address,
-                "unsubscribed_at": iso(nes_datetime(u.block_date)),
-                "added_by": "operator" if u.is_reg_by_manager else "recipient",
+                "unsubscribed_at": when(u.block_date, nes_datetime),
+                "added_by": _added_by(u.is_reg_by_manager),
             }
             for u in listed(paginator, progress, limit, totals=True)
         )
@@ -195,9 +203,9 @@ def ncp_send_block(
         first = mailer.send_block(address)
         history: list[dict[str, Any]] = [
             {
-                "at": iso(nes_datetime(h.request_date)),
-                "action": h.action_type.code,
-                "requested_by": h.action_requester_type.code,
+                "at": when(h.request_date, nes_datetime),
+                "action": code(h.action_type),
+                "requested_by": code(h.action_requester_type),
                 "result": h.send_result_code or None,
             }
             for h in mailer.send_block_history(address)

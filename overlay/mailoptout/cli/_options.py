@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -78,3 +79,15 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 def iso(moment: dt.datetime | None) -> str | None:
     """The one time format of the CLI: ISO 8601 with its offset, to the second."""
     return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def when(value: object, parse: Callable[[Any], dt.datetime]) -> str | None:
+    """A provider time field as :func:`iso`, or None where the provider left it out (the specs
+    read list items tolerantly: a field may be missing)."""
+    return iso(parse(value)) if value else None
+
+
+def code(value: object) -> str | None:
+    """The ``code`` of a NAVER ``{label, code}`` field, or None where it is missing."""
+    found = getattr(value, "code", None) if value else None
+    return None if found is None else str(found)

@@ -8,6 +8,11 @@ Local credentials: NAVER access key ``emulator-access-key`` / secret ``emulator-
 EngageLab api_user ``emulator`` / api_key ``emulator-api-key``.
 """
 
+from mailoptout._extras import require_extra
+
+require_extra("emulator")
+
+# ruff: noqa: E402 - the extra is checked before anything it provides is imported
 from mailoptout.emulator._app import NCP_PREFIXES, create_app
 from mailoptout.emulator._faults import Faults
 from mailoptout.emulator._server import serve, serve_in_thread

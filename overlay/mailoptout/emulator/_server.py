@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -13,8 +15,21 @@ __all__ = ["serve", "serve_in_thread"]
 
 
 def _config(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Config:
+    # uvicorn's own logging setup, plus the emulator's one-line notes (e.g. client disconnects)
+    logging_config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    logging_config["loggers"]["mailoptout.emulator"] = {
+        "handlers": ["default"],
+        "level": log_level.upper(),
+        "propagate": False,
+    }
     return uvicorn.Config(
-        app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        log_config=logging_config,
+        lifespan="off",
+        access_log=False,
     )
 
 

@@ -16,6 +16,7 @@ import attrs
 
 from mailoptout._signing import Clock
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST
+from mailoptout.emulator._suppressions import SuppressionLists
 
 __all__ = [
     "DEFAULT_ENGAGELAB_API_KEY",
@@ -101,20 +102,31 @@ class EmulatorState:
         *,
         ncp_keys: dict[str, str] | None = None,
         engagelab_users: dict[str, str] | None = None,
+        engagelab_accounts: dict[str, str] | None = None,
         clock: Clock = time.time,
     ) -> None:
+        """``engagelab_users`` maps api_user to api_key; ``engagelab_accounts`` maps api_user to
+        the account it belongs to (by default each api_user is an account of its own). Lists are
+        account-wide, as EngageLab's are."""
         self.clock = clock
         self.ncp_keys = dict(ncp_keys or {DEFAULT_NCP_ACCESS_KEY: DEFAULT_NCP_SECRET_KEY})
         self.engagelab_users = dict(
             engagelab_users or {DEFAULT_ENGAGELAB_API_USER: DEFAULT_ENGAGELAB_API_KEY}
         )
+        self.engagelab_accounts = {
+            user: (engagelab_accounts or {}).get(user, user) for user in self.engagelab_users
+        }
         self._lock = threading.RLock()
         self._ncp: dict[str, dict[str, NcpEntry]] = {key: {} for key in self.ncp_keys}
         self._blocks: dict[str, dict[str, list[BlockRow]]] = {key: {} for key in self.ncp_keys}
-        self._engagelab: dict[str, dict[str, EngageLabEntry]] = {
-            u: {} for u in self.engagelab_users
+        self._engagelab: dict[str, dict[tuple[str, str], EngageLabEntry]] = {
+            account: {} for account in self.engagelab_accounts.values()
         }
         self._next_sid = 1
+        self.suppressions = SuppressionLists(
+            self._lock, clock, lambda user: self.engagelab_accounts.get(user, user), self._changed
+        )
+        """EngageLab's bounces, complaints, blocks and allow-list (no_interceptions)."""
         self._next_expiry: dict[str, dt.datetime] = {}
         self._views: dict[Hashable, list[Any]] = {}
         self._views_version = -1
@@ -217,25 +229,29 @@ class EmulatorState:
         return rows, (until if until > self.now_ms() else None)
 
     # EngageLab -------------------------------------------------------------------------------
+    # Entries are kept per account, keyed by (email, api_user): every api_user of the account
+    # sees them, and ``api_user=`` filters.
 
-    def _purge_expired(self, api_user: str) -> dict[str, EngageLabEntry]:
-        entries = self._engagelab[api_user]
+    def _purge_expired(self, api_user: str) -> dict[tuple[str, str], EngageLabEntry]:
+        account = self.engagelab_accounts.get(api_user, api_user)
+        entries = self._engagelab.setdefault(account, {})
         now = dt.datetime.fromtimestamp(self.clock(), tz=dt.UTC)
-        due = self._next_expiry.get(api_user)
+        due = self._next_expiry.get(account)
         if due is not None and now < due:
             return entries
-        expired = [email for email, entry in entries.items() if entry.expire_time <= now]
-        for email in expired:
-            del entries[email]
+        expired = [key for key, entry in entries.items() if entry.expire_time <= now]
+        for key in expired:
+            del entries[key]
         if expired:
             self._changed()
-        self._next_expiry[api_user] = min((e.expire_time for e in entries.values()), default=_FAR)
+        self._next_expiry[account] = min((e.expire_time for e in entries.values()), default=_FAR)
         return entries
 
     def _expires(self, entry: EngageLabEntry) -> None:
-        due = self._next_expiry.get(entry.api_user)
+        account = self.engagelab_accounts.get(entry.api_user, entry.api_user)
+        due = self._next_expiry.get(account)
         if due is not None and entry.expire_time < due:
-            self._next_expiry[entry.api_user] = entry.expire_time
+            self._next_expiry[account] = entry.expire_time
 
     def engagelab_add(
         self,
@@ -246,16 +262,19 @@ class EmulatorState:
         type_: int = 0,
         at: dt.datetime | None = None,
     ) -> EngageLabEntry:
-        """Add or refresh ``email`` until ``expire``."""
+        """Add or refresh ``email`` for ``api_user`` until ``expire``."""
         with self._lock:
             entries = self._purge_expired(api_user)
             now = at or dt.datetime.fromtimestamp(self.clock(), tz=ENGAGELAB_NAIVE_TZ)
-            entry = entries.get(email)
+            entry = entries.get((email, api_user))
             if entry is None:
-                entry = entries[email] = EngageLabEntry(email, api_user, type_, now, expire)
+                entry = entries[(email, api_user)] = EngageLabEntry(
+                    email, api_user, type_, now, expire
+                )
             else:
                 entry.expire_time = expire
-                self._next_expiry.pop(api_user, None)  # an expiry moved: scan next time
+                # an expiry moved: scan next time
+                self._next_expiry.pop(self.engagelab_accounts.get(api_user, api_user), None)
             self._expires(entry)
             self._changed()
             return entry
@@ -264,7 +283,7 @@ class EmulatorState:
         """Put ready-made entries on the list (as if recipients had unsubscribed)."""
         with self._lock:
             for entry in entries:
-                self._engagelab[entry.api_user][entry.email] = entry
+                self._purge_expired(entry.api_user)[(entry.email, entry.api_user)] = entry
                 self._expires(entry)
             self._changed()
 
@@ -274,19 +293,31 @@ class EmulatorState:
             self._purge_expired(api_user)
 
     def engagelab_entries(self, api_user: str) -> list[EngageLabEntry]:
+        """Every entry of ``api_user``'s account (whichever api_user added it)."""
         with self._lock:
             return list(self._purge_expired(api_user).values())
 
     def engagelab_delete(self, api_user: str, match: Callable[[EngageLabEntry], bool]) -> int:
+        """Delete the matching entries of ``api_user``'s account; how many there were."""
         with self._lock:
             entries = self._purge_expired(api_user)
-            doomed = [email for email, entry in entries.items() if match(entry)]
-            for email in doomed:
-                del entries[email]
+            doomed = [key for key, entry in entries.items() if match(entry)]
+            for key in doomed:
+                del entries[key]
             if doomed:
                 self._changed()
             return len(doomed)
 
     def engagelab_emails(self, api_user: str = DEFAULT_ENGAGELAB_API_USER) -> set[str]:
-        """The addresses on ``api_user``'s unsubscribe list."""
+        """The addresses on the unsubscribe list of ``api_user``'s account."""
         return {entry.email for entry in self.engagelab_entries(api_user)}
+
+    def engagelab_intercepting(
+        self, email: str, api_user: str = DEFAULT_ENGAGELAB_API_USER
+    ) -> list[str]:
+        """The EngageLab lists that stop mail to ``email`` in ``api_user``'s account
+        (``unsubscribes``, ``bounces``, ``complaints``, ``blocks``); empty when the allow-list
+        (no_interceptions) covers the address or its domain."""
+        return self.suppressions.intercepting(
+            api_user, email, [entry.email for entry in self.engagelab_entries(api_user)]
+        )

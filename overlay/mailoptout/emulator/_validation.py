@@ -15,15 +15,15 @@ from typing import Any
 
 import attrs
 
-from mailoptout._spec import Provider, load_spec, schema_validator
+from mailoptout.emulator._spec import Provider, load_spec, schema_validator
 
 __all__ = ["Invalid", "Operation", "Param", "operations", "parse_body", "parse_params"]
 
-_INTEGER = re.compile(r"^-?[0-9]+$")
+_INTEGER = re.compile(r"-?[0-9]{1,40}")  # longer is out of every range (and slow to convert)
 
 
 class Invalid(Exception):  # noqa: N818 - reads as "raise Invalid(...)"
-    """A request that does not fit the spec; ``status`` is 400 or 415."""
+    """A request that does not fit the spec; ``status`` is 400, 413 or 415."""
 
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
@@ -120,7 +120,7 @@ def operations(provider: Provider) -> dict[tuple[str, str], Operation]:
 
 def _coerce(name: str, kind: str | None, raw: str) -> Any:
     if kind == "integer":
-        if not _INTEGER.match(raw):
+        if not _INTEGER.fullmatch(raw):
             raise Invalid(f"{name} must be an integer, not {raw!r}")
         return int(raw)
     if kind == "boolean":
@@ -136,7 +136,10 @@ def _coerce(name: str, kind: str | None, raw: str) -> Any:
 
 
 def _check(provider: Provider, pointer: str, value: Any, what: str) -> None:
-    error = next(iter(schema_validator(provider, pointer).iter_errors(value)), None)
+    try:
+        error = next(iter(schema_validator(provider, pointer).iter_errors(value)), None)
+    except RecursionError:
+        raise Invalid(f"{what} is nested too deeply") from None
     if error is not None:
         where = "".join(f"[{part!r}]" for part in error.absolute_path)
         raise Invalid(f"{what}{where}: {error.message}")
@@ -183,7 +186,9 @@ def parse_body(provider: Provider, op: Operation, content_type: str, body: bytes
         raise Invalid(f"unsupported media type {content_type or '(none)'!r}", status=415)
     try:
         value = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except RecursionError:
+        raise Invalid("request body is nested too deeply") from None
+    except ValueError as exc:  # not JSON, not UTF-8, or an integer too long to convert
         raise Invalid(f"request body is not JSON: {exc}") from None
     _check(provider, op.body_pointer, value, "body")
     return value

@@ -48,6 +48,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 413:
+        response_413 = EngagelabError.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 429:
         response_429 = EngagelabError.from_dict(response.json())
 

@@ -70,6 +70,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 413:
+        response_413 = EngagelabError.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 429:
         response_429 = EngagelabError.from_dict(response.json())
 
@@ -109,8 +114,13 @@ def sync_detailed(
 ) -> Response[EngagelabError | UnsubscribeList]:
     """Query the unsubscribe list
 
-     `start_date` and `end_date` are required unless `email` is given (then the time frame is
-    ignored); the time frame cannot be longer than 3 months.
+     The page's `*` on `start_date`, `end_date` and `email` means "one of these kinds", not
+    "always required": its own request example (`?offset=0&limit=30`) sends none of them.
+    With `email` the time frame is ignored. Given dates may span at most 3 months. Without
+    dates the server's window is undocumented; the emulator serves the most recent 3 months
+    ending today (from `end_date` back 3 months when only `end_date` is given, from
+    `start_date` to today when only `start_date` is given). The list is account-wide;
+    `api_user` narrows it to one API_USER.
 
     Args:
         start_date (datetime.date | Unset):
@@ -156,8 +166,13 @@ def sync(
 ) -> EngagelabError | UnsubscribeList | None:
     """Query the unsubscribe list
 
-     `start_date` and `end_date` are required unless `email` is given (then the time frame is
-    ignored); the time frame cannot be longer than 3 months.
+     The page's `*` on `start_date`, `end_date` and `email` means "one of these kinds", not
+    "always required": its own request example (`?offset=0&limit=30`) sends none of them.
+    With `email` the time frame is ignored. Given dates may span at most 3 months. Without
+    dates the server's window is undocumented; the emulator serves the most recent 3 months
+    ending today (from `end_date` back 3 months when only `end_date` is given, from
+    `start_date` to today when only `start_date` is given). The list is account-wide;
+    `api_user` narrows it to one API_USER.
 
     Args:
         start_date (datetime.date | Unset):
@@ -198,8 +213,13 @@ async def asyncio_detailed(
 ) -> Response[EngagelabError | UnsubscribeList]:
     """Query the unsubscribe list
 
-     `start_date` and `end_date` are required unless `email` is given (then the time frame is
-    ignored); the time frame cannot be longer than 3 months.
+     The page's `*` on `start_date`, `end_date` and `email` means "one of these kinds", not
+    "always required": its own request example (`?offset=0&limit=30`) sends none of them.
+    With `email` the time frame is ignored. Given dates may span at most 3 months. Without
+    dates the server's window is undocumented; the emulator serves the most recent 3 months
+    ending today (from `end_date` back 3 months when only `end_date` is given, from
+    `start_date` to today when only `start_date` is given). The list is account-wide;
+    `api_user` narrows it to one API_USER.
 
     Args:
         start_date (datetime.date | Unset):
@@ -243,8 +263,13 @@ async def asyncio(
 ) -> EngagelabError | UnsubscribeList | None:
     """Query the unsubscribe list
 
-     `start_date` and `end_date` are required unless `email` is given (then the time frame is
-    ignored); the time frame cannot be longer than 3 months.
+     The page's `*` on `start_date`, `end_date` and `email` means "one of these kinds", not
+    "always required": its own request example (`?offset=0&limit=30`) sends none of them.
+    With `email` the time frame is ignored. Given dates may span at most 3 months. Without
+    dates the server's window is undocumented; the emulator serves the most recent 3 months
+    ending today (from `end_date` back 3 months when only `end_date` is given, from
+    `start_date` to today when only `start_date` is given). The list is account-wide;
+    `api_user` narrows it to one API_USER.
 
     Args:
         start_date (datetime.date | Unset):

@@ -6,7 +6,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.ncp_error_response import NcpErrorResponse
-from ...models.ncp_lang import NcpLang
 from ...models.send_block_page import SendBlockPage
 from ...types import UNSET, Response, Unset
 
@@ -17,11 +16,11 @@ def _get_kwargs(
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
     target_address: str,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(x_ncp_lang, Unset):
-        headers["x-ncp-lang"] = str(x_ncp_lang)
+        headers["x-ncp-lang"] = x_ncp_lang
 
     params: dict[str, Any] = {}
 
@@ -102,6 +101,11 @@ def _parse_response(
 
         return response_503
 
+    if response.status_code == 504:
+        response_504 = NcpErrorResponse.from_dict(response.json())
+
+        return response_504
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -126,7 +130,7 @@ def sync_detailed(
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
     target_address: str,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> Response[NcpErrorResponse | SendBlockPage]:
     """Send-block status and history of one recipient
 
@@ -137,7 +141,9 @@ def sync_detailed(
         page (int | Unset):  Default: 0.
         sort (list[str] | Unset):
         target_address (str):
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +175,7 @@ def sync(
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
     target_address: str,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> NcpErrorResponse | SendBlockPage | None:
     """Send-block status and history of one recipient
 
@@ -180,7 +186,9 @@ def sync(
         page (int | Unset):  Default: 0.
         sort (list[str] | Unset):
         target_address (str):
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,7 +215,7 @@ async def asyncio_detailed(
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
     target_address: str,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> Response[NcpErrorResponse | SendBlockPage]:
     """Send-block status and history of one recipient
 
@@ -218,7 +226,9 @@ async def asyncio_detailed(
         page (int | Unset):  Default: 0.
         sort (list[str] | Unset):
         target_address (str):
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -248,7 +258,7 @@ async def asyncio(
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
     target_address: str,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> NcpErrorResponse | SendBlockPage | None:
     """Send-block status and history of one recipient
 
@@ -259,7 +269,9 @@ async def asyncio(
         page (int | Unset):  Default: 0.
         sort (list[str] | Unset):
         target_address (str):
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

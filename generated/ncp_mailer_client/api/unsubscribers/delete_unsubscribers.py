@@ -7,7 +7,6 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.blocked_receivers_request import BlockedReceiversRequest
 from ...models.ncp_error_response import NcpErrorResponse
-from ...models.ncp_lang import NcpLang
 from ...models.unsubscribers_result import UnsubscribersResult
 from ...types import UNSET, Response, Unset
 
@@ -15,11 +14,11 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: BlockedReceiversRequest,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(x_ncp_lang, Unset):
-        headers["x-ncp-lang"] = str(x_ncp_lang)
+        headers["x-ncp-lang"] = x_ncp_lang
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -92,6 +91,11 @@ def _parse_response(
 
         return response_503
 
+    if response.status_code == 504:
+        response_504 = NcpErrorResponse.from_dict(response.json())
+
+        return response_504
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -113,7 +117,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BlockedReceiversRequest,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> Response[NcpErrorResponse | UnsubscribersResult]:
     """Remove addresses from the unsubscribe list
 
@@ -121,7 +125,9 @@ def sync_detailed(
     `ignoreCount`. The call is therefore idempotent.
 
     Args:
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
         body (BlockedReceiversRequest): Addresses to add to or remove from the unsubscribe list.
 
     Raises:
@@ -148,7 +154,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BlockedReceiversRequest,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> NcpErrorResponse | UnsubscribersResult | None:
     """Remove addresses from the unsubscribe list
 
@@ -156,7 +162,9 @@ def sync(
     `ignoreCount`. The call is therefore idempotent.
 
     Args:
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
         body (BlockedReceiversRequest): Addresses to add to or remove from the unsubscribe list.
 
     Raises:
@@ -178,7 +186,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BlockedReceiversRequest,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> Response[NcpErrorResponse | UnsubscribersResult]:
     """Remove addresses from the unsubscribe list
 
@@ -186,7 +194,9 @@ async def asyncio_detailed(
     `ignoreCount`. The call is therefore idempotent.
 
     Args:
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
         body (BlockedReceiversRequest): Addresses to add to or remove from the unsubscribe list.
 
     Raises:
@@ -211,7 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BlockedReceiversRequest,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> NcpErrorResponse | UnsubscribersResult | None:
     """Remove addresses from the unsubscribe list
 
@@ -219,7 +229,9 @@ async def asyncio(
     `ignoreCount`. The call is therefore idempotent.
 
     Args:
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
         body (BlockedReceiversRequest): Addresses to add to or remove from the unsubscribe list.
 
     Raises:

@@ -6,7 +6,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.ncp_error_response import NcpErrorResponse
-from ...models.ncp_lang import NcpLang
 from ...models.unsubscriber_page import UnsubscriberPage
 from ...types import UNSET, Response, Unset
 
@@ -22,11 +21,11 @@ def _get_kwargs(
     size: int | Unset = 10,
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(x_ncp_lang, Unset):
-        headers["x-ncp-lang"] = str(x_ncp_lang)
+        headers["x-ncp-lang"] = x_ncp_lang
 
     params: dict[str, Any] = {}
 
@@ -117,6 +116,11 @@ def _parse_response(
 
         return response_503
 
+    if response.status_code == 504:
+        response_504 = NcpErrorResponse.from_dict(response.json())
+
+        return response_504
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -146,7 +150,7 @@ def sync_detailed(
     size: int | Unset = 10,
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> Response[NcpErrorResponse | UnsubscriberPage]:
     """List unsubscribed addresses registered in a time range
 
@@ -155,17 +159,21 @@ def sync_detailed(
 
     Args:
         start_utc (int | Unset):
-        start_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
-            HH:mm:ss.SSS`, KST.
+        start_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
+            dd`, `yyyy-MM-dd HH:mm`,
+            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
         end_utc (int | Unset):
-        end_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
-            HH:mm:ss.SSS`, KST.
+        end_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
+            dd`, `yyyy-MM-dd HH:mm`,
+            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
         email_address (str | Unset):
         is_reg_by_manager (bool | Unset):
         size (int | Unset):  Default: 10.
         page (int | Unset):  Default: 0.
         sort (list[str] | Unset):
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,7 +215,7 @@ def sync(
     size: int | Unset = 10,
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> NcpErrorResponse | UnsubscriberPage | None:
     """List unsubscribed addresses registered in a time range
 
@@ -216,17 +224,21 @@ def sync(
 
     Args:
         start_utc (int | Unset):
-        start_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
-            HH:mm:ss.SSS`, KST.
+        start_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
+            dd`, `yyyy-MM-dd HH:mm`,
+            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
         end_utc (int | Unset):
-        end_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
-            HH:mm:ss.SSS`, KST.
+        end_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
+            dd`, `yyyy-MM-dd HH:mm`,
+            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
         email_address (str | Unset):
         is_reg_by_manager (bool | Unset):
         size (int | Unset):  Default: 10.
         page (int | Unset):  Default: 0.
         sort (list[str] | Unset):
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -263,7 +275,7 @@ async def asyncio_detailed(
     size: int | Unset = 10,
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> Response[NcpErrorResponse | UnsubscriberPage]:
     """List unsubscribed addresses registered in a time range
 
@@ -272,17 +284,21 @@ async def asyncio_detailed(
 
     Args:
         start_utc (int | Unset):
-        start_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
-            HH:mm:ss.SSS`, KST.
+        start_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
+            dd`, `yyyy-MM-dd HH:mm`,
+            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
         end_utc (int | Unset):
-        end_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
-            HH:mm:ss.SSS`, KST.
+        end_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
+            dd`, `yyyy-MM-dd HH:mm`,
+            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
         email_address (str | Unset):
         is_reg_by_manager (bool | Unset):
         size (int | Unset):  Default: 10.
         page (int | Unset):  Default: 0.
         sort (list[str] | Unset):
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -322,7 +338,7 @@ async def asyncio(
     size: int | Unset = 10,
     page: int | Unset = 0,
     sort: list[str] | Unset = UNSET,
-    x_ncp_lang: NcpLang | Unset = UNSET,
+    x_ncp_lang: str | Unset = UNSET,
 ) -> NcpErrorResponse | UnsubscriberPage | None:
     """List unsubscribed addresses registered in a time range
 
@@ -331,17 +347,21 @@ async def asyncio(
 
     Args:
         start_utc (int | Unset):
-        start_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
-            HH:mm:ss.SSS`, KST.
+        start_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
+            dd`, `yyyy-MM-dd HH:mm`,
+            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
         end_utc (int | Unset):
-        end_date_time (str | Unset): `yyyy-MM-dd`, `yyyy-MM-dd HH:mm` or `yyyy-MM-dd
-            HH:mm:ss.SSS`, KST.
+        end_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
+            dd`, `yyyy-MM-dd HH:mm`,
+            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
         email_address (str | Unset):
         is_reg_by_manager (bool | Unset):
         size (int | Unset):  Default: 10.
         page (int | Unset):  Default: 0.
         sort (list[str] | Unset):
-        x_ncp_lang (NcpLang | Unset): Language of translated `label` fields.
+        x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
+            US` (default) and `zh-CN`
+            as example input values, not as a closed set: other values are passed on as data.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

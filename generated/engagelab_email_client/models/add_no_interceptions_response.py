@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AddNoInterceptionsResponse")
+
+
+@_attrs_define
+class AddNoInterceptionsResponse:
+    result: NoInterception
+    """ An address or receiving domain on the allow-list (only `email_or_domain` is relied on). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        result = self.result.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "result": result,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        result = NoInterception.from_dict(src_dict["result"])
+
+        add_no_interceptions_response = cls(
+            result,
+        )
+
+        if len(src_dict) > 1:
+            known = {"result"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            add_no_interceptions_response.additional_properties = d
+        return add_no_interceptions_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+
+
+# Last, so that models referring to each other import: this module's class exists by now.
+from ..models.no_interception import NoInterception

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="DeleteNoInterceptionsRequest")
+
+
+@_attrs_define
+class DeleteNoInterceptionsRequest:
+    """Guess (see deleteNoInterceptions)."""
+
+    email_or_domain: str
+    """ The email address or receiving domain to remove. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        email_or_domain = self.email_or_domain
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "email_or_domain": email_or_domain,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        email_or_domain = src_dict["email_or_domain"]
+
+        delete_no_interceptions_request = cls(
+            email_or_domain,
+        )
+
+        if len(src_dict) > 1:
+            known = {"email_or_domain"}
+            d = {key: value for key, value in src_dict.items() if key not in known}
+            delete_no_interceptions_request.additional_properties = d
+        return delete_no_interceptions_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -78,7 +78,7 @@ FORMATS.checks("int64")(_integer_format(64))
 def schema_validator(provider: Provider, pointer: str) -> jsonschema.protocols.Validator:
     """A Draft 2020-12 validator (formats checked) for the schema at JSON ``pointer`` in the spec.
 
-    >>> schema_validator("ncp", "/components/schemas/NesDateTime").is_valid({"utc": 1})
+    >>> schema_validator("ncp", "/components/schemas/NesDateTime").is_valid({"utc": "1"})
     False
     """
     schema = {"$ref": f"{_URI.format(provider=provider)}#{pointer}"}

@@ -24,7 +24,7 @@ from mailoptout import (
     SyncPaginator,
     date_windows,
 )
-from mailoptout._core import Call
+from mailoptout._core import Request
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
@@ -256,8 +256,8 @@ class Synthetic:
     total: int
     size: int = 100
 
-    def call(self, number: int) -> Call[Any]:
-        return number  # type: ignore[return-value]  # the run function below takes the number
+    def request(self, number: int) -> Request[Any]:
+        return Request("synthetic", {}, lambda body: body)
 
     def page(self, number: int, raw: Any) -> Page[bytes]:
         count = max(0, min(self.size, self.total - number * self.size))
@@ -276,7 +276,7 @@ class Synthetic:
 
 
 def peak_while_iterating(total: int) -> int:
-    paginator = SyncPaginator(lambda call: call, [Synthetic(total)])
+    paginator = SyncPaginator(lambda request: None, [Synthetic(total)])
     tracemalloc.start()
     count = sum(1 for _ in paginator)
     _, peak = tracemalloc.get_traced_memory()

@@ -208,6 +208,29 @@ class Setup:
 
 
 @attrs.define
+class Attempts:
+    """The retry decisions of one run, without I/O: what each attempt's answer means."""
+
+    setup: Setup
+    request: Request[Any]
+    max_retries: int | None
+    retries: int = 0
+
+    def after(self, answer: httpx.Response | httpx.TransportError) -> httpx.Response | float:
+        """The answer if it is a success (to parse), else seconds to wait before retrying;
+        raises our error when it must not be retried."""
+        if isinstance(answer, httpx.Response):
+            if answer.is_success:
+                return answer
+            error: APIError = self.setup.status_error(answer)
+        else:
+            error = self.setup.transport_error(answer)
+        wait = self.setup.next_wait(self.request, error, self.retries, self.max_retries)
+        self.retries += 1
+        return wait
+
+
+@attrs.define
 class SyncRunner:
     """Sends requests on ``client``, retrying; sleeps with ``sleep``."""
 
@@ -220,18 +243,16 @@ class SyncRunner:
     ) -> T:
         """Send ``request`` (retrying per the policy) and return its parsed model."""
         args = self.setup.send_args(request, timeout)
-        retries = 0
+        attempts = Attempts(self.setup, request, max_retries)
         while True:
             try:
-                response = self.client.request(**args)
+                answer: httpx.Response | httpx.TransportError = self.client.request(**args)
             except httpx.TransportError as exc:
-                error: APIError = self.setup.transport_error(exc)
-            else:
-                if response.is_success:
-                    return self.setup.parse(request, response)
-                error = self.setup.status_error(response)
-            self.sleep(self.setup.next_wait(request, error, retries, max_retries))
-            retries += 1
+                answer = exc
+            outcome = attempts.after(answer)
+            if isinstance(outcome, httpx.Response):
+                return self.setup.parse(request, outcome)
+            self.sleep(outcome)
 
 
 @attrs.define
@@ -251,18 +272,16 @@ class AsyncRunner:
     ) -> T:
         """Send ``request`` (retrying per the policy) and return its parsed model."""
         args = self.setup.send_args(request, timeout)
-        retries = 0
+        attempts = Attempts(self.setup, request, max_retries)
         while True:
             try:
-                response = await self.client.request(**args)
+                answer: httpx.Response | httpx.TransportError = await self.client.request(**args)
             except httpx.TransportError as exc:
-                error: APIError = self.setup.transport_error(exc)
-            else:
-                if response.is_success:
-                    return self.setup.parse(request, response)
-                error = self.setup.status_error(response)
-            await self.sleep(self.setup.next_wait(request, error, retries, max_retries))
-            retries += 1
+                answer = exc
+            outcome = attempts.after(answer)
+            if isinstance(outcome, httpx.Response):
+                return self.setup.parse(request, outcome)
+            await self.sleep(outcome)
 
 
 class _Through(httpx.BaseTransport):
@@ -297,16 +316,6 @@ class GeneratedClient(Protocol):
 G = TypeVar("G", bound=GeneratedClient)
 
 
-def generated_args(setup: Setup, hook: Callable[[httpx.Response], Any]) -> dict[str, Any]:
-    """The generated client's httpx client: our base URL, signed, error-checked, our timeout."""
-    return {
-        "base_url": setup.base_url,
-        "auth": setup.auth,
-        "event_hooks": {"response": [hook]},
-        "timeout": setup.timeout,
-    }
-
-
 class Limits(TypedDict):
     """A call's ``timeout`` and ``max_retries`` (None: the client's)."""
 
@@ -330,55 +339,73 @@ def limits(options: Mapping[str, Any], kind: Any = LimitOptions) -> Limits:
 
 
 class Facade:
-    """What both twins of both providers share: the setup, the repr; the twins connect."""
+    """What both twins of both providers share: connecting, ``.generated``'s wiring, the repr.
+    A twin names its I/O classes (``class SyncFacade(Facade, client=..., runner=...,
+    through=...)``) and brings its closing and its error hook."""
 
     _setup: Setup
     base_url: str
+    _runner: SyncRunner | AsyncRunner
+    _owned: httpx.Client | httpx.AsyncClient | None
+    _client_class: Callable[..., httpx.Client | httpx.AsyncClient]
+    _runner_class: Callable[..., SyncRunner | AsyncRunner]
+    _through_class: Callable[..., httpx.BaseTransport | httpx.AsyncBaseTransport]
 
-    def _connect(self, setup: Setup, options: Any) -> None:
-        raise NotImplementedError  # SyncFacade / AsyncFacade
+    def __init_subclass__(
+        cls,
+        *,
+        client: Callable[..., httpx.Client | httpx.AsyncClient] | None = None,
+        runner: Callable[..., SyncRunner | AsyncRunner] | None = None,
+        through: Callable[..., httpx.BaseTransport | httpx.AsyncBaseTransport] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if client is not None and runner is not None and through is not None:
+            cls._client_class, cls._runner_class, cls._through_class = client, runner, through
 
-    def _wired(self, generated: G) -> G:
-        raise NotImplementedError  # SyncFacade / AsyncFacade
-
-    def _configure(self, setup: Setup) -> None:
+    def _connect(self, setup: Setup, options: Options[Any, Any, Any]) -> None:
+        """Run on the caller's client if given (untouched), else on one of our own."""
         self._setup = setup
         self.base_url = setup.base_url
+        given = options.get("http_client")
+        transport = options.get("transport")
+        self._owned = None if given else self._client_class(transport=transport, headers=HEADERS)
+        self._runner = self._runner_class(setup, given or self._owned)
+        if "sleep" in options:
+            self._runner.sleep = options["sleep"]
+
+    def _wired(self, generated: G) -> G:
+        """``generated`` on its own httpx client (our base URL, signed, error-checked by
+        ``_check``), which sends through ours: the caller's client is never changed."""
+        client = self._client_class(
+            transport=self._through_class(self._runner.client),
+            base_url=self._setup.base_url,
+            auth=self._setup.auth,
+            event_hooks={"response": [self._check]},
+            timeout=self._setup.timeout,
+            headers=HEADERS,
+        )
+        if isinstance(client, httpx.AsyncClient):
+            return generated.set_async_httpx_client(client)
+        return generated.set_httpx_client(client)
+
+    def _check(self, response: httpx.Response) -> Any:
+        raise NotImplementedError  # the twins: read the body, raise the status error
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
-class SyncFacade(Facade):
-    """The sync clients' connection: their runner, closing and ``with`` support."""
+class SyncFacade(Facade, client=httpx.Client, runner=SyncRunner, through=_Through):
+    """The sync clients' closing and ``with`` support."""
 
     _runner: SyncRunner
     _owned: httpx.Client | None
 
-    def _connect(self, setup: Setup, options: SyncOptions) -> None:
-        self._configure(setup)
-        given = options.get("http_client")
-        self._owned = (
-            None
-            if given is not None
-            else httpx.Client(transport=options.get("transport"), headers=HEADERS)
-        )
-        client = given or self._owned
-        assert client is not None  # one of the two is set
-        self._runner = SyncRunner(setup, client, options.get("sleep", time.sleep))
-
-    def _generated_client(self) -> httpx.Client:
-        def hook(response: httpx.Response) -> None:
-            if not response.is_success:
-                response.read()
-                raise self._setup.status_error(response)
-
-        args = generated_args(self._setup, hook)
-        return httpx.Client(transport=_Through(self._runner.client), headers=HEADERS, **args)
-
-    def _wired(self, generated: G) -> G:
-        """``generated`` on its own httpx client, which sends through ours."""
-        return generated.set_httpx_client(self._generated_client())
+    def _check(self, response: httpx.Response) -> None:
+        if not response.is_success:
+            response.read()
+            raise self._setup.status_error(response)
 
     def close(self) -> None:
         """Close the HTTP connections this client opened (a client passed in stays open)."""
@@ -394,38 +421,16 @@ class SyncFacade(Facade):
         self.close()
 
 
-class AsyncFacade(Facade):
-    """The async clients' connection: their runner, closing and ``async with`` support."""
+class AsyncFacade(Facade, client=httpx.AsyncClient, runner=AsyncRunner, through=_AsyncThrough):
+    """The async clients' closing and ``async with`` support."""
 
     _runner: AsyncRunner
     _owned: httpx.AsyncClient | None
 
-    def _connect(self, setup: Setup, options: AsyncOptions) -> None:
-        self._configure(setup)
-        given = options.get("http_client")
-        self._owned = (
-            None
-            if given is not None
-            else httpx.AsyncClient(transport=options.get("transport"), headers=HEADERS)
-        )
-        client = given or self._owned
-        assert client is not None  # one of the two is set
-        self._runner = AsyncRunner(setup, client, options.get("sleep", asyncio.sleep))
-
-    def _generated_client(self) -> httpx.AsyncClient:
-        async def hook(response: httpx.Response) -> None:
-            if not response.is_success:
-                await response.aread()
-                raise self._setup.status_error(response)
-
-        args = generated_args(self._setup, hook)
-        return httpx.AsyncClient(
-            transport=_AsyncThrough(self._runner.client), headers=HEADERS, **args
-        )
-
-    def _wired(self, generated: G) -> G:
-        """``generated`` on its own httpx client, which sends through ours."""
-        return generated.set_async_httpx_client(self._generated_client())
+    async def _check(self, response: httpx.Response) -> None:
+        if not response.is_success:
+            await response.aread()
+            raise self._setup.status_error(response)
 
     async def aclose(self) -> None:
         """Close the HTTP connections this client opened (a client passed in stays open)."""

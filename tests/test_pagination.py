@@ -220,6 +220,30 @@ async def test_concurrency_is_bounded_and_order_kept(
     assert len(transport.requests) == 20
 
 
+@pytest.mark.anyio
+async def test_concurrency_spans_windows(app: Any, state: EmulatorState, clock: FakeClock) -> None:
+    """Windows of one page each are fetched ahead too (not one window after another), bounded,
+    and their items still come in window order."""
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=91 * i) for i in range(8)]
+    seeded = [
+        entry(dt.datetime.combine(day, dt.time(12), tzinfo=ENGAGELAB_NAIVE_TZ), i)
+        for i, day in enumerate(days)
+    ]
+    state.engagelab_seed(seeded)
+    transport = AsyncScripted(httpx.ASGITransport(app=app))
+    client = AsyncEngageLab(
+        DEFAULT_ENGAGELAB_API_USER,
+        DEFAULT_ENGAGELAB_API_KEY,
+        base_url="http://e",
+        transport=transport,
+        clock=clock,
+    )
+    got = [u.email async for u in client.unsubscribes(days[0], days[-1], concurrency=3)]
+    assert got == [e.email for e in seeded]
+    assert len(transport.requests) == len(date_windows(days[0], days[-1]))
+    assert 1 < transport.max_in_flight <= 3
+
+
 def test_engagelab_by_email_ignores_dates(engagelab: EngageLab, state: EmulatorState) -> None:
     """An email query needs no dates and makes one request."""
     state.engagelab_seed([entry(dt.datetime(2020, 1, 1, tzinfo=dt.UTC), 1)])

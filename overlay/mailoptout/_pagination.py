@@ -306,31 +306,16 @@ class AsyncPaginator(Generic[T]):
     async def _fetch(self, query: PageQuery[T], number: int) -> Page[T]:
         return query.page(number, await self._run(query.request(number)))
 
-    async def _plan(self) -> AsyncGenerator[tuple[int, asyncio.Task[Page[T]]]]:
-        """(query index, task) for every page in order, started as they are handed out; a
-        query's first page tells how many follow (or, without a total, each page the next)."""
-        for index, query in enumerate(self._queries):
-            task = asyncio.ensure_future(self._fetch(query, 0))
-            yield index, task
-            page = await task
-            if page.has_next and page.total_pages is not None and self._concurrency > 1:
-                for number in range(1, page.total_pages):
-                    yield index, asyncio.ensure_future(self._fetch(query, number))
-                continue
-            while page.has_next:
-                task = asyncio.ensure_future(self._fetch(query, page.number + 1))
-                yield index, task
-                page = await task
-
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Every page of every query, in order."""
         dedupe = _Dedupe()
-        plan = self._plan()
         ahead: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
+        early: dict[int, asyncio.Task[Page[T]]] = {}  # first pages of later windows, started
+        plan = self._plan(ahead, early)
         window = 0
 
         async def fill() -> None:
-            while len(ahead) < self._concurrency:
+            while not ahead or len(ahead) + len(early) < self._concurrency:
                 step = await anext(plan, None)
                 if step is None:
                     return
@@ -347,12 +332,42 @@ class AsyncPaginator(Generic[T]):
                 yield dedupe.filter(self._queries[index], page)
                 await fill()
         finally:
-            for _, pending in ahead:
-                pending.cancel()
-            for _, pending in ahead:
+            pending = [task for _, task in ahead] + list(early.values())
+            for task in pending:
+                task.cancel()
+            for task in pending:
                 with contextlib.suppress(BaseException):
-                    await pending
+                    await task
             await plan.aclose()
+
+    def _start(self, index: int, number: int) -> asyncio.Task[Page[T]]:
+        return asyncio.ensure_future(self._fetch(self._queries[index], number))
+
+    async def _plan(
+        self,
+        ahead: deque[tuple[int, asyncio.Task[Page[T]]]],
+        early: dict[int, asyncio.Task[Page[T]]],
+    ) -> AsyncGenerator[tuple[int, asyncio.Task[Page[T]]]]:
+        """(query index, task) for every page in order, started as they are handed out. A
+        query's first page tells how many follow; while it is awaited, the first pages of the
+        next queries start early, keeping one place of ``concurrency`` free."""
+        for index in range(len(self._queries)):
+            task = early.pop(index, None) or self._start(index, 0)
+            yield index, task
+            later = index + 1
+            while later < len(self._queries) and len(ahead) + len(early) < self._concurrency - 1:
+                if later not in early:
+                    early[later] = self._start(later, 0)
+                later += 1
+            page = await task
+            if page.has_next and page.total_pages is not None and self._concurrency > 1:
+                for number in range(1, page.total_pages):
+                    yield index, self._start(index, number)
+                continue
+            while page.has_next:
+                task = self._start(index, page.number + 1)
+                yield index, task
+                page = await task
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

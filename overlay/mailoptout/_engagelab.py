@@ -113,6 +113,7 @@ class _EngageLabBase(Facade, Generic[C, Tr, S]):
     ) -> list[OffsetPage[Unsubscribe]]:
         check_timeout("timeout", timeout)
         limit = check_int("page_size", page_size, minimum=1, maximum=MAX_LIMIT)
+        start, end = _dates(since, until)
         build = functools.partial(
             list_unsubscribes._get_kwargs,  # the generated request builder
             api_user=UNSET if api_user is None else check_str("api_user", api_user),
@@ -124,10 +125,9 @@ class _EngageLabBase(Facade, Generic[C, Tr, S]):
                     functools.partial(build, email=address), UnsubscribeList.from_dict, limit
                 )
             ]
-        if since is None:
+        if start is None:
             raise InvalidInputError("give since= (a date) or email=: EngageLab needs one")
-        start = check_date("since", since)
-        end = self._today() if until is None else check_date("until", until)
+        end = end or self._today()
 
         def window(first: dt.date, last: dt.date) -> OffsetPage[Unsubscribe]:
             dated = functools.partial(build, start_date=first, end_date=last)
@@ -147,16 +147,25 @@ class _EngageLabBase(Facade, Generic[C, Tr, S]):
     def _delete_requests(
         self, email: str | None, since: dt.date | None, until: dt.date | None
     ) -> list[Request[DeleteUnsubscribesResponse]]:
-        if email is None and (since is None or until is None):
-            raise InvalidInputError("give email=, or both since= and until=")
+        start, end = _dates(since, until)
         if email is not None:
             bodies = [DeleteUnsubscribesRequest(email=normalize_address(check_str("email", email)))]
+        elif start is None or end is None:
+            raise InvalidInputError("give email=, or both since= and until=")
         else:
-            windows = date_windows(check_date("since", since), check_date("until", until))
+            windows = date_windows(start, end)
             bodies = [DeleteUnsubscribesRequest(start_date=a, end_date=b) for a, b in windows]
         build = delete_unsubscribes._get_kwargs  # the generated request builder
         parse = DeleteUnsubscribesResponse.from_dict
         return [Request.build(build, parse, body=body) for body in bodies]
+
+
+def _dates(since: object, until: object) -> tuple[dt.date | None, dt.date | None]:
+    """``since`` and ``until``, checked even where an ``email`` makes them unused."""
+    return (
+        None if since is None else check_date("since", since),
+        None if until is None else check_date("until", until),
+    )
 
 
 def _unsubscribe_day(item: Unsubscribe) -> str:

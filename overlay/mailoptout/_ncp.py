@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Generic, TypedDict, Unpack
+from typing import Any, Generic, Protocol, TypedDict, Unpack
 
 import httpx
 from ncp_mailer_client import AuthenticatedClient
@@ -62,7 +62,14 @@ __all__ = ["AsyncNcpMailer", "NcpMailer"]
 DEFAULT_CHUNK_SIZE = 1000
 """Addresses per registerUnsubscribers/deleteUnsubscribers request (the API documents no limit)."""
 MAX_SIZE = 2**31 - 1
-WriteBuild = Callable[..., dict[str, Any]]
+
+
+class WriteBuild(Protocol):
+    """The generated builder of registerUnsubscribers / deleteUnsubscribers."""
+
+    def __call__(
+        self, *, body: BlockedReceiversRequest, x_ncp_lang: Any = ...
+    ) -> dict[str, Any]: ...
 
 
 class UnsubscriberFilters(TypedDict, total=False):

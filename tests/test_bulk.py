@@ -10,7 +10,7 @@ from typing import Any
 import email_validator
 import httpx
 import pytest
-from conftest import FakeClock, no_jitter
+from conftest import NCP, FakeClock, no_jitter, wiring
 from helpers import AsyncScripted, Scripted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -236,13 +236,8 @@ async def test_async_failing_input_says_what_was_written(
     app: Any, state: EmulatorState, clock: FakeClock
 ) -> None:
     """The async twin: no bare RuntimeError, the result says what was written."""
-    mailer = AsyncNcpMailer(
-        DEFAULT_NCP_ACCESS_KEY,
-        DEFAULT_NCP_SECRET_KEY,
-        base_url="http://e/api/v1",
-        transport=httpx.ASGITransport(app=app),
-        clock=clock,
-    )
+    wired = wiring(httpx.ASGITransport(app=app), clock, asynchronous=True)
+    mailer = AsyncNcpMailer(*NCP, base_url="http://e/api/v1", **wired)
     with pytest.raises(BulkOperationError) as caught:
         await mailer.register(failing_after(2_500), chunk_size=100, concurrency=4)
     assert isinstance(caught.value.__cause__, RuntimeError)
@@ -255,13 +250,7 @@ def test_exhausted_rate_limit_is_kept(sync_transport: Any, clock: FakeClock) -> 
     BulkOperationError; the other chunks are written."""
     scripted = Scripted(sync_transport, [429, 429, 429])
     mailer = NcpMailer(
-        DEFAULT_NCP_ACCESS_KEY,
-        DEFAULT_NCP_SECRET_KEY,
-        base_url="http://e/api/v1",
-        transport=scripted,
-        clock=clock,
-        sleep=clock.sleep,
-        retry_policy=no_jitter(2),
+        *NCP, base_url="http://e/api/v1", **wiring(scripted, clock, asynchronous=False)
     )
     with pytest.raises(BulkOperationError) as caught:
         mailer.register([f"u{i}@example.com" for i in range(20)], chunk_size=10)

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from conftest import FakeClock, no_jitter
+from conftest import ENGAGELAB, FakeClock, no_jitter, wiring
 from helpers import AsyncScripted, Scripted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -232,11 +232,7 @@ async def test_concurrency_spans_windows(app: Any, state: EmulatorState, clock: 
     state.engagelab_seed(seeded)
     transport = AsyncScripted(httpx.ASGITransport(app=app))
     client = AsyncEngageLab(
-        DEFAULT_ENGAGELAB_API_USER,
-        DEFAULT_ENGAGELAB_API_KEY,
-        base_url="http://e",
-        transport=transport,
-        clock=clock,
+        *ENGAGELAB, base_url="http://e", **wiring(transport, clock, asynchronous=True)
     )
     got = [u.email async for u in client.unsubscribes(days[0], days[-1], concurrency=3)]
     assert got == [e.email for e in seeded]

@@ -369,7 +369,9 @@ class Facade:
         self.base_url = setup.base_url
         given = options.get("http_client")
         transport = options.get("transport")
-        self._owned = None if given else self._client_class(transport=transport, headers=HEADERS)
+        self._owned = (
+            None if given is not None else self._client_class(transport=transport, headers=HEADERS)
+        )
         self._runner = self._runner_class(setup, given or self._owned)
         if "sleep" in options:
             self._runner.sleep = options["sleep"]

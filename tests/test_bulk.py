@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import email_validator
 import httpx
 import pytest
-from conftest import FakeClock, no_jitter
+from conftest import NCP, FakeClock, no_jitter, wiring
 from helpers import AsyncScripted, Scripted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from mailoptout import (
     BulkOperationError,
     InvalidInputError,
     NcpMailer,
+    RateLimitError,
     normalize_address,
 )
 from mailoptout._bulk import _PLAIN, _plain, plan_chunks
@@ -196,3 +198,64 @@ def test_fast_path_is_a_subset_of_email_validator(address: str) -> None:
 def test_fast_path_defers_the_hard_cases(address: str) -> None:
     """Unusual addresses are left to email-validator, which decides."""
     assert _plain(address) is None
+
+
+# input that fails, and errors kept ------------------------------------------------------------
+
+
+def failing_after(count: int) -> Iterator[str]:
+    for i in range(count):
+        yield f"u{i}@example.com"
+    raise RuntimeError("source went away")
+
+
+def test_string_is_not_a_list_of_addresses(ncp: NcpMailer, state: EmulatorState) -> None:
+    """One address given as a string is refused (it would iterate as characters)."""
+    with pytest.raises(InvalidInputError, match="addresses"):
+        ncp.register("a@example.com")
+    assert state.requests == 0
+
+
+def test_failing_input_says_what_was_written(ncp: NcpMailer, state: EmulatorState) -> None:
+    """The input fails part-way: BulkOperationError, its cause the input's error, its result
+    exactly what reached the provider."""
+    with pytest.raises(BulkOperationError) as caught:
+        ncp.register(failing_after(25), chunk_size=10)
+    result = caught.value.result
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert result.count == 25
+    assert {a for c in result.chunks for a in c.addresses} == {
+        f"u{i}@example.com" for i in range(25)
+    }
+    assert len(state.ncp_addresses()) == 25
+    assert "25 inputs" in str(caught.value)
+
+
+@pytest.mark.anyio
+async def test_async_failing_input_says_what_was_written(
+    app: Any, state: EmulatorState, clock: FakeClock
+) -> None:
+    """The async twin: no bare RuntimeError, the result says what was written."""
+    wired = wiring(httpx.ASGITransport(app=app), clock, asynchronous=True)
+    mailer = AsyncNcpMailer(*NCP, base_url="http://e/api/v1", **wired)
+    with pytest.raises(BulkOperationError) as caught:
+        await mailer.register(failing_after(2_500), chunk_size=100, concurrency=4)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert caught.value.result.count == 2_500
+    assert len(state.ncp_addresses()) == 2_500
+
+
+def test_exhausted_rate_limit_is_kept(sync_transport: Any, clock: FakeClock) -> None:
+    """A 429 that outlasts the retries is the failed chunk's error and the cause of the
+    BulkOperationError; the other chunks are written."""
+    scripted = Scripted(sync_transport, [429, 429, 429])
+    mailer = NcpMailer(
+        *NCP, base_url="http://e/api/v1", **wiring(scripted, clock, asynchronous=False)
+    )
+    with pytest.raises(BulkOperationError) as caught:
+        mailer.register([f"u{i}@example.com" for i in range(20)], chunk_size=10)
+    failed = caught.value.result.failed
+    assert len(failed) == 1
+    assert isinstance(failed[0].error, RateLimitError)
+    assert caught.value.__cause__ is failed[0].error
+    assert caught.value.result.count == 10

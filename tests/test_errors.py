@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import pickle
+
 import httpx
 import mailoptout
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from mailoptout import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
     APIStatusError,
+    APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BulkOperationError,
+    BulkResult,
+    ChunkResult,
+    ConfigurationError,
+    InvalidInputError,
     MailOptOutError,
     MethodNotAllowedError,
     NotFoundError,
@@ -120,3 +131,59 @@ def test_user_agent_names_mailoptout(ncp: mailoptout.NcpMailer) -> None:
     """Requests say who sends them."""
     client = ncp.generated.get_httpx_client()
     assert client.headers["user-agent"].startswith("mailoptout/")
+
+
+# travelling errors ----------------------------------------------------------------------------
+
+
+def every_error() -> list[MailOptOutError]:
+    """One instance of every public error class, with its attributes filled."""
+    status_errors = [
+        make_status_error("ncp", response(status, {"error": {"errorCode": "1", "message": "m"}}))
+        for status in (400, 401, 403, 404, 405, 413, 415, 418, 429, 503)
+    ]
+    failed = ChunkResult(("a@example.com",), error=status_errors[-2])
+    bulk = BulkOperationError("1 of 1 chunks failed", result=BulkResult((failed,)))
+    return [
+        MailOptOutError("base"),
+        ConfigurationError("missing api_key"),
+        InvalidInputError("page_size must be 1..100, not 0"),
+        APIError("x", provider="ncp", method="GET", url="https://h/p"),
+        APIConnectionError("ncp: connection failed", provider="ncp", method="GET", url="u"),
+        APITimeoutError("ncp: request timed out", provider="ncp", method="GET", url="u"),
+        APIResponseValidationError("engagelab: body does not fit", provider="engagelab"),
+        *status_errors,
+        bulk,
+    ]
+
+
+def test_every_public_error_class_is_covered() -> None:
+    """The pickling test below covers each error class mailoptout exports."""
+    exported = {
+        value
+        for name in mailoptout.__all__
+        if isinstance(value := getattr(mailoptout, name), type)
+        and issubclass(value, MailOptOutError)
+    }
+    assert exported <= {type(error) for error in every_error()}
+
+
+@pytest.mark.parametrize("error", every_error(), ids=lambda error: type(error).__name__)
+def test_errors_pickle(error: MailOptOutError) -> None:
+    """Every error survives pickling (worker processes, task queues) with its attributes."""
+    restored = pickle.loads(pickle.dumps(error))  # our own bytes
+    assert type(restored) is type(error)
+    assert str(restored) == str(error)
+    assert repr(restored) == repr(error)
+    assert vars(restored).keys() == vars(error).keys()
+    if isinstance(error, BulkOperationError):
+        assert isinstance(restored, BulkOperationError)
+        assert restored.result.failed_addresses == ["a@example.com"]
+        assert isinstance(restored.result.chunks[0].error, RateLimitError)
+
+
+@pytest.mark.parametrize("error", every_error(), ids=lambda error: type(error).__name__)
+def test_errors_have_public_names(error: MailOptOutError) -> None:
+    """Reprs and tracebacks show mailoptout.X, never a private module."""
+    assert type(error).__module__ == "mailoptout"
+    assert getattr(mailoptout, type(error).__name__) is type(error)

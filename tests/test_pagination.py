@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from conftest import FakeClock, no_jitter
+from conftest import ENGAGELAB, FakeClock, no_jitter, wiring
 from helpers import AsyncScripted, Scripted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +24,7 @@ from mailoptout import (
     SyncPaginator,
     date_windows,
 )
-from mailoptout._core import Call
+from mailoptout._core import Request
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
@@ -221,6 +221,26 @@ async def test_concurrency_is_bounded_and_order_kept(
     assert len(transport.requests) == 20
 
 
+@pytest.mark.anyio
+async def test_concurrency_spans_windows(app: Any, state: EmulatorState, clock: FakeClock) -> None:
+    """Windows of one page each are fetched ahead too (not one window after another), bounded,
+    and their items still come in window order."""
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=91 * i) for i in range(8)]
+    seeded = [
+        entry(dt.datetime.combine(day, dt.time(12), tzinfo=ENGAGELAB_NAIVE_TZ), i)
+        for i, day in enumerate(days)
+    ]
+    state.engagelab_seed(seeded)
+    transport = AsyncScripted(httpx.ASGITransport(app=app))
+    client = AsyncEngageLab(
+        *ENGAGELAB, base_url="http://e", **wiring(transport, clock, asynchronous=True)
+    )
+    got = [u.email async for u in client.unsubscribes(days[0], days[-1], concurrency=3)]
+    assert got == [e.email for e in seeded]
+    assert len(transport.requests) == len(date_windows(days[0], days[-1]))
+    assert 1 < transport.max_in_flight <= 3
+
+
 def test_engagelab_by_email_ignores_dates(engagelab: EngageLab, state: EmulatorState) -> None:
     """An email query needs no dates and makes one request."""
     state.engagelab_seed([entry(dt.datetime(2020, 1, 1, tzinfo=dt.UTC), 1)])
@@ -257,8 +277,8 @@ class Synthetic:
     total: int
     size: int = 100
 
-    def call(self, number: int) -> Call[Any]:
-        return number  # type: ignore[return-value]  # the run function below takes the number
+    def request(self, number: int) -> Request[Any]:
+        return Request("synthetic", {}, lambda body: body)
 
     def page(self, number: int, raw: Any) -> Page[bytes]:
         count = max(0, min(self.size, self.total - number * self.size))
@@ -277,7 +297,7 @@ class Synthetic:
 
 
 def peak_while_iterating(total: int) -> int:
-    paginator = SyncPaginator(lambda call: call, [Synthetic(total)])
+    paginator = SyncPaginator(lambda request: None, [Synthetic(total)])
     tracemalloc.start()
     count = sum(1 for _ in paginator)
     _, peak = tracemalloc.get_traced_memory()

@@ -11,7 +11,7 @@ ENGAGELAB_API_KEY, or arguments:
 
 from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
 from mailoptout._config import engagelab_base_url, ncp_base_url
-from mailoptout._engagelab import AsyncEngageLab, EngageLab, date_windows
+from mailoptout._engagelab import AsyncEngageLab, EngageLab
 from mailoptout._errors import (
     APIConnectionError,
     APIError,
@@ -33,7 +33,7 @@ from mailoptout._errors import (
     UnsupportedMediaTypeError,
 )
 from mailoptout._ncp import AsyncNcpMailer, NcpMailer
-from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator
+from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator, date_windows
 from mailoptout._retry import RetryPolicy, parse_retry_after
 from mailoptout._signing import NcpSigner, ncp_signature
 from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
@@ -85,3 +85,12 @@ __all__ = [
     "normalize_address",
     "parse_retry_after",
 ]
+
+
+# Public classes say they are mailoptout's (reprs, tracebacks, pickles show ``mailoptout.X``,
+# not the private module that defines them), as httpx does.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        _value.__module__ = "mailoptout"
+del _name, _value

@@ -6,6 +6,7 @@ with its error) or in ``rejected`` with the reason it was not sent.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -13,10 +14,12 @@ from typing import Any
 import attrs
 import email_validator
 
+from mailoptout._checks import check_addresses, check_int
 from mailoptout._errors import APIError, BulkOperationError, InvalidInputError
 
 __all__ = [
     "BulkResult",
+    "BulkWrite",
     "ChunkPlanner",
     "ChunkResult",
     "Rejected",
@@ -30,7 +33,7 @@ __all__ = [
 class Rejected:
     """An input that was not sent, and why.
 
-    >>> plan_chunks(["ok@example.com", "nope"], 10)[1][0].address
+    >>> Rejected("nope", "invalid email address 'nope'").address
     'nope'
     """
 
@@ -78,9 +81,11 @@ class BulkResult:
     ``count``/``request_count``/``ignore_count`` add up the provider's answers (``ignore_count``:
     requested but unchanged, e.g. already on the list); ``chunks`` has one entry per request;
     ``rejected`` the inputs refused client-side (bad syntax); ``duplicates`` how many inputs
-    repeated an earlier address and were sent once.
+    repeated an earlier address once normalized (blanks stripped, domain lower-cased; the local
+    part is case-sensitive, so ``A@example.com`` and ``a@example.com`` are two addresses) and
+    were sent once.
 
-    >>> result = mailer.register(["a@example.com", "A@EXAMPLE.COM", "nope"])  # doctest: +SKIP
+    >>> result = mailer.register(["a@example.com", " a@EXAMPLE.com", "nope"])  # doctest: +SKIP
     >>> result.count, result.duplicates, result.rejected[0].address  # doctest: +SKIP
     (1, 1, 'nope')
     """
@@ -208,8 +213,75 @@ def plan_chunks(
     return [*chunks, *([last] if last else [])], planner.rejected, planner.duplicates
 
 
+class BulkWrite:
+    """One bulk write's state, shared by the sync and async loops (which differ only in how
+    they send): reading the input in slices, planning chunks, the stop rule, the summary.
+
+    The input is read on the caller's thread; a slice's addresses can be checked elsewhere
+    (:meth:`plan` is what the async writer runs in a worker thread). If reading the input
+    fails, the chunks already planned are still sent and :meth:`finish` raises
+    :class:`BulkOperationError` saying what was written, the input's error as its cause.
+    """
+
+    def __init__(self, addresses: Iterable[object], chunk_size: int) -> None:
+        self._input = iter(check_addresses("addresses", addresses))
+        self._planner = ChunkPlanner(check_int("chunk_size", chunk_size, minimum=1))
+        self._results: list[ChunkResult] = []
+        self.read_count = 0
+        self._done = False
+        self.input_error: Exception | None = None
+        self.stop: APIError | None = None
+        """The error that stops the other chunks from being sent (401, 403)."""
+
+    def read(self, chunks: int = 1) -> list[object] | None:
+        """The next slice of inputs (``chunks`` chunks' worth), or None when the input is done."""
+        if self._done:
+            return None
+        taken: list[object] = []
+        size = self._planner.chunk_size * chunks
+        try:
+            for item in itertools.islice(self._input, size):
+                taken.append(item)  # noqa: PERF402  # keep what was read if the input fails
+        except Exception as exc:  # the caller's iterator failed: report it with what was done
+            self.input_error = exc
+        self.read_count += len(taken)
+        self._done = len(taken) < size
+        return taken or None
+
+    def plan(self, taken: list[object] | None) -> list[list[str]]:
+        """The chunks that ``taken`` (a slice from :meth:`read`, None at the end) filled."""
+        if taken is None:
+            last = self._planner.rest()
+            return [last] if last else []
+        return [chunk for item in taken if (chunk := self._planner.add(item)) is not None]
+
+    def skipped(self, chunk: list[str]) -> ChunkResult | None:
+        """The result of ``chunk`` if it must not be sent (after a 401/403), else None."""
+        return None if self.stop is None else ChunkResult(tuple(chunk), error=self.stop)
+
+    def record(self, result: ChunkResult) -> ChunkResult:
+        """Note a chunk's result (applying the stop rule); returns it."""
+        if self.stop is None:
+            self.stop = result.stopping_error
+        return result
+
+    def finish(self, results: Iterable[ChunkResult]) -> BulkResult:
+        """The summary; raises :class:`BulkOperationError` (carrying it) if any chunk failed or
+        the input could not be read to its end."""
+        result = BulkResult(tuple(results), tuple(self._planner.rejected), self._planner.duplicates)
+        if self.input_error is not None:
+            raise BulkOperationError(
+                f"reading the addresses failed after {self.read_count} inputs"
+                f" ({type(self.input_error).__name__}: {self.input_error}); {result.count}"
+                f" written, {len(result.failed_addresses)} failed, nothing after that was read",
+                result=result,
+            ) from self.input_error
+        return finish(list(result.chunks), list(result.rejected), result.duplicates)
+
+
 def finish(chunks: list[ChunkResult], rejected: list[Rejected], duplicates: int) -> BulkResult:
-    """The summary; raises :class:`BulkOperationError` (carrying it) if any chunk failed."""
+    """The summary; raises :class:`BulkOperationError` (carrying it, the first chunk's error as
+    its cause) if any chunk failed."""
     result = BulkResult(tuple(chunks), tuple(rejected), duplicates)
     if result.failed:
         first = result.failed[0].error
@@ -217,5 +289,5 @@ def finish(chunks: list[ChunkResult], rejected: list[Rejected], duplicates: int)
             f"{len(result.failed)} of {len(chunks)} chunks failed "
             f"({len(result.failed_addresses)} addresses not written; first error: {first})",
             result=result,
-        )
+        ) from first
     return result

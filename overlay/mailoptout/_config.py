@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mailoptout._errors import ConfigurationError
 
-__all__ = ["NcpRegion", "NcpZone", "engagelab_base_url", "ncp_base_url", "require"]
+if TYPE_CHECKING:
+    from mailoptout._providers import Provider
+
+__all__ = [
+    "NcpRegion",
+    "NcpZone",
+    "credentials",
+    "engagelab_base_url",
+    "ncp_base_url",
+    "require",
+]
 
 NcpRegion = Literal["KR", "SGN", "JPN"]
 NcpZone = Literal["public", "government"]
@@ -30,12 +40,23 @@ def require(value: str | None, *, argument: str, env: str) -> str:
     >>> require(None, argument="api_key", env="UNSET_EXAMPLE")
     Traceback (most recent call last):
     ...
-    mailoptout._errors.ConfigurationError: missing api_key: pass api_key= or set UNSET_EXAMPLE
+    mailoptout.ConfigurationError: missing api_key: pass api_key= or set UNSET_EXAMPLE
     """
     found = value if value is not None else os.environ.get(env)
+    if found is not None and not isinstance(found, str):
+        raise ConfigurationError(f"{argument} must be a str, not {type(found).__name__}")
     if not found:
         raise ConfigurationError(f"missing {argument}: pass {argument}= or set {env}")
     return found
+
+
+def credentials(provider: Provider, first: str | None, second: str | None) -> tuple[str, str]:
+    """The provider's two credentials, from the arguments or its environment variables."""
+    (first_name, first_env), (second_name, second_env) = provider.credentials
+    return (
+        require(first, argument=first_name, env=first_env),
+        require(second, argument=second_name, env=second_env),
+    )
 
 
 def ncp_base_url(region: str = "KR", zone: str = "public") -> str:

@@ -1,167 +1,418 @@
-"""What the sync and async facades share: the httpx clients, the error hook, the retry loop.
+"""The request pipeline every facade uses, in three typed steps, and the clients it runs on.
 
-A :class:`Call` names one generated operation and its arguments. :class:`SyncRunner` and
-:class:`AsyncRunner` send it through the generated ``sync_detailed``/``asyncio_detailed``
-function, retrying by :class:`RetryPolicy`; they differ only in awaiting and sleeping.
+1. **Build**: :meth:`Request.build` calls a generated operation's ``_get_kwargs`` with the
+   facade's arguments (typed: a misspelt keyword fails at the call site and under mypy) and
+   keeps the generated model's ``from_dict`` that reads a success.
+2. **Send**: :class:`SyncRunner` / :class:`AsyncRunner` send it, retrying by
+   :class:`RetryPolicy`. Inside the loop only transport errors and the status are looked at;
+   an error answer becomes an :class:`APIStatusError` read by the provider's error model.
+3. **Parse**: once, after the loop, the 2xx body with the generated model.
+
+Client ownership, as openai-python's ``SyncAPIClient`` does it: the base URL and the auth are
+applied per request (absolute URLs, ``auth=`` on each call), so an ``httpx`` client the caller
+passes in is never changed (its hooks keep firing, it can serve other providers) and never
+closed by us. The twins differ only in awaiting and sleeping; every decision is in
+:class:`Setup`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, ParamSpec, Protocol, Self, TypedDict, TypeVar
 
 import attrs
 import httpx
 
+from mailoptout._checks import check_int, check_keywords, check_retries, check_timeout
 from mailoptout._errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
-    ProviderName,
     make_status_error,
 )
+from mailoptout._providers import Provider
 from mailoptout._retry import RetryPolicy
 from mailoptout._signing import Clock
 from mailoptout._version import __version__
 
 __all__ = [
     "AsyncFacade",
+    "AsyncOptions",
     "AsyncRunner",
-    "Call",
+    "Facade",
+    "Limits",
+    "Options",
+    "Request",
     "Setup",
     "SyncFacade",
+    "SyncOptions",
     "SyncRunner",
-    "async_runner",
-    "sync_runner",
+    "limits",
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
+C = TypeVar("C", httpx.Client, httpx.AsyncClient)
+Tr = TypeVar("Tr", httpx.BaseTransport, httpx.AsyncBaseTransport)
+S = TypeVar("S", Callable[[float], None], Callable[[float], Awaitable[None]])
+
 logger = logging.getLogger("mailoptout")
 USER_AGENT = f"mailoptout/{__version__}"
 HEADERS = {"User-Agent": USER_AGENT}
 DEFAULT_TIMEOUT = 30.0
 
+Timeout = float | httpx.Timeout | None
+"""A per-call timeout; None means the client's."""
+
 
 @attrs.frozen
-class Call(Generic[T]):
-    """One generated operation with its keyword arguments, and the model a success parses to."""
+class Request(Generic[T]):
+    """One operation, built: the generated builder's request arguments (``method``, ``url``
+    relative to the base URL, ``params``/``json``/``headers``) and the parser of a 2xx body."""
 
-    sync: Callable[..., Any]
-    asyncio: Callable[..., Awaitable[Any]]
-    kwargs: dict[str, Any]
-    expect: type[T]
     name: str
+    args: Mapping[str, Any] = attrs.field(repr=False)
+    parse: Callable[[Mapping[str, Any]], T] = attrs.field(repr=False)
 
     @classmethod
-    def of(cls, module: Any, expect: type[T], **kwargs: Any) -> Call[T]:
-        """The call of generated ``module`` (e.g. ``register_unsubscribers``) with ``kwargs``."""
-        return cls(
-            module.sync_detailed,
-            module.asyncio_detailed,
-            kwargs,
-            expect,
-            module.__name__.rsplit(".", 1)[-1],
-        )
-
-    def parsed(self, response: Any) -> T:
-        """The model of a 2xx ``response``, or an error if its body does not fit the spec."""
-        value = response.parsed
-        if not isinstance(value, self.expect):
-            raise APIResponseValidationError(
-                f"{self.name}: HTTP {int(response.status_code)} body"
-                f" is not a {self.expect.__name__}"
-            )
-        return value
+    def build(
+        cls,
+        builder: Callable[P, dict[str, Any]],
+        parse: Callable[[Mapping[str, Any]], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Request[T]:
+        """``builder(*args, **kwargs)`` (a generated ``_get_kwargs``), read with ``parse``."""
+        module = getattr(builder, "func", builder).__module__
+        return cls(module.rsplit(".", 1)[-1], builder(*args, **kwargs), parse)
 
 
-def _raise_for_status(provider: ProviderName) -> tuple[Callable[..., None], Callable[..., Any]]:
-    """Response hooks (sync, async) turning every non-2xx answer into an APIStatusError.
+class Options(TypedDict, Generic[C, Tr, S], total=False):
+    """The keyword options every facade takes (see the facades' docstrings)."""
 
-    They run inside httpx, before the generated code parses anything, so an error body that
-    is not JSON (a proxy's HTML page) still becomes a typed error.
-    """
+    base_url: str | None
+    timeout: float | httpx.Timeout
+    max_retries: int
+    retry_policy: RetryPolicy | None
+    http_client: C | None
+    transport: Tr | None
+    clock: Clock
+    sleep: S
 
-    def hook(response: httpx.Response) -> None:
-        if not response.is_success:
-            response.read()
-            raise make_status_error(provider, response)
 
-    async def ahook(response: httpx.Response) -> None:
-        if not response.is_success:
-            await response.aread()
-            raise make_status_error(provider, response)
-
-    return hook, ahook
+SyncOptions = Options[httpx.Client, httpx.BaseTransport, Callable[[float], None]]
+AsyncOptions = Options[
+    httpx.AsyncClient, httpx.AsyncBaseTransport, Callable[[float], Awaitable[None]]
+]
 
 
 @attrs.frozen
 class Setup:
-    """What a facade was configured with, shared by its sync and async twins."""
+    """What a facade was configured with, and every decision of sending (shared by the twins)."""
 
-    provider: ProviderName
+    provider: Provider
     base_url: str
     auth: httpx.Auth = attrs.field(repr=False)
     timeout: float | httpx.Timeout
     policy: RetryPolicy
     clock: Clock
 
+    @classmethod
+    def of(
+        cls,
+        provider: Provider,
+        auth: httpx.Auth,
+        default_url: Callable[[], str],
+        options: Options[Any, Any, Any],
+    ) -> Setup:
+        """The setup from a facade's ``options``; the base URL is ``base_url=``, else the
+        provider's environment variable (``MAILOPTOUT_NCP_BASE_URL``...), else ``default_url()``."""
+        check_keywords(options, Options)
+        base_url = options.get("base_url") or os.environ.get(provider.base_url_env) or default_url()
+        max_retries = check_int("max_retries", options.get("max_retries", 2))
+        policy = options.get("retry_policy") or RetryPolicy(max_retries=max_retries)
+        timeout = check_timeout("timeout", options.get("timeout", DEFAULT_TIMEOUT))
+        assert timeout is not None  # check_timeout refuses None for the default
+        return cls(
+            provider, base_url.rstrip("/"), auth, timeout, policy, options.get("clock", time.time)
+        )
 
-def _attach(
-    client: httpx.Client | httpx.AsyncClient, setup: Setup, hook: Callable[..., Any]
-) -> None:
-    """Point ``client`` (ours or the caller's) at the API, with auth and the error hook."""
-    client.base_url = httpx.URL(setup.base_url)
-    client.auth = setup.auth
-    client.event_hooks = {**client.event_hooks, "response": [hook]}
+    def send_args(self, request: Request[Any], timeout: Timeout) -> dict[str, Any]:
+        """``httpx`` request arguments: absolute URL, our auth and timeout, per request."""
+        args = dict(request.args)
+        return {
+            **args,
+            "url": self.base_url + args["url"],
+            "auth": self.auth,
+            "timeout": self.timeout if timeout is None else check_timeout("timeout", timeout),
+        }
+
+    def transport_error(self, exc: httpx.TransportError) -> APIError:
+        """Our error for a request that got no answer, naming the provider and the URL."""
+        try:
+            request: httpx.Request | None = exc.request
+        except RuntimeError:  # httpx raises when the error carries no request
+            request = None
+        name = self.provider.name
+        if isinstance(exc, httpx.TimeoutException):
+            error: APIError = APITimeoutError.about(request, name, "request timed out")
+        else:
+            detail = f"connection failed ({type(exc).__name__}: {exc})"
+            error = APIConnectionError.about(request, name, detail)
+        error.__cause__ = exc
+        return error
+
+    def status_error(self, response: httpx.Response) -> APIStatusError:
+        """The error of a non-2xx answer (its body read)."""
+        return make_status_error(self.provider.name, response)
+
+    def next_wait(
+        self, request: Request[Any], error: APIError, retries: int, limit: int | None
+    ) -> float:
+        """Seconds to wait before retrying; raises ``error`` when it must not be retried."""
+        wait = self.policy.delay_before_retry(error, retries, now=self.clock(), max_retries=limit)
+        if wait is None:
+            raise error
+        logger.info(
+            "retrying %s in %.2fs after %s (retry %d)",
+            request.name,
+            wait,
+            type(error).__name__,
+            retries + 1,
+        )
+        return wait
+
+    def parse(self, request: Request[T], response: httpx.Response) -> T:
+        """The model of a 2xx answer, or :class:`APIResponseValidationError` if its body does not
+        fit the spec. Only the provider's body is judged here: our own code runs outside."""
+        try:
+            body = response.json()
+            if not isinstance(body, Mapping):
+                raise TypeError(f"a JSON {type(body).__name__}, not an object")  # noqa: TRY301
+            return request.parse(body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise APIResponseValidationError.about(
+                response.request,
+                self.provider.name,
+                f"HTTP {response.status_code} body of {request.name} does not fit the spec"
+                f" ({type(exc).__name__}: {exc})",
+            ) from exc
 
 
-def sync_runner(
-    setup: Setup,
-    generated: Any,
-    *,
-    http_client: httpx.Client | None,
-    transport: httpx.BaseTransport | None,
-    sleep: Callable[[float], None],
-) -> SyncRunner:
-    """Give the generated client its httpx client; return the runner that sends calls."""
-    client = http_client or httpx.Client(
-        transport=transport, timeout=setup.timeout, headers=HEADERS
-    )
-    _attach(client, setup, _raise_for_status(setup.provider)[0])
-    generated.set_httpx_client(client)
-    return SyncRunner(setup.policy, setup.clock, generated, sleep)
+@attrs.define
+class Attempts:
+    """The retry decisions of one run, without I/O: what each attempt's answer means."""
+
+    setup: Setup
+    request: Request[Any]
+    max_retries: int | None
+    retries: int = 0
+
+    def after(self, answer: httpx.Response | httpx.TransportError) -> httpx.Response | float:
+        """The answer if it is a success (to parse), else seconds to wait before retrying;
+        raises our error when it must not be retried."""
+        if isinstance(answer, httpx.Response):
+            if answer.is_success:
+                return answer
+            error: APIError = self.setup.status_error(answer)
+        else:
+            error = self.setup.transport_error(answer)
+        wait = self.setup.next_wait(self.request, error, self.retries, self.max_retries)
+        self.retries += 1
+        return wait
 
 
-def async_runner(
-    setup: Setup,
-    generated: Any,
-    *,
-    http_client: httpx.AsyncClient | None,
-    transport: httpx.AsyncBaseTransport | None,
-    sleep: Callable[[float], Awaitable[None]],
-) -> AsyncRunner:
-    """The async twin of :func:`sync_runner`."""
-    client = http_client or httpx.AsyncClient(
-        transport=transport, timeout=setup.timeout, headers=HEADERS
-    )
-    _attach(client, setup, _raise_for_status(setup.provider)[1])
-    generated.set_async_httpx_client(client)
-    return AsyncRunner(setup.policy, setup.clock, generated, sleep)
+@attrs.define
+class SyncRunner:
+    """Sends requests on ``client``, retrying; sleeps with ``sleep``."""
+
+    setup: Setup
+    client: httpx.Client
+    sleep: Callable[[float], None] = time.sleep
+
+    def run(
+        self, request: Request[T], *, timeout: Timeout = None, max_retries: int | None = None
+    ) -> T:
+        """Send ``request`` (retrying per the policy) and return its parsed model."""
+        args = self.setup.send_args(request, timeout)
+        attempts = Attempts(self.setup, request, max_retries)
+        while True:
+            try:
+                answer: httpx.Response | httpx.TransportError = self.client.request(**args)
+            except httpx.TransportError as exc:
+                answer = exc
+            outcome = attempts.after(answer)
+            if isinstance(outcome, httpx.Response):
+                return self.setup.parse(request, outcome)
+            self.sleep(outcome)
 
 
-class SyncFacade:
-    """Closing and ``with`` support of the sync clients."""
+@attrs.define
+class AsyncRunner:
+    """The async twin of :class:`SyncRunner`."""
 
-    generated: Any
+    setup: Setup
+    client: httpx.AsyncClient
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    async def run(
+        self,
+        request: Request[T],
+        *,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
+        max_retries: int | None = None,
+    ) -> T:
+        """Send ``request`` (retrying per the policy) and return its parsed model."""
+        args = self.setup.send_args(request, timeout)
+        attempts = Attempts(self.setup, request, max_retries)
+        while True:
+            try:
+                answer: httpx.Response | httpx.TransportError = await self.client.request(**args)
+            except httpx.TransportError as exc:
+                answer = exc
+            outcome = attempts.after(answer)
+            if isinstance(outcome, httpx.Response):
+                return self.setup.parse(request, outcome)
+            await self.sleep(outcome)
+
+
+class _Through(httpx.BaseTransport):
+    """A transport handing requests to another client (the facade's), so that ``.generated``
+    can have its own base URL, auth and error hook without changing that client."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._client.send(request, stream=True, auth=None)
+
+
+class _AsyncThrough(httpx.AsyncBaseTransport):
+    """The async twin of :class:`_Through`."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._client.send(request, stream=True, auth=None)
+
+
+class GeneratedClient(Protocol):
+    """What the generated ``Client``/``AuthenticatedClient`` of either provider offers us."""
+
+    def set_httpx_client(self, client: httpx.Client) -> Self: ...
+
+    def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self: ...
+
+
+G = TypeVar("G", bound=GeneratedClient)
+
+
+class Limits(TypedDict):
+    """A call's ``timeout`` and ``max_retries`` (None: the client's)."""
+
+    timeout: Timeout
+    max_retries: int | None
+
+
+class LimitOptions(TypedDict, total=False):
+    timeout: Timeout
+    max_retries: int | None
+
+
+def limits(options: Mapping[str, Any], kind: Any = LimitOptions) -> Limits:
+    """A call's limits from its ``options`` (keywords of the TypedDict ``kind``), checked
+    before anything is sent."""
+    check_keywords(options, kind)
+    return {
+        "timeout": check_timeout("timeout", options.get("timeout")),
+        "max_retries": check_retries("max_retries", options.get("max_retries")),
+    }
+
+
+class Facade:
+    """What both twins of both providers share: connecting, ``.generated``'s wiring, the repr.
+    A twin names its I/O classes (``class SyncFacade(Facade, client=..., runner=...,
+    through=...)``) and brings its closing and its error hook."""
+
+    _setup: Setup
+    base_url: str
+    _runner: SyncRunner | AsyncRunner
+    _owned: httpx.Client | httpx.AsyncClient | None
+    _client_class: Callable[..., httpx.Client | httpx.AsyncClient]
+    _runner_class: Callable[..., SyncRunner | AsyncRunner]
+    _through_class: Callable[..., httpx.BaseTransport | httpx.AsyncBaseTransport]
+
+    def __init_subclass__(
+        cls,
+        *,
+        client: Callable[..., httpx.Client | httpx.AsyncClient] | None = None,
+        runner: Callable[..., SyncRunner | AsyncRunner] | None = None,
+        through: Callable[..., httpx.BaseTransport | httpx.AsyncBaseTransport] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if client is not None and runner is not None and through is not None:
+            cls._client_class, cls._runner_class, cls._through_class = client, runner, through
+
+    def _connect(self, setup: Setup, options: Options[Any, Any, Any]) -> None:
+        """Run on the caller's client if given (untouched), else on one of our own."""
+        self._setup = setup
+        self.base_url = setup.base_url
+        given = options.get("http_client")
+        transport = options.get("transport")
+        self._owned = (
+            None if given is not None else self._client_class(transport=transport, headers=HEADERS)
+        )
+        self._runner = self._runner_class(setup, given or self._owned)
+        if "sleep" in options:
+            self._runner.sleep = options["sleep"]
+
+    def _wired(self, generated: G) -> G:
+        """``generated`` on its own httpx client (our base URL, signed, error-checked by
+        ``_check``), which sends through ours: the caller's client is never changed."""
+        client = self._client_class(
+            transport=self._through_class(self._runner.client),
+            base_url=self._setup.base_url,
+            auth=self._setup.auth,
+            event_hooks={"response": [self._check]},
+            timeout=self._setup.timeout,
+            headers=HEADERS,
+        )
+        if isinstance(client, httpx.AsyncClient):
+            return generated.set_async_httpx_client(client)
+        return generated.set_httpx_client(client)
+
+    def _check(self, response: httpx.Response) -> Any:
+        raise NotImplementedError  # the twins: read the body, raise the status error
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class SyncFacade(Facade, client=httpx.Client, runner=SyncRunner, through=_Through):
+    """The sync clients' closing and ``with`` support."""
+
+    _runner: SyncRunner
+    _owned: httpx.Client | None
+
+    def _check(self, response: httpx.Response) -> None:
+        if not response.is_success:
+            response.read()
+            raise self._setup.status_error(response)
 
     def close(self) -> None:
-        """Close the HTTP connections."""
-        self.generated.get_httpx_client().close()
+        """Close the HTTP connections this client opened (a client passed in stays open)."""
+        if self._owned is not None:
+            self._owned.close()
 
     def __enter__(self) -> Self:
         return self
@@ -172,14 +423,21 @@ class SyncFacade:
         self.close()
 
 
-class AsyncFacade:
-    """Closing and ``async with`` support of the async clients."""
+class AsyncFacade(Facade, client=httpx.AsyncClient, runner=AsyncRunner, through=_AsyncThrough):
+    """The async clients' closing and ``async with`` support."""
 
-    generated: Any
+    _runner: AsyncRunner
+    _owned: httpx.AsyncClient | None
+
+    async def _check(self, response: httpx.Response) -> None:
+        if not response.is_success:
+            await response.aread()
+            raise self._setup.status_error(response)
 
     async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        await self.generated.get_async_httpx_client().aclose()
+        """Close the HTTP connections this client opened (a client passed in stays open)."""
+        if self._owned is not None:
+            await self._owned.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -188,87 +446,3 @@ class AsyncFacade:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
-
-
-def as_api_error(exc: BaseException) -> APIError | None:
-    """Our error for what a call raised, or None for errors that are not about the API."""
-    if isinstance(exc, APIError):
-        return exc
-    if isinstance(exc, httpx.TransportError):
-        try:
-            request: httpx.Request | None = exc.request
-        except RuntimeError:  # httpx raises when the error carries no request
-            request = None
-        where = {} if request is None else {"method": request.method, "url": _plain_url(request)}
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(f"request timed out ({type(exc).__name__})", **where)
-        return APIConnectionError(f"connection failed ({type(exc).__name__}: {exc})", **where)
-    if isinstance(exc, (KeyError, TypeError, ValueError)):
-        # the generated parser met a 2xx body that does not fit the spec
-        return APIResponseValidationError(f"unexpected response body ({type(exc).__name__}: {exc})")
-    return None
-
-
-def _plain_url(request: httpx.Request) -> str:
-    return str(request.url.copy_with(query=None))
-
-
-@attrs.define
-class _RunnerBase:
-    policy: RetryPolicy
-    clock: Clock
-
-    def _next_wait(self, exc: Exception, call: Call[Any], retries: int, limit: int | None) -> float:
-        """Seconds to wait before retrying ``call``; raises when it must not be retried."""
-        error = as_api_error(exc)
-        if error is None:
-            raise exc
-        wait = self.policy.delay_before_retry(error, retries, now=self.clock(), max_retries=limit)
-        if wait is None:
-            if error is exc:
-                raise exc
-            raise error from exc
-        logger.info(
-            "retrying %s in %.2fs after %s (retry %d)",
-            call.name,
-            wait,
-            type(error).__name__,
-            retries + 1,
-        )
-        return wait
-
-
-@attrs.define
-class SyncRunner(_RunnerBase):
-    """Sends calls with a ``generated`` client, retrying; sleeps with ``sleep``."""
-
-    generated: Any
-    sleep: Callable[[float], None] = time.sleep
-
-    def run(self, call: Call[T], *, max_retries: int | None = None) -> T:
-        """Send ``call`` (retrying per the policy) and return its parsed model."""
-        retries = 0
-        while True:
-            try:
-                return call.parsed(call.sync(client=self.generated, **call.kwargs))
-            except Exception as exc:  # _next_wait re-raises what is not ours to retry
-                self.sleep(self._next_wait(exc, call, retries, max_retries))
-                retries += 1
-
-
-@attrs.define
-class AsyncRunner(_RunnerBase):
-    """The async twin of :class:`SyncRunner`."""
-
-    generated: Any
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-
-    async def run(self, call: Call[T], *, max_retries: int | None = None) -> T:
-        """Send ``call`` (retrying per the policy) and return its parsed model."""
-        retries = 0
-        while True:
-            try:
-                return call.parsed(await call.asyncio(client=self.generated, **call.kwargs))
-            except Exception as exc:  # _next_wait re-raises what is not ours to retry
-                await self.sleep(self._next_wait(exc, call, retries, max_retries))
-                retries += 1

@@ -26,12 +26,13 @@ signature or Authorization value can reach a message, repr or log.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 if TYPE_CHECKING:
     from mailoptout._bulk import BulkResult
+    from mailoptout._providers import ProviderName
 
 __all__ = [
     "APIConnectionError",
@@ -54,7 +55,6 @@ __all__ = [
     "make_status_error",
 ]
 
-ProviderName = Literal["ncp", "engagelab"]
 REQUEST_ID_HEADERS = ("x-ncp-apigw-request-id", "x-ncp-trace-id", "x-request-id")
 
 
@@ -66,7 +66,20 @@ class MailOptOutError(Exception):
     ... except MailOptOutError as error:
     ...     print(type(error).__name__, error.status_code)
     RateLimitError 429
+
+    Errors pickle (for worker processes and task queues) with all their attributes.
     """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's default pickling calls cls(*args), which our keyword-only fields break.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[MailOptOutError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(MailOptOutError, ValueError):
@@ -100,11 +113,24 @@ class BulkOperationError(MailOptOutError):
 class APIError(MailOptOutError):
     """A request to a provider did not give a usable answer."""
 
-    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+    def __init__(
+        self, message: str, *, provider: str = "", method: str = "", url: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.provider = provider
         self.method = method
         self.url = url
+
+    @classmethod
+    def about(cls, request: httpx.Request | None, provider: str, problem: str) -> Self:
+        """An error naming the provider and the request: ``ncp: <problem> on GET https://...``."""
+        if request is None:
+            return cls(f"{provider}: {problem}", provider=provider)
+        method, url = request.method, _plain_url(request)
+        return cls(
+            f"{provider}: {problem} on {method} {url}", provider=provider, method=method, url=url
+        )
 
 
 class APIConnectionError(APIError):
@@ -148,9 +174,8 @@ class APIStatusError(APIError):
         method: str = "",
         url: str = "",
     ) -> None:
-        super().__init__(message, method=method, url=url)
+        super().__init__(message, provider=provider, method=method, url=url)
         self.status_code = status_code
-        self.provider = provider
         self.code = code
         self.details = details
         self.request_id = request_id
@@ -227,6 +252,11 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
+def _plain_url(request: httpx.Request) -> str:
+    """The URL without its query (a query may carry an address; it is not needed to say where)."""
+    return str(request.url.copy_with(query=None))
+
+
 def _body(response: httpx.Response) -> Any:
     try:
         return response.json()
@@ -234,26 +264,13 @@ def _body(response: httpx.Response) -> Any:
         return response.text
 
 
-def _fields(provider: ProviderName, body: Any) -> tuple[str | None, str | None, str | None]:
-    """(code, message, details) from either NAVER body shape or EngageLab's body."""
-    if not isinstance(body, dict):
-        return None, None, None
-    source = body.get("error") if provider == "ncp" else body
-    if not isinstance(source, dict):
-        return None, None, None
-    code = source.get("errorCode", source.get("code"))
-    message, details = source.get("message"), source.get("details")
-    return (
-        None if code is None else str(code),
-        None if message is None else str(message),
-        None if details is None else str(details),
-    )
-
-
 def make_status_error(provider: ProviderName, response: httpx.Response) -> APIStatusError:
-    """The error for a non-2xx ``response`` (its body must have been read)."""
+    """The error for a non-2xx ``response`` (its body must have been read), its fields read by
+    the provider's generated error model."""
+    from mailoptout._providers import PROVIDERS  # noqa: PLC0415  # the registry imports _errors
+
     body = _body(response)
-    code, message, details = _fields(provider, body)
+    code, message, details = PROVIDERS[provider].error_fields(body)
     status = response.status_code
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else APIStatusError)
     request_id = next(
@@ -270,5 +287,5 @@ def make_status_error(provider: ProviderName, response: httpx.Response) -> APISt
         headers=dict(response.headers),
         body=body,
         method=request.method,
-        url=str(request.url.copy_with(query=None)),
+        url=_plain_url(request),
     )

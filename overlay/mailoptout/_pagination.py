@@ -1,31 +1,66 @@
-"""Iterate items across pages without counting pages.
+"""Page shapes, date windows, and the iterators that walk them.
 
-A :class:`PageQuery` knows, for one paged query, which call fetches page ``i`` and how to read a
-page. A query that the provider limits in time (EngageLab: 3 months) is a sequence of queries,
-one per window. :class:`SyncPaginator` and :class:`AsyncPaginator` walk them; the async one can
-fetch the remaining pages of a query concurrently once the first page tells how many there are,
-holding at most ``concurrency`` pages and yielding items in order.
+A list operation is declared, not written: its generated builder (``_get_kwargs`` with the
+operation's filters bound), its page model, and the shape of its cursor:
 
-Memory held while iterating is one page (``concurrency`` pages for the async iterator), plus,
-for windowed queries, the keys of items on the two days at a window's edge (to yield an item
-once even if both windows return it).
+- :class:`SpringPage`: ``page``/``size`` until ``last`` (NAVER);
+- :class:`OffsetPage`: ``offset``/``limit`` until ``total`` (EngageLab).
+
+A shape only says where the cursor is and how to read a page. A query that the provider limits
+in time is split by :func:`windowed` into one query per window (EngageLab: 3 months); items on the
+days at a window's edge are yielded once. :class:`SyncPaginator` and :class:`AsyncPaginator`
+walk the queries; the async one fetches ahead, at most ``concurrency`` pages at a time, across
+window boundaries too, and yields in order.
+
+Memory held while iterating is ``concurrency`` pages, plus the keys of the items on the days
+at a window's edge.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
+import functools
+import math
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
+from engagelab_email_client.types import Unset as _EngageLabUnset
+from ncp_mailer_client.types import Unset as _NcpUnset
 
-from mailoptout._core import Call
+from mailoptout._checks import check_int
+from mailoptout._core import Request
+from mailoptout._errors import InvalidInputError
+from mailoptout._time import add_months
 
-__all__ = ["AsyncPaginator", "Page", "PageQuery", "SyncPaginator"]
+__all__ = [
+    "AsyncPaginator",
+    "OffsetPage",
+    "Page",
+    "PageQuery",
+    "SpringPage",
+    "SyncPaginator",
+    "date_windows",
+    "windowed",
+]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+Unset = _NcpUnset | _EngageLabUnset
+"""A field the provider left out (the generated packages each have their own class)."""
+ONE_DAY = dt.timedelta(days=1)
 
 
 @attrs.frozen
@@ -47,20 +82,153 @@ class Page(Generic[T]):
     raw: Any = attrs.field(repr=False)
 
 
-class PageQuery(Protocol[T]):
-    """How one paged query maps onto calls and pages."""
+def _given(value: T | Unset | None) -> T | None:
+    return None if value is None or isinstance(value, _NcpUnset | _EngageLabUnset) else value
 
-    def call(self, number: int) -> Call[Any]:
-        """The call that fetches page ``number`` (0-based)."""
+
+def _no_key(item: object) -> Hashable | None:
+    return None
+
+
+class PageQuery(Protocol[T]):
+    """How one paged query maps onto requests and pages."""
+
+    def request(self, number: int) -> Request[Any]:
+        """The request that fetches page ``number`` (0-based)."""
         ...
 
     def page(self, number: int, raw: Any) -> Page[T]:
-        """Page ``number`` from the model the call returned."""
+        """Page ``number`` from the model the request returned."""
         ...
 
-    def edge_key(self, item: Any) -> Hashable | None:
+    def edge_key(self, item: T) -> Hashable | None:
         """A key for items that a neighbouring window may return too, else None."""
         ...
+
+
+class SpringModel(Protocol[T_co]):
+    """A Spring Data page model (``content``, ``last``, ``totalPages``, ``totalElements``)."""
+
+    @property
+    def content(self) -> Sequence[T_co] | Unset: ...
+    @property
+    def last(self) -> bool | Unset: ...
+    @property
+    def total_pages(self) -> int | Unset: ...
+    @property
+    def total_elements(self) -> int | Unset: ...
+
+
+class OffsetModel(Protocol[T_co]):
+    """An offset list model (``result``, ``total``)."""
+
+    @property
+    def result(self) -> Sequence[T_co] | Unset: ...
+    @property
+    def total(self) -> int | Unset: ...
+
+
+class SpringBuild(Protocol):
+    def __call__(self, *, page: int, size: int) -> dict[str, Any]: ...
+
+
+class OffsetBuild(Protocol):
+    def __call__(self, *, offset: int, limit: int) -> dict[str, Any]: ...
+
+
+@attrs.frozen
+class SpringPage(Generic[T]):
+    """A query read as Spring pages: ``page``/``size`` until ``last``."""
+
+    build: SpringBuild
+    parse: Callable[[Mapping[str, Any]], SpringModel[T]]
+    size: int
+    edge_key: Callable[[T], Hashable | None] = _no_key
+
+    def request(self, number: int) -> Request[SpringModel[T]]:
+        return Request.build(self.build, self.parse, page=number, size=self.size)
+
+    def page(self, number: int, raw: SpringModel[T]) -> Page[T]:
+        items = list(_given(raw.content) or [])
+        last = _given(raw.last)
+        return Page(
+            items=items,
+            number=number,
+            has_next=bool(items) if last is None else not last,
+            total_pages=_given(raw.total_pages),
+            total_items=_given(raw.total_elements),
+            raw=raw,
+        )
+
+
+@attrs.frozen
+class OffsetPage(Generic[T]):
+    """A query read with ``offset``/``limit`` until ``total``."""
+
+    build: OffsetBuild
+    parse: Callable[[Mapping[str, Any]], OffsetModel[T]]
+    limit: int
+    edge_key: Callable[[T], Hashable | None] = _no_key
+
+    def request(self, number: int) -> Request[OffsetModel[T]]:
+        return Request.build(self.build, self.parse, offset=number * self.limit, limit=self.limit)
+
+    def page(self, number: int, raw: OffsetModel[T]) -> Page[T]:
+        items = list(_given(raw.result) or [])
+        total = _given(raw.total)
+        more = bool(items) and (total is None or (number + 1) * self.limit < total)
+        return Page(
+            items=items,
+            number=number,
+            has_next=more,
+            total_pages=None if total is None else max(1, math.ceil(total / self.limit)),
+            total_items=total,
+            raw=raw,
+        )
+
+
+def date_windows(start: dt.date, end: dt.date, months: int = 3) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive inclusive ``(start, end)`` windows of at most ``months`` covering the range.
+
+    >>> [(str(a), str(b)) for a, b in date_windows(dt.date(2024, 1, 1), dt.date(2024, 5, 15))]
+    [('2024-01-01', '2024-03-31'), ('2024-04-01', '2024-05-15')]
+    """
+    if start > end:
+        raise InvalidInputError(f"start date {start} is after end date {end}")
+    windows = []
+    while start <= end:
+        last = min(add_months(start, months) - ONE_DAY, end)
+        windows.append((start, last))
+        start = last + ONE_DAY
+    return windows
+
+
+Q = TypeVar("Q", SpringPage[Any], OffsetPage[Any])
+
+
+def windowed(
+    query: Callable[[dt.date, dt.date], Q],
+    start: dt.date,
+    end: dt.date,
+    *,
+    day_of: Callable[[Any], str],
+    key: Callable[[Any], Hashable],
+    months: int = 3,
+) -> list[Q]:
+    """One query per window of at most ``months``; an item whose ``day_of`` (``YYYY-MM-DD...``)
+    is on a day at a window's edge is keyed by ``key``, so it is yielded once."""
+    queries = []
+    for first, last in date_windows(start, end, months):
+        edges = frozenset(str(day) for day in (first - ONE_DAY, first, last, last + ONE_DAY))
+        edge_key = functools.partial(_edge_key, edges, day_of, key)
+        queries.append(attrs.evolve(query(first, last), edge_key=edge_key))
+    return queries
+
+
+def _edge_key(
+    edges: frozenset[str], day_of: Callable[[Any], str], key: Callable[[Any], Hashable], item: Any
+) -> Hashable | None:
+    return key(item) if str(day_of(item))[:10] in edges else None
 
 
 class _Dedupe:
@@ -92,7 +260,7 @@ class SyncPaginator(Generic[T]):
     ...     print(unsubscriber.address)
     """
 
-    def __init__(self, run: Callable[[Call[Any]], Any], queries: Sequence[PageQuery[T]]) -> None:
+    def __init__(self, run: Callable[[Request[Any]], Any], queries: Sequence[PageQuery[T]]) -> None:
         self._run = run
         self._queries = queries
 
@@ -102,7 +270,7 @@ class SyncPaginator(Generic[T]):
         for query in self._queries:
             number = 0
             while True:
-                page = query.page(number, self._run(query.call(number)))
+                page = query.page(number, self._run(query.request(number)))
                 yield dedupe.filter(query, page)
                 if not page.has_next:
                     break
@@ -117,8 +285,8 @@ class SyncPaginator(Generic[T]):
 class AsyncPaginator(Generic[T]):
     """Iterate items (``async for item in paginator``) or pages (``paginator.pages()``).
 
-    With ``concurrency`` > 1, the pages after the first are fetched concurrently, at most
-    ``concurrency`` at a time, and still yielded in order.
+    With ``concurrency`` > 1, pages are fetched ahead, at most ``concurrency`` at a time and
+    across window boundaries, and still yielded in order.
 
     >>> async for item in engagelab.unsubscribes(since, concurrency=8):  # doctest: +SKIP
     ...     print(item.email)
@@ -126,58 +294,80 @@ class AsyncPaginator(Generic[T]):
 
     def __init__(
         self,
-        run: Callable[[Call[Any]], Awaitable[Any]],
+        run: Callable[[Request[Any]], Awaitable[Any]],
         queries: Sequence[PageQuery[T]],
         *,
         concurrency: int = 1,
     ) -> None:
-        if concurrency < 1:
-            raise ValueError(f"concurrency must be 1 or more, not {concurrency!r}")
         self._run = run
         self._queries = queries
-        self._concurrency = concurrency
+        self._concurrency = check_int("concurrency", concurrency, minimum=1)
 
     async def _fetch(self, query: PageQuery[T], number: int) -> Page[T]:
-        return query.page(number, await self._run(query.call(number)))
-
-    async def _rest(self, query: PageQuery[T], first: Page[T]) -> AsyncIterator[Page[T]]:
-        """The pages after ``first``: sequentially, or ahead with bounded concurrency."""
-        if self._concurrency == 1 or first.total_pages is None:
-            page = first
-            while page.has_next:
-                page = await self._fetch(query, page.number + 1)
-                yield page
-            return
-        numbers = iter(range(1, first.total_pages))
-        ahead: deque[asyncio.Task[Page[T]]] = deque()
-        try:
-            for number in numbers:
-                ahead.append(asyncio.ensure_future(self._fetch(query, number)))
-                if len(ahead) >= self._concurrency:
-                    break
-            while ahead:
-                page = await ahead.popleft()
-                following = next(numbers, None)
-                if following is not None:
-                    ahead.append(asyncio.ensure_future(self._fetch(query, following)))
-                yield page
-        finally:
-            for task in ahead:
-                task.cancel()
-            for task in ahead:
-                with contextlib.suppress(BaseException):
-                    await task
+        return query.page(number, await self._run(query.request(number)))
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Every page of every query, in order."""
         dedupe = _Dedupe()
-        for query in self._queries:
-            first = await self._fetch(query, 0)
-            yield dedupe.filter(query, first)
-            if first.has_next:
-                async for page in self._rest(query, first):
-                    yield dedupe.filter(query, page)
-            dedupe.next_window()
+        ahead: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
+        early: dict[int, asyncio.Task[Page[T]]] = {}  # first pages of later windows, started
+        plan = self._plan(ahead, early)
+        window = 0
+
+        async def fill() -> None:
+            while not ahead or len(ahead) + len(early) < self._concurrency:
+                step = await anext(plan, None)
+                if step is None:
+                    return
+                ahead.append(step)
+
+        try:
+            await fill()
+            while ahead:
+                index, task = ahead.popleft()
+                page = await task
+                if index != window:
+                    dedupe.next_window()
+                    window = index
+                yield dedupe.filter(self._queries[index], page)
+                await fill()
+        finally:
+            pending = [task for _, task in ahead] + list(early.values())
+            for task in pending:
+                task.cancel()
+            for task in pending:
+                with contextlib.suppress(BaseException):
+                    await task
+            await plan.aclose()
+
+    def _start(self, index: int, number: int) -> asyncio.Task[Page[T]]:
+        return asyncio.ensure_future(self._fetch(self._queries[index], number))
+
+    async def _plan(
+        self,
+        ahead: deque[tuple[int, asyncio.Task[Page[T]]]],
+        early: dict[int, asyncio.Task[Page[T]]],
+    ) -> AsyncGenerator[tuple[int, asyncio.Task[Page[T]]]]:
+        """(query index, task) for every page in order, started as they are handed out. A
+        query's first page tells how many follow; while it is awaited, the first pages of the
+        next queries start early, keeping one place of ``concurrency`` free."""
+        for index in range(len(self._queries)):
+            task = early.pop(index, None) or self._start(index, 0)
+            yield index, task
+            later = index + 1
+            while later < len(self._queries) and len(ahead) + len(early) < self._concurrency - 1:
+                if later not in early:
+                    early[later] = self._start(later, 0)
+                later += 1
+            page = await task
+            if page.has_next and page.total_pages is not None and self._concurrency > 1:
+                for number in range(1, page.total_pages):
+                    yield index, self._start(index, number)
+                continue
+            while page.has_next:
+                task = self._start(index, page.number + 1)
+                yield index, task
+                page = await task
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

@@ -60,7 +60,8 @@ class NcpSigner(httpx.Auth):
     One generator flow serves ``httpx.Client`` and ``httpx.AsyncClient``; a retried request goes
     through it again, so it is signed again.
 
-    >>> client = httpx.Client(auth=NcpSigner("AK", "SK"))
+    >>> NcpSigner("AK", "SK")  # httpx.Client(auth=NcpSigner(...)) signs every request
+    NcpSigner(access_key=..., secret_key=...)
     """
 
     def __init__(self, access_key: str, secret_key: str, *, clock: Clock = time.time) -> None:

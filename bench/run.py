@@ -35,7 +35,6 @@ import httpx
 from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer, NcpSigner
 from mailoptout._spec import load_spec
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
-from mailoptout.cli._sync import SyncJournal, run_sync
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY as EL_KEY,
 )
@@ -55,6 +54,7 @@ from mailoptout.emulator import (
     SyncASGITransport,
     create_app,
 )
+from mailoptout.sync import EngageLabSource, NcpTarget, SyncJournal, run_sync
 from ncp_mailer_client import AuthenticatedClient
 from ncp_mailer_client.api.send_block import get_send_block_list
 
@@ -351,28 +351,24 @@ def sync(total: int = 50_000) -> None:
     state = seeded_state(total)
     state.ncp_delete(AK, [f"user{i:06d}@example.com" for i in range(total)])
     app = create_app(state, faults=Faults(latency=LATENCY))
-    transport = SyncASGITransport(app)
+    transport = httpx.ASGITransport(app)
     today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        NcpMailer(AK, SK, base_url="http://e/api/v1", transport=transport) as ncp,
-        EngageLab(EL_USER, EL_KEY, base_url="http://e", transport=transport) as engagelab,
-    ):
-        journal = SyncJournal(Path(tmp) / "sync.sqlite3")
+
+    async def run(journal: SyncJournal) -> Any:
+        async with (
+            AsyncNcpMailer(AK, SK, base_url="http://e/api/v1", transport=transport) as ncp,
+            AsyncEngageLab(EL_USER, EL_KEY, base_url="http://e", transport=transport) as el,
+        ):
+            source = EngageLabSource(el, today)
+            return await run_sync(
+                journal, source, NcpTarget(ncp), since=today - dt.timedelta(days=60)
+            )
+
+    with tempfile.TemporaryDirectory() as tmp, SyncJournal.open(Path(tmp) / "s.sqlite3") as j:
         before = state.requests
         start = time.perf_counter()
-        report = run_sync(
-            journal,
-            "engagelab->ncp",
-            ncp=ncp,
-            engagelab=engagelab,
-            since=today - dt.timedelta(days=60),
-            today=today,
-            expire=today,
-        )
+        report = asyncio.run(run(j))
         wall = time.perf_counter() - start
-        journal.close()
-    transport.close()
     requests = state.requests - before
     lists, writes = math.ceil(total / 100), math.ceil(total / 1000)
     print(

@@ -27,7 +27,7 @@ from engagelab_email_client.models import (
     UnsubscribeList,
 )
 
-from mailoptout._bulk import normalize_address
+from mailoptout._bulk import normalize_address, storable_address
 from mailoptout._config import EngageLabRegion, engagelab_base_url, require
 from mailoptout._core import (
     DEFAULT_TIMEOUT,
@@ -164,10 +164,9 @@ class _EngageLabBase:
             queries.append(_OffsetQuery(kwargs, page_size, edges))
         return queries
 
-    def _add_call(self, email: str, expire: dt.date) -> Call[AddUnsubscribeResponse]:
-        body = AddUnsubscribeRequest(
-            email=normalize_address(email), expire_time=_dated("expire", expire)
-        )
+    def _add_call(self, email: str, expire: dt.date, strict: bool) -> Call[AddUnsubscribeResponse]:
+        address = normalize_address(email) if strict else storable_address(email)
+        body = AddUnsubscribeRequest(email=address, expire_time=_dated("expire", expire))
         return Call.of(add_unsubscribe, AddUnsubscribeResponse, body=body)
 
     def _delete_calls(
@@ -249,15 +248,22 @@ class EngageLab(_EngageLabBase, SyncFacade):
         return SyncPaginator(self._runner.run, queries)
 
     def add(
-        self, email: str, *, expire: dt.date, max_retries: int | None = None
+        self,
+        email: str,
+        *,
+        expire: dt.date,
+        max_retries: int | None = None,
+        strict: bool = True,
     ) -> AddedUnsubscribe:
         """Add ``email`` to the list until ``expire``. Adding again only sets the expiry, so
-        it is retried like a read.
+        it is retried like a read. ``strict=False``: sent as is unless no provider could store
+        it (see :func:`storable_address`).
 
         >>> engagelab.add("a@example.com", expire=dt.date(2030, 1, 1)).email  # doctest: +SKIP
         'a@example.com'
         """
-        return self._runner.run(self._add_call(email, expire), max_retries=max_retries).result
+        call = self._add_call(email, expire, strict)
+        return self._runner.run(call, max_retries=max_retries).result
 
     def delete(
         self,
@@ -330,10 +336,16 @@ class AsyncEngageLab(_EngageLabBase, AsyncFacade):
         return AsyncPaginator(self._runner.run, queries, concurrency=concurrency)
 
     async def add(
-        self, email: str, *, expire: dt.date, max_retries: int | None = None
+        self,
+        email: str,
+        *,
+        expire: dt.date,
+        max_retries: int | None = None,
+        strict: bool = True,
     ) -> AddedUnsubscribe:
         """Like :meth:`EngageLab.add`."""
-        answer = await self._runner.run(self._add_call(email, expire), max_retries=max_retries)
+        call = self._add_call(email, expire, strict)
+        answer = await self._runner.run(call, max_retries=max_retries)
         return answer.result
 
     async def delete(

@@ -214,18 +214,20 @@ class NcpMailer(_NcpBase, SyncFacade):
         *,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         max_retries: int | None = None,
+        strict: bool = True,
     ) -> BulkResult:
         """Add addresses to the unsubscribe list (registerUnsubscribers), in chunks.
 
         Addresses are validated and de-duplicated first; invalid ones are reported in
-        ``rejected`` and not sent. Registering an address twice changes nothing, so failed
-        chunks are retried (429, 5xx, connection errors). Raises :class:`BulkOperationError`
-        carrying the full summary if any chunk still fails.
+        ``rejected`` and not sent (``strict=False``: only what no provider could store, the
+        rest sent as is; see :func:`storable_address`). Registering an address twice changes
+        nothing, so failed chunks are retried (429, 5xx, connection errors). Raises
+        :class:`BulkOperationError` carrying the full summary if any chunk still fails.
 
         >>> mailer.register(["a@example.com"]).count  # doctest: +SKIP
         1
         """
-        return self._bulk(register_unsubscribers, addresses, chunk_size, max_retries)
+        return self._bulk(register_unsubscribers, addresses, chunk_size, max_retries, strict=strict)
 
     def delete(
         self,
@@ -242,9 +244,15 @@ class NcpMailer(_NcpBase, SyncFacade):
         return self._bulk(delete_unsubscribers, addresses, chunk_size, max_retries)
 
     def _bulk(
-        self, module: Any, addresses: Iterable[str], chunk_size: int, max_retries: int | None
+        self,
+        module: Any,
+        addresses: Iterable[str],
+        chunk_size: int,
+        max_retries: int | None,
+        *,
+        strict: bool = True,
     ) -> BulkResult:
-        chunks, rejected, duplicates = plan_chunks(addresses, chunk_size)
+        chunks, rejected, duplicates = plan_chunks(addresses, chunk_size, strict=strict)
         results: list[ChunkResult] = []
         stop: APIError | None = None
         for chunk in chunks:
@@ -358,10 +366,11 @@ class AsyncNcpMailer(_NcpBase, AsyncFacade):
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         concurrency: int = 4,
         max_retries: int | None = None,
+        strict: bool = True,
     ) -> BulkResult:
         """Like :meth:`NcpMailer.register`, sending up to ``concurrency`` chunks at once."""
         return await self._bulk(
-            register_unsubscribers, addresses, chunk_size, concurrency, max_retries
+            register_unsubscribers, addresses, chunk_size, concurrency, max_retries, strict=strict
         )
 
     async def delete(
@@ -384,10 +393,12 @@ class AsyncNcpMailer(_NcpBase, AsyncFacade):
         chunk_size: int,
         concurrency: int,
         max_retries: int | None,
+        *,
+        strict: bool = True,
     ) -> BulkResult:
         if concurrency < 1:
             raise InvalidInputError(f"concurrency must be 1 or more, not {concurrency!r}")
-        planner = ChunkPlanner(chunk_size)
+        planner = ChunkPlanner(chunk_size, strict=strict)
         gate = asyncio.Semaphore(concurrency)
         stop: list[APIError] = []
 

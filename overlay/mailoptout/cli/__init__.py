@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import click
 import platformdirs
 import typer
 
-from mailoptout._engagelab import EngageLab
+from mailoptout._engagelab import AsyncEngageLab, EngageLab
 from mailoptout._errors import BulkOperationError, InvalidInputError, MailOptOutError
-from mailoptout._ncp import NcpMailer
+from mailoptout._ncp import AsyncNcpMailer, NcpMailer
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, UnsubscribeType, engagelab_time, nes_datetime
 from mailoptout._version import __version__
 from mailoptout.cli._credentials import (
@@ -26,7 +28,7 @@ from mailoptout.cli._credentials import (
 )
 from mailoptout.cli._inputs import addresses_from, parse_date
 from mailoptout.cli._output import Output
-from mailoptout.cli._sync import SyncJournal, run_sync
+from mailoptout.sync import SyncJournal, SyncReport, check_direction, endpoints, run_sync
 
 __all__ = ["app", "main"]
 
@@ -149,27 +151,37 @@ def root(
     )
 
 
-def _ncp(ctx: typer.Context) -> NcpMailer:
+def _ncp_options(ctx: typer.Context) -> dict[str, Any]:
+    """Arguments of NcpMailer and AsyncNcpMailer (region and zone are checked by them)."""
     conn: Connection = ctx.obj
-    return NcpMailer(
-        conn.credential("ncp", "access_key"),
-        conn.credential("ncp", "secret_key"),
-        region=conn.setting("ncp", "region") or "KR",  # type: ignore[arg-type]  # checked by ncp_base_url
-        zone=conn.setting("ncp", "zone") or "public",  # type: ignore[arg-type]
-        base_url=conn.setting("ncp", "base_url"),
-        max_retries=conn.max_retries,
-    )
+    return {
+        "access_key": conn.credential("ncp", "access_key"),
+        "secret_key": conn.credential("ncp", "secret_key"),
+        "region": conn.setting("ncp", "region") or "KR",
+        "zone": conn.setting("ncp", "zone") or "public",
+        "base_url": conn.setting("ncp", "base_url"),
+        "max_retries": conn.max_retries,
+    }
+
+
+def _engagelab_options(ctx: typer.Context) -> dict[str, Any]:
+    """Arguments of EngageLab and AsyncEngageLab."""
+    conn: Connection = ctx.obj
+    return {
+        "api_user": conn.credential("engagelab", "api_user"),
+        "api_key": conn.credential("engagelab", "api_key"),
+        "region": conn.setting("engagelab", "region") or "singapore",
+        "base_url": conn.setting("engagelab", "base_url"),
+        "max_retries": conn.max_retries,
+    }
+
+
+def _ncp(ctx: typer.Context) -> NcpMailer:
+    return NcpMailer(**_ncp_options(ctx))
 
 
 def _engagelab(ctx: typer.Context) -> EngageLab:
-    conn: Connection = ctx.obj
-    return EngageLab(
-        conn.credential("engagelab", "api_user"),
-        conn.credential("engagelab", "api_key"),
-        region=conn.setting("engagelab", "region") or "singapore",  # type: ignore[arg-type]
-        base_url=conn.setting("engagelab", "base_url"),
-        max_retries=conn.max_retries,
-    )
+    return EngageLab(**_engagelab_options(ctx))
 
 
 def _when(moment: dt.datetime) -> str:
@@ -450,15 +462,15 @@ def sync(
         str | None,
         typer.Option(
             metavar="DATE",
-            help="List the source from this day"
-            " (default: where the last run got to, else 730 days back).",
+            help="List the source from this day, in its own zone (NAVER +09:00, EngageLab"
+            " +08:00); default: where the last run got to, else everything the source holds.",
         ),
     ] = None,
     state: Annotated[
         Path,
         typer.Option(
             envvar="MAILOPTOUT_STATE",
-            help="SQLite journal of the sync (created owner-readable only).",
+            help="SQLite journal of the sync (created owner-readable only; one run at a time).",
         ),
     ] = DEFAULT_STATE,
     expire_days: Annotated[
@@ -470,70 +482,96 @@ def sync(
         ),
     ] = DEFAULT_EXPIRE_DAYS,
     chunk_size: ChunkOpt = 1000,
+    concurrency: Annotated[
+        int,
+        typer.Option(min=1, metavar="N", help="EngageLab adds in flight at once."),
+    ] = 8,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print what would be sent; change nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Read both sides and count what would be added; change nothing"
+            " (addresses only with --json).",
+        ),
     ] = False,
     as_json: Json = False,
 ) -> None:
     """Make every address unsubscribed at one provider unsubscribed at the other.
 
-    Incremental (remembers how far it got), idempotent, and resumable: interrupted at any
-    moment, the next run finishes the work with no address lost and none registered twice
-    (a write cut off mid-flight is sent again, and both APIs ignore repeats).
+    Complete (a first run covers all the source holds), incremental (remembers how far it got),
+    and resumable: stopped at any moment, the next run goes on with nothing lost, and only a
+    write whose answer never came is sent again. Addresses are sent as the source holds them.
+    Exits non-zero if any opt-out is not delivered at the end.
     """
-    direction = f"{source}->{target}"
-    if direction not in ("engagelab->ncp", "ncp->engagelab"):
-        raise InvalidInputError(
-            f"cannot sync --from {source!r} --to {target!r}: use engagelab and ncp"
-        )
+    check_direction(source, target)
+    day = parse_date(since, "--since")
     today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
     out = Output(as_json=as_json)
-    journal = SyncJournal(state)
-    try:
-        with (
-            _ncp(ctx) as mailer,
-            _engagelab(ctx) as client,
-            out.progress(f"sync {direction}") as progress,
+
+    async def run(journal: SyncJournal, progress: Callable[[str, int], None]) -> SyncReport:
+        async with (
+            AsyncNcpMailer(**_ncp_options(ctx)) as ncp,
+            AsyncEngageLab(**_engagelab_options(ctx)) as engagelab,
         ):
-            report = run_sync(
-                journal,
-                direction,  # type: ignore[arg-type]  # checked above
-                ncp=mailer,
-                engagelab=client,
-                since=parse_date(since, "--since"),
+            ends = endpoints(
+                source,
+                target,
+                ncp=ncp,
+                engagelab=engagelab,
                 today=today,
                 expire=today + dt.timedelta(days=expire_days),
                 chunk_size=chunk_size,
-                dry_run=dry_run,
-                progress=progress,
+                concurrency=concurrency,
             )
-    finally:
-        journal.close()
-    if dry_run:
-        out.rows(
-            f"would send ({direction})",
-            ["address"],
-            (({"address": a}, [a]) for a in report.would_send),
-        )
-        return
-    out.record(
-        f"sync {direction}",
-        {
-            "since": report.since,
+            return await run_sync(
+                journal, *ends, since=day, dry_run=dry_run, flush_size=chunk_size, progress=progress
+            )
+
+    with (
+        (SyncJournal.read if dry_run else SyncJournal.open)(state) as journal,
+        out.progress(f"sync {source}->{target}") as progress,
+    ):
+        report = asyncio.run(run(journal, progress))
+        _report_sync(out, report, as_json=as_json)
+        if not dry_run:
+            journal.mark_reported(report.direction)
+    if report.error is not None:
+        raise MailOptOutError(f"{report.error}; run sync again")
+    if report.not_delivered and not dry_run:
+        raise MailOptOutError(f"{report.not_delivered} opt-outs not delivered: see --json")
+
+
+def _report_sync(out: Output, report: SyncReport, *, as_json: bool) -> None:
+    """The summary of a sync run; addresses only in JSON."""
+    refused = [{"address": a, "reason": r} for a, r in report.refused]
+    if report.dry_run:
+        record: dict[str, Any] = {
             "listed": report.listed,
-            "new": report.new,
-            "sent": report.sent,
-            "changed": report.changed,
+            "would_add": len(report.would_add),
             "already_there": report.already_there,
-            "requests": report.requests,
-            "rejected": [f"{a}: {r}" for a, r in report.rejected],
-            "still_pending": report.still_pending,
-        },
-    )
-    if not report.ok:
-        raise MailOptOutError(
-            f"{report.still_pending} addresses still pending ({report.error}); run sync again"
-        )
+            "refused": len(refused),
+        }
+        if as_json:
+            record |= {"would_add_addresses": report.would_add, "refused_addresses": refused}
+        out.record(f"sync {report.direction} (dry run)", record)
+        return
+    record = {
+        "listed": report.listed,
+        "new": report.new,
+        "sent": report.sent,
+        "changed": report.changed,
+        "already_there": report.already_there,
+        "refused": len(refused),
+        "still_pending": len(report.still_pending),
+        "not_delivered": report.not_delivered,
+    }
+    if as_json:
+        pending = [
+            {"address": a, "reason": report.failed.get(a, "not sent yet")}
+            for a in report.still_pending
+        ]
+        record |= {"not_delivered_addresses": refused + pending, "error": report.error}
+    out.record(f"sync {report.direction}", record)
 
 
 @profile_app.command("write")

@@ -1,0 +1,324 @@
+"""Each provider as a sync :class:`Source` (lists its opt-outs page by page, resumably) and a
+:class:`Target` (says what it holds, takes addresses). The engine knows only these protocols.
+
+Days are the provider's own: NAVER's are KST (+09:00), EngageLab's +08:00.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Iterable
+from typing import Any, Literal, Protocol, TypeVar, cast
+
+import attrs
+from engagelab_email_client.models import Unsubscribe
+
+from mailoptout._bulk import BulkResult
+from mailoptout._engagelab import AsyncEngageLab, date_windows
+from mailoptout._errors import APIError, APIStatusError, BulkOperationError, InvalidInputError
+from mailoptout._ncp import AsyncNcpMailer
+from mailoptout._pagination import AsyncPaginator, Page
+from mailoptout._time import KST
+
+__all__ = [
+    "ENGAGELAB_FIRST_DAY",
+    "EngageLabSource",
+    "EngageLabTarget",
+    "NcpSource",
+    "NcpTarget",
+    "Outcome",
+    "Source",
+    "SourcePage",
+    "StopSyncError",
+    "Target",
+    "check_direction",
+    "endpoints",
+]
+
+T = TypeVar("T")
+ENGAGELAB_FIRST_DAY = dt.date(2010, 1, 1)
+"""EngageLab lists by date windows only and documents no limit on how far back: a first sync
+lists from this day (before any EngageLab opt-out, so the listing is complete)."""
+NCP_PAGE_SIZE = 1000
+ENGAGELAB_PAGE_SIZE = 100  # the API's maximum
+ONE_DAY = dt.timedelta(days=1)
+
+
+@attrs.frozen
+class SourcePage:
+    """Addresses the source lists, and the cursor position once they are journaled."""
+
+    addresses: list[str]
+    position: str
+
+
+class Source(Protocol):
+    """A provider whose opt-outs are copied."""
+
+    name: str
+
+    def pages(self, position: str | None, since: dt.date | None) -> AsyncIterator[SourcePage]:
+        """Everything the source enforces from ``position`` (None: from the very first), or
+        from the day ``since`` when given, in pages."""
+        ...
+
+
+Verdict = Literal["changed", "unchanged", "refused", "failed"]
+
+
+@attrs.frozen
+class Outcome:
+    """What the target said about some addresses (``reason`` for refused and failed)."""
+
+    addresses: list[str]
+    verdict: Verdict
+    reason: str = ""
+
+
+Record = Callable[[Outcome], None]
+
+
+class Target(Protocol):
+    """A provider that receives opt-outs."""
+
+    name: str
+    reads_first: bool
+    """Whether the run must read what the target holds before writing (a write would change an
+    entry that is already there)."""
+
+    async def holding(self) -> set[str]:
+        """Every address on the target's list now."""
+        ...
+
+    async def send(self, addresses: list[str], record: Record) -> None:
+        """Write ``addresses``, calling ``record`` as each answer comes (as early as possible:
+        the journal follows it). Raises :class:`StopSyncError` when nothing more can succeed."""
+        ...
+
+
+class StopSyncError(Exception):
+    """The target refuses us (401/403): no later write can succeed."""
+
+
+def _stopping(error: APIError) -> bool:
+    return isinstance(error, APIStatusError) and error.status_code in (401, 403)
+
+
+def _refused(error: APIError) -> bool:
+    """An answer about the addresses themselves (a 4xx other than 401/403/429)."""
+    return isinstance(error, APIStatusError) and not error.retryable and not _stopping(error)
+
+
+async def _nth_page(paginator: AsyncPaginator[T], number: int) -> Page[T] | None:
+    """Page ``number`` of ``paginator`` (earlier pages are fetched and dropped)."""
+    generator = cast(AsyncGenerator[Page[T], None], paginator.pages())
+    async with contextlib.aclosing(generator) as pages:
+        index = 0
+        async for page in pages:
+            if index == number:
+                return page
+            index += 1
+    return None
+
+
+@attrs.define
+class NcpSource:
+    """NAVER's unsubscribe list, oldest first; the position is the last listed ``blockDate``
+    in epoch ms. Each page is a fresh query from there, so deletions meanwhile shift nothing."""
+
+    mailer: AsyncNcpMailer
+    name: str = "ncp"
+
+    async def pages(self, position: str | None, since: dt.date | None) -> AsyncIterator[SourcePage]:
+        start_ms = 0 if position is None else int(position)
+        if since is not None:
+            start_ms = int(dt.datetime.combine(since, dt.time(0), tzinfo=KST).timestamp() * 1000)
+        skip = 0  # pages to pass when a whole page shares start_ms
+        while True:
+            start = dt.datetime.fromtimestamp(start_ms / 1000, tz=dt.UTC)
+            listing = self.mailer.unsubscribers(
+                start=start, sort=["createUtc,asc"], page_size=NCP_PAGE_SIZE
+            )
+            page = await _nth_page(listing, skip)
+            if page is None or not page.items:
+                return
+            last_ms = page.items[-1].block_date.utc
+            yield SourcePage([item.address for item in page.items], str(last_ms))
+            if not page.has_next:
+                return
+            skip, start_ms = (skip + 1, start_ms) if last_ms == start_ms else (0, last_ms)
+
+
+@attrs.define
+class EngageLabSource:
+    """EngageLab's unsubscribe list in date windows (+08:00 days); the position is the first
+    day of the window being listed. Windows are at most 3 months (the API's limit) and are
+    halved while they hold over ``max_pages`` pages, so a failure repeats little listing.
+    The last window ends today; the position then stays on today, so the next run lists today
+    again (the journal drops what is done)."""
+
+    client: AsyncEngageLab
+    today: dt.date
+    max_pages: int = 10
+    name: str = "engagelab"
+
+    async def pages(self, position: str | None, since: dt.date | None) -> AsyncIterator[SourcePage]:
+        start = since or (
+            ENGAGELAB_FIRST_DAY if position is None else dt.date.fromisoformat(position)
+        )
+        windows = date_windows(min(start, self.today), self.today)
+        while windows:
+            first, last = windows.pop(0)
+            listing = self.client.unsubscribes(first, last, page_size=ENGAGELAB_PAGE_SIZE)
+            generator = cast(AsyncGenerator[Page[Unsubscribe], None], listing.pages())
+            async with contextlib.aclosing(generator) as pages:
+                async for page in pages:
+                    too_many = page.number == 0 and (page.total_pages or 0) > self.max_pages
+                    if too_many and first < last:
+                        middle = first + (last - first) // 2
+                        windows[:0] = [(first, middle), (middle + ONE_DAY, last)]
+                        break
+                    after = first
+                    if not page.has_next:  # the window is complete
+                        after = min(last + ONE_DAY, self.today)
+                    yield SourcePage([item.email for item in page.items], after.isoformat())
+
+
+@attrs.define
+class NcpTarget:
+    """NAVER's unsubscribe list: registering is idempotent and says how many were new."""
+
+    mailer: AsyncNcpMailer
+    chunk_size: int = 1000
+    name: str = "ncp"
+    reads_first: bool = False
+
+    async def holding(self) -> set[str]:
+        listing = self.mailer.unsubscribers(page_size=NCP_PAGE_SIZE)
+        return {item.address async for item in listing}
+
+    async def send(self, addresses: list[str], record: Record) -> None:
+        for start in range(0, len(addresses), self.chunk_size):
+            await self._chunk(addresses[start : start + self.chunk_size], record)
+
+    async def _chunk(self, chunk: list[str], record: Record) -> None:
+        """Register ``chunk``; a chunk NAVER refuses is halved until the refused address is
+        alone, so that one bad address holds back no other."""
+        try:
+            result: BulkResult = await self.mailer.register(
+                chunk, chunk_size=len(chunk), strict=False
+            )
+        except BulkOperationError as exc:
+            error = exc.result.failed[0].error
+            assert error is not None  # a failed chunk carries its error
+            if _stopping(error):
+                raise StopSyncError(str(error)) from None
+            if _refused(error) and len(chunk) > 1:
+                middle = len(chunk) // 2
+                await self._chunk(chunk[:middle], record)
+                await self._chunk(chunk[middle:], record)
+                return
+            record(Outcome(chunk, "refused" if _refused(error) else "failed", str(error)))
+            return
+        for rejected in result.rejected:
+            record(Outcome([rejected.address], "refused", rejected.reason))
+        sent = [a for chunk_result in result.chunks for a in chunk_result.addresses]
+        changed = result.count
+        record(Outcome(sent[:changed], "changed"))
+        record(Outcome(sent[changed:], "unchanged"))
+
+
+@attrs.define
+class EngageLabTarget:
+    """EngageLab's unsubscribe list: one add per address, ``concurrency`` at a time. Adding an
+    address that is there would reset its expiry, so the run reads the list first."""
+
+    client: AsyncEngageLab
+    today: dt.date
+    expire: dt.date
+    concurrency: int = 8
+    name: str = "engagelab"
+    reads_first: bool = True
+
+    async def holding(self) -> set[str]:
+        listing = self.client.unsubscribes(
+            ENGAGELAB_FIRST_DAY,
+            self.today,
+            page_size=ENGAGELAB_PAGE_SIZE,
+            concurrency=self.concurrency,
+        )
+        return {item.email async for item in listing}
+
+    async def send(self, addresses: list[str], record: Record) -> None:
+        gate = asyncio.Semaphore(self.concurrency)
+        stop: list[StopSyncError] = []
+
+        async def add(address: str) -> None:
+            async with gate:
+                if stop:
+                    return  # left pending
+                try:
+                    await self.client.add(address, expire=self.expire, strict=False)
+                except APIError as error:
+                    if _stopping(error):
+                        stop.append(StopSyncError(str(error)))
+                        return
+                    verdict: Verdict = "refused" if _refused(error) else "failed"
+                    record(Outcome([address], verdict, str(error)))
+                    return
+                record(Outcome([address], "changed"))
+
+        await _gather(add(address) for address in addresses)
+        if stop:
+            raise stop[0]
+
+
+async def _gather(jobs: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Run ``jobs`` concurrently; on cancellation, cancel them all and wait for them."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+PROVIDERS = ("engagelab", "ncp")
+
+
+def check_direction(source: str, target: str) -> None:
+    """Raise :class:`InvalidInputError` unless ``source`` and ``target`` are two providers."""
+    if source not in PROVIDERS or target not in PROVIDERS or source == target:
+        raise InvalidInputError(
+            f"cannot sync --from {source!r} --to {target!r}: use engagelab and ncp"
+        )
+
+
+def endpoints(
+    source: str,
+    target: str,
+    *,
+    ncp: AsyncNcpMailer,
+    engagelab: AsyncEngageLab,
+    today: dt.date,
+    expire: dt.date,
+    chunk_size: int,
+    concurrency: int,
+) -> tuple[Source, Target]:
+    """The source and target adapters for ``--from source --to target``.
+
+    ``today`` is EngageLab's (+08:00); ``expire``, the last day of opt-outs added to EngageLab.
+    """
+    check_direction(source, target)
+    sources: dict[str, Source] = {
+        "ncp": NcpSource(ncp),
+        "engagelab": EngageLabSource(engagelab, today),
+    }
+    targets: dict[str, Target] = {
+        "ncp": NcpTarget(ncp, chunk_size),
+        "engagelab": EngageLabTarget(engagelab, today, expire, concurrency),
+    }
+    return sources[source], targets[target]

@@ -650,7 +650,8 @@ def demo() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console script entry point: exit 0 on success, else one line on stderr and exit 1."""
     try:
-        app(args=argv, standalone_mode=False)
+        if app(args=argv, standalone_mode=False) == 130:  # typer returns Ctrl-C as 130 here
+            raise KeyboardInterrupt  # noqa: TRY301 - one place says what Ctrl-C does
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.exceptions.Abort:

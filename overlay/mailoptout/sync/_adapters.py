@@ -44,6 +44,7 @@ lists from this day (before any EngageLab opt-out, so the listing is complete)."
 NCP_PAGE_SIZE = 1000
 ENGAGELAB_PAGE_SIZE = 100  # the API's maximum
 ONE_DAY = dt.timedelta(days=1)
+READ_ATTEMPTS = 3
 
 
 @attrs.frozen
@@ -151,11 +152,19 @@ class NcpSource:
             skip, start_ms = (skip + 1, start_ms) if last_ms == start_ms else (0, last_ms)
 
 
+def _split(first: dt.date, last: dt.date, parts: int) -> list[tuple[dt.date, dt.date]]:
+    """``first``..``last`` in ``parts`` windows of (about) equal days."""
+    step = max(1, -(-((last - first).days + 1) // parts))
+    starts = [first + dt.timedelta(days=n) for n in range(0, (last - first).days + 1, step)]
+    return [(start, min(start + dt.timedelta(days=step - 1), last)) for start in starts]
+
+
 @attrs.define
 class EngageLabSource:
     """EngageLab's unsubscribe list in date windows (+08:00 days); the position is the first
     day of the window being listed. Windows are at most 3 months (the API's limit) and are
-    halved while they hold over ``max_pages`` pages, so a failure repeats little listing.
+    split while they hold over ``max_pages`` pages, so a failure repeats little listing (the
+    API pages by offset within a window: one day is listed in one go, however long).
     The last window ends today; the position then stays on today, so the next run lists today
     again (the journal drops what is done)."""
 
@@ -175,10 +184,9 @@ class EngageLabSource:
             generator = cast(AsyncGenerator[Page[Unsubscribe], None], listing.pages())
             async with contextlib.aclosing(generator) as pages:
                 async for page in pages:
-                    too_many = page.number == 0 and (page.total_pages or 0) > self.max_pages
-                    if too_many and first < last:
-                        middle = first + (last - first) // 2
-                        windows[:0] = [(first, middle), (middle + ONE_DAY, last)]
+                    pages_in_window = page.total_pages or 0
+                    if page.number == 0 and pages_in_window > self.max_pages and first < last:
+                        windows[:0] = _split(first, last, -(-pages_in_window // self.max_pages))
                         break
                     after = first
                     if not page.has_next:  # the window is complete
@@ -243,13 +251,28 @@ class EngageLabTarget:
     reads_first: bool = True
 
     async def holding(self) -> set[str]:
-        listing = self.client.unsubscribes(
-            ENGAGELAB_FIRST_DAY,
-            self.today,
-            page_size=ENGAGELAB_PAGE_SIZE,
-            concurrency=self.concurrency,
-        )
-        return {item.email async for item in listing}
+        """The list, read window by window, ``concurrency`` windows at a time. A window that
+        fails after its retries is read again (twice at most): a partial read is no use."""
+        gate = asyncio.Semaphore(self.concurrency)
+        held: set[str] = set()
+
+        async def window(first: dt.date, last: dt.date) -> None:
+            async with gate:
+                for attempt in range(READ_ATTEMPTS):
+                    try:
+                        listing = self.client.unsubscribes(
+                            first, last, page_size=ENGAGELAB_PAGE_SIZE
+                        )
+                        held.update([item.email async for item in listing])
+                    except APIError:
+                        if attempt == READ_ATTEMPTS - 1:
+                            raise
+                    else:
+                        return
+
+        windows = date_windows(ENGAGELAB_FIRST_DAY, self.today)
+        await _gather(window(first, last) for first, last in windows)
+        return held
 
     async def send(self, addresses: list[str], record: Record) -> None:
         gate = asyncio.Semaphore(self.concurrency)

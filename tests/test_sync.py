@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mailoptout._engagelab import date_windows
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
@@ -29,7 +30,7 @@ from mailoptout.emulator import (
     create_app,
     serve_in_thread,
 )
-from mailoptout.sync import SyncJournal
+from mailoptout.sync import ENGAGELAB_FIRST_DAY, SyncJournal
 
 SCRIPT = str(Path(sys.executable).with_name("mailoptout"))
 TO_NCP = ("sync", "--from", "engagelab", "--to", "ncp")
@@ -174,6 +175,22 @@ class TestCompleteness:
         seed_ncp(server.state, ["out@example.com"], at=midnight - dt.timedelta(minutes=30))
         report = server.report(*TO_ENGAGELAB, "--since", str(day), "--dry-run")
         assert report["would_add_addresses"] == ["in@example.com"]
+
+
+def test_ncp_to_engagelab_reads_engagelab_once_and_keeps_expiries(server: Server) -> None:
+    """One read of EngageLab's list (a request per window), then one add per new address:
+    no lookup per address; an address EngageLab has already keeps its expiry."""
+    naver = seed_ncp(server.state, [f"n{i:03d}@example.com" for i in range(500)], at=now())
+    seed_engagelab(server.state, ["n007@example.com"], days_ago=30)
+    (kept,) = server.state.engagelab_entries(DEFAULT_ENGAGELAB_API_USER)
+    expiry = kept.expire_time
+    before = server.state.requests
+    report = server.report(*TO_ENGAGELAB)
+    assert (report["changed"], report["already_there"]) == (499, 1)
+    windows = len(date_windows(ENGAGELAB_FIRST_DAY, now().date()))
+    assert server.state.requests - before == 1 + windows + 499  # NAVER page, windows, adds
+    assert server.state.engagelab_emails() == naver
+    assert kept.expire_time == expiry
 
 
 class TestDryRun:

@@ -10,16 +10,17 @@ import asyncio
 import contextlib
 import datetime as dt
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Iterable
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Any, Literal, Protocol, cast
 
 import attrs
 from engagelab_email_client.models import Unsubscribe
+from ncp_mailer_client.models import Unsubscriber
 
 from mailoptout._bulk import BulkResult
 from mailoptout._engagelab import AsyncEngageLab, date_windows
 from mailoptout._errors import APIError, APIStatusError, BulkOperationError, InvalidInputError
 from mailoptout._ncp import AsyncNcpMailer
-from mailoptout._pagination import AsyncPaginator, Page
+from mailoptout._pagination import Page
 from mailoptout._time import KST
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "endpoints",
 ]
 
-T = TypeVar("T")
 ENGAGELAB_FIRST_DAY = dt.date(2010, 1, 1)
 """EngageLab lists by date windows only and documents no limit on how far back: a first sync
 lists from this day (before any EngageLab opt-out, so the listing is complete)."""
@@ -112,22 +112,12 @@ def _refused(error: APIError) -> bool:
     return isinstance(error, APIStatusError) and not error.retryable and not _stopping(error)
 
 
-async def _nth_page(paginator: AsyncPaginator[T], number: int) -> Page[T] | None:
-    """Page ``number`` of ``paginator`` (earlier pages are fetched and dropped)."""
-    generator = cast(AsyncGenerator[Page[T], None], paginator.pages())
-    async with contextlib.aclosing(generator) as pages:
-        index = 0
-        async for page in pages:
-            if index == number:
-                return page
-            index += 1
-    return None
-
-
 @attrs.define
 class NcpSource:
     """NAVER's unsubscribe list, oldest first; the position is the last listed ``blockDate``
-    in epoch ms. Each page is a fresh query from there, so deletions meanwhile shift nothing."""
+    in epoch ms. After a page that moved past the start, listing starts afresh from there, so
+    deletions meanwhile shift nothing; only pages of one same moment (a bulk registration)
+    follow each other by page number."""
 
     mailer: AsyncNcpMailer
     name: str = "ncp"
@@ -136,20 +126,25 @@ class NcpSource:
         start_ms = 0 if position is None else int(position)
         if since is not None:
             start_ms = int(dt.datetime.combine(since, dt.time(0), tzinfo=KST).timestamp() * 1000)
-        skip = 0  # pages to pass when a whole page shares start_ms
         while True:
             start = dt.datetime.fromtimestamp(start_ms / 1000, tz=dt.UTC)
             listing = self.mailer.unsubscribers(
                 start=start, sort=["createUtc,asc"], page_size=NCP_PAGE_SIZE
             )
-            page = await _nth_page(listing, skip)
-            if page is None or not page.items:
-                return
-            last_ms = page.items[-1].block_date.utc
-            yield SourcePage([item.address for item in page.items], str(last_ms))
-            if not page.has_next:
-                return
-            skip, start_ms = (skip + 1, start_ms) if last_ms == start_ms else (0, last_ms)
+            generator = cast(AsyncGenerator[Page[Unsubscriber], None], listing.pages())
+            async with contextlib.aclosing(generator) as pages:
+                async for page in pages:
+                    if not page.items:
+                        return
+                    last_ms = page.items[-1].block_date.utc
+                    yield SourcePage([item.address for item in page.items], str(last_ms))
+                    if not page.has_next:
+                        return
+                    if last_ms != start_ms:
+                        break
+                else:
+                    return
+            start_ms = last_ms
 
 
 def _split(first: dt.date, last: dt.date, parts: int) -> list[tuple[dt.date, dt.date]]:

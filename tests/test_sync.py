@@ -167,6 +167,15 @@ class TestCompleteness:
         again = server.report(*TO_NCP)  # reported once; nothing new
         assert (again["sent"], again["refused"]) == (2, 0)  # the two from NAVER, now at EngageLab
 
+    def test_a_run_from_since_leaves_the_cursor(self, server: Server) -> None:
+        """--since lists from a day without moving the cursor past what it skipped."""
+        old = seed_engagelab(server.state, ["old@example.com"], days_ago=800)
+        recent = seed_engagelab(server.state, ["recent@example.com"])
+        since = str(now().date() - dt.timedelta(days=5))
+        assert server.report(*TO_NCP, "--since", since)["sent"] == 1
+        assert server.report(*TO_NCP)["sent"] == 1
+        assert server.state.ncp_addresses() == old | recent
+
     def test_ncp_days_are_kst(self, server: Server) -> None:
         """--since DAY for NAVER starts at 00:00 KST: 00:30 KST is in, 23:30 KST before is out."""
         day = now().date() - dt.timedelta(days=3)

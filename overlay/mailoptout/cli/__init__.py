@@ -463,7 +463,8 @@ def sync(
         typer.Option(
             metavar="DATE",
             help="List the source from this day, in its own zone (NAVER +09:00, EngageLab"
-            " +08:00); default: where the last run got to, else everything the source holds.",
+            " +08:00), leaving the remembered position as it is; default: where the last run"
+            " got to, else everything the source holds.",
         ),
     ] = None,
     state: Annotated[

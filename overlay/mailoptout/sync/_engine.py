@@ -113,7 +113,8 @@ class _Run:
 
     async def _list(self, source: Source, since: dt.date | None, flush_size: int) -> None:
         """List, journal and send page by page. A listing that fails after its retries resumes
-        from the cursor while it makes progress."""
+        from the cursor while it makes progress. A listing from ``since`` leaves the cursor
+        where it is: it must not move past days it did not list."""
         outbox: list[str] = []
         while True:
             position = self.journal.cursor(self.direction)
@@ -121,16 +122,16 @@ class _Run:
                 async for page in source.pages(position, since):
                     self._listed(len(page.addresses))
                     good, bad = _storable(page.addresses)
-                    new = self.journal.record_page(self.direction, good, bad, page.position)
+                    moved = page.position if since is None else None
+                    new = self.journal.record_page(self.direction, good, bad, moved)
                     self.report.new += len(new)
                     outbox += new
                     if len(outbox) >= flush_size:
                         await self._flush(outbox)
             except APIError as exc:
-                if self.journal.cursor(self.direction) == position:
+                if since is not None or self.journal.cursor(self.direction) == position:
                     self.report.error = f"listing {source.name} stopped: {exc}"
                     return
-                since = None  # resume where the journal got to
             else:
                 return
 

@@ -144,10 +144,10 @@ class SyncJournal:
         direction: str,
         addresses: Iterable[str],
         refused: Iterable[tuple[str, str]],
-        position: str,
+        position: str | None,
     ) -> list[str]:
-        """Journal one listed page and move the cursor past it, in one step; returns the
-        addresses that became pending (those neither done nor pending already)."""
+        """Journal one listed page and move the cursor past it (unless ``position`` is None),
+        in one step; returns the addresses that became pending (neither done nor pending)."""
         new: list[str] = []
         with self._transaction():
             for address in addresses:
@@ -160,7 +160,10 @@ class SyncJournal:
                 if self.db.total_changes > before:
                     new.append(address)
             self._refuse(direction, refused)
-            self.db.execute("INSERT OR REPLACE INTO cursor VALUES (?, ?)", (direction, position))
+            if position is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO cursor VALUES (?, ?)", (direction, position)
+                )
         return new
 
     def pending(self, direction: str) -> list[str]:

@@ -471,6 +471,7 @@ def sync(
         Path,
         typer.Option(
             envvar="MAILOPTOUT_STATE",
+            metavar="FILE",
             help="SQLite journal of the sync (created owner-readable only; one run at a time).",
         ),
     ] = DEFAULT_STATE,
@@ -478,6 +479,7 @@ def sync(
         int,
         typer.Option(
             min=1,
+            metavar="DAYS",
             help="NAVER-sourced opt-outs are added to EngageLab until today + this many days"
             " (EngageLab requires an expiry).",
         ),

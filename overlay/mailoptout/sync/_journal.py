@@ -226,8 +226,13 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         _verify(db)
         if read_only:
             memory = sqlite3.connect(":memory:")
-            db.backup(memory)
-            db.close()
+            try:
+                db.backup(memory)
+            except BaseException:
+                memory.close()
+                raise
+            finally:
+                db.close()
             db = memory
         db.isolation_level = None
         tables = {

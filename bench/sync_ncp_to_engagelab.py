@@ -43,7 +43,7 @@ from mailoptout.sync import (
     SyncJournal,
     run_sync,
 )
-from mailoptout.sync._adapters import NCP_PAGE_SIZE
+from mailoptout.sync._sources import NCP_PAGE_SIZE
 
 LATENCY = 0.020
 

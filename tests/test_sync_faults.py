@@ -145,9 +145,7 @@ STOPS: list[tuple[str, int]] = [
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
 @pytest.mark.parametrize("direction", ["engagelab->ncp", "ncp->engagelab"])
-def test_stopped_at_ten_points_with_faults(
-    tmp_path: Path, how: int, direction: str, record_property: Any
-) -> None:
+def test_stopped_at_ten_points_with_faults(tmp_path: Path, how: int, direction: str) -> None:
     """Ten runs each stopped at a point (a request, or the n-th write, which is then done but
     unanswered), then runs to the end: the target holds every address; an address is written
     again only after a write of it whose answer was lost (counted)."""
@@ -177,10 +175,11 @@ def test_stopped_at_ten_points_with_faults(
         resent, doubled = writes.resends()
         assert doubled == []  # nothing written twice after an answered write
         assert resent > 0, "no stop hit a write: move the stops"
-        record_property("stopped", stopped)
-        record_property("resent_after_lost_answer", resent)
-        record_property("writes", len(writes.log))
-        record_property("faults", dict(faults.counts))
+        print(  # the figures, shown by pytest -rP
+            f"{direction} {signal.Signals(how).name}: {stopped} of 10 runs stopped,"
+            f" {len(writes.log)} writes, {resent} repeated after a lost answer, 0 otherwise;"
+            f" faults {faults.counts}"
+        )
         with sqlite3.connect(server.journal) as db:
             done = {row[0] for row in db.execute("SELECT address FROM done")}
             pending = db.execute("SELECT count(*) FROM pending").fetchone()
@@ -190,9 +189,7 @@ def test_stopped_at_ten_points_with_faults(
 
 
 @pytest.mark.slow
-def test_fifty_thousand_at_twenty_percent_faults_finish_within_three_runs(
-    tmp_path: Path, record_property: Any
-) -> None:
+def test_fifty_thousand_at_twenty_percent_faults_finish_within_three_runs(tmp_path: Path) -> None:
     """Spread over 17 months (about 100 a day); each run lists, journals and writes page by
     page, so what one run did is not done again by the next."""
     state = EmulatorState()
@@ -203,6 +200,5 @@ def test_fifty_thousand_at_twenty_percent_faults_finish_within_three_runs(
             if server.run(*TO_NCP).returncode == 0:
                 break
         assert state.ncp_addresses() == expected, f"after {runs} runs"
-        record_property("runs", runs)
-        record_property("requests", state.requests)
+        print(f"50,000 at 20 % faults: {runs} runs, {state.requests} requests, {faults.counts}")
         assert faults.counts["429"] > 0.1 * state.requests

@@ -5,22 +5,12 @@
 ...         report = await run_sync(journal, NcpSource(ncp), EngageLabTarget(engagelab, ...))
 """
 
-from mailoptout.sync._adapters import (
-    ENGAGELAB_FIRST_DAY,
-    EngageLabSource,
-    EngageLabTarget,
-    NcpSource,
-    NcpTarget,
-    Outcome,
-    Source,
-    SourcePage,
-    StopSyncError,
-    Target,
-    check_direction,
-    endpoints,
-)
 from mailoptout.sync._engine import SyncReport, run_sync
 from mailoptout.sync._journal import JournalBusyError, JournalError, SyncJournal
+from mailoptout.sync._protocols import Outcome, Source, SourcePage, StopSyncError, Target
+from mailoptout.sync._providers import check_direction, endpoints
+from mailoptout.sync._sources import ENGAGELAB_FIRST_DAY, EngageLabSource, NcpSource
+from mailoptout.sync._targets import EngageLabTarget, NcpTarget
 
 __all__ = [
     "ENGAGELAB_FIRST_DAY",

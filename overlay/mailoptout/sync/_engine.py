@@ -17,8 +17,8 @@ import attrs
 
 from mailoptout._bulk import storable_address
 from mailoptout._errors import APIError, InvalidInputError
-from mailoptout.sync._adapters import Outcome, Source, StopSyncError, Target
 from mailoptout.sync._journal import SyncJournal
+from mailoptout.sync._protocols import Outcome, Source, StopSyncError, Target
 
 __all__ = ["SyncReport", "run_sync"]
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import signal
-import sqlite3
 import stat
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +21,6 @@ from mailoptout.emulator import (
     DEFAULT_NCP_ACCESS_KEY,
     DEFAULT_NCP_SECRET_KEY,
     EmulatorState,
-    EngageLabEntry,
     Faults,
     create_app,
     serve_in_thread,
@@ -32,7 +28,6 @@ from mailoptout.emulator import (
 
 SCRIPT = str(Path(sys.executable).with_name("mailoptout"))
 TODAY = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-TO_NCP = ("sync", "--from", "engagelab", "--to", "ncp")
 
 
 class Server:
@@ -240,124 +235,3 @@ class TestProfile:
         )
         assert done.returncode == 1
         assert f"chmod 600 {path}" in done.stderr
-
-
-def seed_engagelab(state: EmulatorState, count: int) -> set[str]:
-    now = dt.datetime.now(ENGAGELAB_NAIVE_TZ)
-    entries = [
-        EngageLabEntry(
-            f"user{i:05d}@example.com",
-            DEFAULT_ENGAGELAB_API_USER,
-            i % 4,
-            now - dt.timedelta(hours=i),
-            now + dt.timedelta(days=400),
-        )
-        for i in range(count)
-    ]
-    state.engagelab_seed(entries)
-    return {e.email for e in entries}
-
-
-class TestSync:
-    def test_sync_both_ways_incremental_and_dry_run(self, server: Server) -> None:
-        """EngageLab -> NAVER, again (nothing new), NAVER -> EngageLab; --dry-run writes nothing."""
-        expected = seed_engagelab(server.state, 250)
-        since = str(TODAY - dt.timedelta(days=30))
-        would_send = server.lines(*TO_NCP, "--since", since, "--dry-run")
-        assert len(would_send) == 250
-        assert server.state.ncp_addresses() == set()
-        (first,) = server.lines(*TO_NCP, "--since", since)
-        assert (first["sent"], first["changed"], first["still_pending"]) == (250, 250, 0)
-        (again,) = server.lines(*TO_NCP)
-        assert again["sent"] == 0
-        assert server.state.ncp_addresses() == expected
-        server.state.ncp_register(DEFAULT_NCP_ACCESS_KEY, ["from.naver@example.com"])
-        (back,) = server.lines("sync", "--from", "ncp", "--to", "engagelab", "--expire-days", "30")
-        assert (back["changed"], back["already_there"]) == (1, 250)  # expiries left alone
-        assert server.state.engagelab_emails() == expected | {"from.naver@example.com"}
-        assert stat.S_IMODE(Path(server.env["MAILOPTOUT_STATE"]).stat().st_mode) == 0o600
-
-
-def _sync_with_kill(server: Server, kill_after: int, since: str) -> int:
-    """Start a sync; SIGKILL it when the emulator has served ``kill_after`` requests."""
-    reached = threading.Event()
-    server.state.on_request = lambda n: reached.set() if n >= kill_after else None
-    process = subprocess.Popen(
-        [
-            SCRIPT,
-            "sync",
-            "--from",
-            "engagelab",
-            "--to",
-            "ncp",
-            "--since",
-            since,
-            "--chunk-size",
-            "50",
-            "--json",
-        ],
-        env={**server.env, "MAILOPTOUT_MAX_RETRIES": "8"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    watcher = threading.Thread(target=lambda: (process.wait(), reached.set()), daemon=True)
-    watcher.start()  # an early exit ends the wait too
-    reached.wait(timeout=300)
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL)
-    code = process.wait(timeout=60)
-    server.state.on_request = None
-    return code
-
-
-@pytest.mark.parametrize(
-    "faults",
-    [None, Faults(rate_429=0.1, retry_after="0", rate_5xx=0.1, rate_drop=0.1, seed=11)],
-    ids=["calm", "faulty"],
-)
-def test_sync_survives_sigkill(tmp_path: Path, faults: Faults | None) -> None:
-    """Killed at several points, later runs finish: NAVER ends with exactly the EngageLab set."""
-    state = EmulatorState()
-    expected = seed_engagelab(state, 1200)
-    since = str(TODAY - dt.timedelta(days=60))
-    for server in serve(state, tmp_path, faults):
-        kills = 0
-        for kill_after in (3, 9, 16, 24, 31):
-            start = state.requests
-            code = _sync_with_kill(server, start + kill_after, since)
-            kills += code == -signal.SIGKILL
-        assert kills >= 3, "the sync ended before most kill points: seed more"
-        for _ in range(10):
-            done = server.run(
-                "sync",
-                "--from",
-                "engagelab",
-                "--to",
-                "ncp",
-                "--json",
-                env={"MAILOPTOUT_MAX_RETRIES": "8"},
-                ok=False,
-            )
-            if done.returncode == 0:
-                break
-        assert done.returncode == 0, done.stderr
-        assert state.ncp_addresses() == expected
-        journal = sqlite3.connect(server.env["MAILOPTOUT_STATE"])
-        done_set = {row[0] for row in journal.execute("SELECT address FROM done")}
-        assert done_set == expected
-        assert journal.execute("SELECT count(*) FROM pending").fetchone() == (0,)
-
-
-def test_journal_steps_are_atomic(tmp_path: Path) -> None:
-    """mark_done moves addresses from pending to done in one transaction: never in both."""
-    from mailoptout.cli._sync import SyncJournal  # noqa: PLC0415
-
-    journal = SyncJournal(tmp_path / "j.sqlite3")
-    journal.add_pending("engagelab->ncp", ["a@example.com", "b@example.com"])
-    statements: list[str] = []
-    journal.db.set_trace_callback(statements.append)
-    journal.mark_done("engagelab->ncp", ["a@example.com", "b@example.com"])
-    assert statements[0] == "BEGIN IMMEDIATE"
-    assert statements[-1] == "COMMIT"
-    assert journal.pending("engagelab->ncp") == []
-    assert journal.is_done("engagelab->ncp", "a@example.com")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 import attrs
 import email_validator
 
-from mailoptout._checks import check_addresses, check_int
+from mailoptout._checks import check_addresses, check_bool, check_int
 from mailoptout._errors import APIError, BulkOperationError, InvalidInputError
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "finish",
     "normalize_address",
     "plan_chunks",
+    "storable_address",
 ]
 
 
@@ -164,14 +166,43 @@ def normalize_address(address: str) -> str:
     return str(valid.normalized)
 
 
+def storable_address(address: str) -> str:
+    """``address`` unchanged, unless no provider could store it: no ``@``, an empty part,
+    control characters, or over the length limits (64 octets local part, 255 domain, 254 all).
+
+    For addresses a provider already holds (``taro..yamada@docomo.ne.jp``): the other provider
+    decides, not :func:`normalize_address`'s stricter syntax.
+
+    >>> storable_address('"john smith"@example.com')
+    '"john smith"@example.com'
+    """
+    local, at, domain = address.rpartition("@")
+    size = len(address.encode())
+    checks = (
+        (not at, "no @"),
+        (not local, "empty local part"),
+        (not domain, "empty domain"),
+        (any(unicodedata.category(char) == "Cc" for char in address), "control characters"),
+        (len(local.encode()) > 64, "local part over 64 octets"),
+        (len(domain.encode()) > 255, "domain over 255 octets"),
+        (size > 254, f"{size} octets, over 254"),
+    )
+    problem = next((why for bad, why in checks if bad), None)
+    if problem is not None:
+        raise InvalidInputError(f"invalid email address {address!r}: {problem}")
+    return address
+
+
 class ChunkPlanner:
     """Validates and de-duplicates addresses one at a time, handing out full chunks as they
-    fill, so that sending can start before the last address is read."""
+    fill, so that sending can start before the last address is read. ``strict=False`` checks
+    with :func:`storable_address` (sent as is) instead of :func:`normalize_address`."""
 
-    def __init__(self, chunk_size: int) -> None:
+    def __init__(self, chunk_size: int, *, strict: bool = True) -> None:
         if chunk_size < 1:
             raise InvalidInputError(f"chunk_size must be 1 or more, not {chunk_size!r}")
         self.chunk_size = chunk_size
+        self._check = normalize_address if strict else storable_address
         self.rejected: list[Rejected] = []
         self.duplicates = 0
         self._seen: set[str] = set()
@@ -183,7 +214,7 @@ class ChunkPlanner:
             self.rejected.append(Rejected(repr(address), "not a string"))
             return None
         try:
-            normal = normalize_address(address)
+            normal = self._check(address)
         except InvalidInputError as exc:
             self.rejected.append(Rejected(address, str(exc)))
             return None
@@ -204,10 +235,10 @@ class ChunkPlanner:
 
 
 def plan_chunks(
-    addresses: Iterable[object], chunk_size: int
+    addresses: Iterable[object], chunk_size: int, *, strict: bool = True
 ) -> tuple[list[list[str]], list[Rejected], int]:
     """(chunks to send, rejected inputs, duplicate count) for a bulk write."""
-    planner = ChunkPlanner(chunk_size)
+    planner = ChunkPlanner(chunk_size, strict=strict)
     chunks = [chunk for address in addresses if (chunk := planner.add(address)) is not None]
     last = planner.rest()
     return [*chunks, *([last] if last else [])], planner.rejected, planner.duplicates
@@ -223,9 +254,13 @@ class BulkWrite:
     :class:`BulkOperationError` saying what was written, the input's error as its cause.
     """
 
-    def __init__(self, addresses: Iterable[object], chunk_size: int) -> None:
+    def __init__(
+        self, addresses: Iterable[object], chunk_size: int, *, strict: bool = True
+    ) -> None:
         self._input = iter(check_addresses("addresses", addresses))
-        self._planner = ChunkPlanner(check_int("chunk_size", chunk_size, minimum=1))
+        self._planner = ChunkPlanner(
+            check_int("chunk_size", chunk_size, minimum=1), strict=check_bool("strict", strict)
+        )
         self._results: list[ChunkResult] = []
         self.read_count = 0
         self._done = False

@@ -25,8 +25,8 @@ from engagelab_email_client.models import (
 )
 from engagelab_email_client.types import UNSET
 
-from mailoptout._bulk import normalize_address
-from mailoptout._checks import check_date, check_int, check_str, check_timeout
+from mailoptout._bulk import normalize_address, storable_address
+from mailoptout._checks import check_bool, check_date, check_int, check_str, check_timeout
 from mailoptout._config import EngageLabRegion, credentials
 from mailoptout._core import (
     AsyncFacade,
@@ -65,6 +65,12 @@ class UnsubscribeFilters(TypedDict, total=False):
     api_user: str | None
     page_size: int
     timeout: Timeout
+
+
+class AddOptions(LimitOptions, total=False):
+    """Arguments of ``add()`` after the expiry; see :meth:`EngageLab.add`."""
+
+    strict: bool
 
 
 class DeleteOptions(LimitOptions, total=False):
@@ -135,10 +141,16 @@ class _EngageLabBase(Facade, Generic[C, Tr, S]):
 
         return windowed(window, start, end, day_of=_unsubscribe_day, key=_unsubscribe_key)
 
-    def _add_request(self, email: str, expire: dt.date) -> Request[AddUnsubscribeResponse]:
+    def _add_request(
+        self, email: str, expire: dt.date, options: AddOptions
+    ) -> Request[AddUnsubscribeResponse]:
+        check = (
+            normalize_address
+            if check_bool("strict", options.get("strict", True))
+            else (storable_address)
+        )
         body = AddUnsubscribeRequest(
-            email=normalize_address(check_str("email", email)),
-            expire_time=check_date("expire", expire),
+            email=check(check_str("email", email)), expire_time=check_date("expire", expire)
         )
         return Request.build(
             add_unsubscribe._get_kwargs, AddUnsubscribeResponse.from_dict, body=body
@@ -211,15 +223,17 @@ class EngageLab(
         )
 
     def add(
-        self, email: str, *, expire: dt.date, **options: Unpack[LimitOptions]
+        self, email: str, *, expire: dt.date, **options: Unpack[AddOptions]
     ) -> AddedUnsubscribe:
         """Add ``email`` to the list until ``expire``. Adding again only sets the expiry, so
-        it is retried like a read.
+        it is retried like a read. ``strict=False``: sent as is unless no provider could store
+        it (see :func:`storable_address`).
 
         >>> engagelab.add("a@example.com", expire=dt.date(2030, 1, 1)).email  # doctest: +SKIP
         'a@example.com'
         """
-        return self._runner.run(self._add_request(email, expire), **limits(options)).result
+        request = self._add_request(email, expire, options)
+        return self._runner.run(request, **limits(options, AddOptions)).result
 
     def delete(self, email: str | None = None, **options: Unpack[DeleteOptions]) -> int:
         """Delete ``email``, or everything unsubscribed from ``since`` to ``until`` (split into
@@ -259,10 +273,11 @@ class AsyncEngageLab(
         return AsyncPaginator(run, queries, concurrency=concurrency)
 
     async def add(
-        self, email: str, *, expire: dt.date, **options: Unpack[LimitOptions]
+        self, email: str, *, expire: dt.date, **options: Unpack[AddOptions]
     ) -> AddedUnsubscribe:
         """Like :meth:`EngageLab.add`."""
-        answer = await self._runner.run(self._add_request(email, expire), **limits(options))
+        request = self._add_request(email, expire, options)
+        answer = await self._runner.run(request, **limits(options, AddOptions))
         return answer.result
 
     async def delete(self, email: str | None = None, **options: Unpack[DeleteOptions]) -> int:

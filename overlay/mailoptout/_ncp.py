@@ -107,6 +107,7 @@ class WriteOptions(TypedDict, total=False):
     chunk_size: int
     max_retries: int | None
     timeout: Timeout
+    strict: bool
 
 
 class _NcpBase(Facade, Generic[C, Tr, S]):
@@ -204,6 +205,11 @@ class _NcpBase(Facade, Generic[C, Tr, S]):
         return Request(request.name, request.args, SendBlockPage.from_dict)
 
 
+def _bulk_write(addresses: Iterable[str], options: WriteOptions) -> BulkWrite:
+    chunk_size = options.get("chunk_size", DEFAULT_CHUNK_SIZE)
+    return BulkWrite(addresses, chunk_size, strict=options.get("strict", True))
+
+
 def _page_size(name: str, size: object) -> int:
     return check_int(name, size, minimum=1, maximum=MAX_SIZE)
 
@@ -232,10 +238,12 @@ class NcpMailer(_NcpBase[httpx.Client, httpx.BaseTransport, Callable[[float], No
         ``chunk_size`` (default 1000).
 
         Addresses are validated and de-duplicated first; invalid ones are reported in
-        ``rejected`` and not sent. Registering an address twice changes nothing, so failed
-        chunks are retried (429, 5xx, connection errors; ``max_retries`` per call). Raises
-        :class:`BulkOperationError` carrying the full summary if any chunk still fails (the
-        first chunk's error as its cause), or if reading ``addresses`` fails part-way.
+        ``rejected`` and not sent (``strict=False``: only what no provider could store, the
+        rest sent as is; see :func:`storable_address`). Registering an address twice changes
+        nothing, so failed chunks are retried (429, 5xx, connection errors; ``max_retries``
+        per call). Raises :class:`BulkOperationError` carrying the full summary if any chunk
+        still fails (the first chunk's error as its cause), or if reading ``addresses`` fails
+        part-way.
 
         >>> mailer.register(["a@example.com"]).count  # doctest: +SKIP
         1
@@ -253,7 +261,7 @@ class NcpMailer(_NcpBase[httpx.Client, httpx.BaseTransport, Callable[[float], No
     def _bulk(
         self, build: WriteBuild, addresses: Iterable[str], options: WriteOptions
     ) -> BulkResult:
-        write = BulkWrite(addresses, options.get("chunk_size", DEFAULT_CHUNK_SIZE))
+        write = _bulk_write(addresses, options)
         checked = limits(options, WriteOptions)
         results: list[ChunkResult] = []
         while True:
@@ -341,7 +349,7 @@ class AsyncNcpMailer(
     async def _bulk(
         self, build: WriteBuild, addresses: Iterable[str], concurrency: int, options: WriteOptions
     ) -> BulkResult:
-        write = BulkWrite(addresses, options.get("chunk_size", DEFAULT_CHUNK_SIZE))
+        write = _bulk_write(addresses, options)
         checked = limits(options, WriteOptions)
         width = check_int("concurrency", concurrency, minimum=1)
         gate = asyncio.Semaphore(width)

@@ -9,18 +9,22 @@ require_extra("cli")
 import datetime as dt  # noqa: E402 - after the check that names a missing extra
 import signal  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Annotated, NoReturn  # noqa: E402
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 import platformdirs  # noqa: E402
 import typer  # noqa: E402
 
-from mailoptout import InvalidInputError, MailOptOutError  # noqa: E402
+from mailoptout import MailOptOutError  # noqa: E402
 from mailoptout._time import ENGAGELAB_NAIVE_TZ  # noqa: E402
-from mailoptout.cli._clients import describe_error  # noqa: E402
-from mailoptout.cli._clients import engagelab_client as _engagelab  # noqa: E402
-from mailoptout.cli._clients import ncp_client as _ncp  # noqa: E402
+from mailoptout.cli._clients import (  # noqa: E402
+    built,
+    describe_error,
+    engagelab_options,
+    ncp_options,
+)
 from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
 from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
@@ -28,6 +32,9 @@ from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
 from mailoptout.cli._output import Output, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
 from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt  # noqa: E402
+
+if TYPE_CHECKING:
+    from mailoptout.sync import SyncJournal, SyncReport
 
 __all__ = ["app", "main"]
 
@@ -186,92 +193,129 @@ def sync(
         str | None,
         typer.Option(
             metavar="DATE",
-            help="List the source from this day"
-            " (default: where the last run got to, else 730 days back).",
+            help="List the source from this day, in its own zone (NAVER +09:00, EngageLab"
+            " +08:00), leaving the remembered position as it is; default: where the last run"
+            " got to, else everything the source holds.",
         ),
     ] = None,
     state: Annotated[
         Path,
         typer.Option(
             envvar="MAILOPTOUT_STATE",
-            help="SQLite journal of the sync (created owner-readable only).",
+            metavar="FILE",
+            help="SQLite journal of the sync (created owner-readable only; one run at a time).",
         ),
     ] = DEFAULT_STATE,
     expire_days: Annotated[
         int,
         typer.Option(
             min=1,
+            metavar="DAYS",
             help="NAVER-sourced opt-outs are added to EngageLab until today + this many days"
             " (EngageLab requires an expiry).",
         ),
     ] = DEFAULT_EXPIRE_DAYS,
     chunk_size: ChunkOpt = 1000,
+    concurrency: Annotated[
+        int,
+        typer.Option(min=1, metavar="N", help="EngageLab adds in flight at once."),
+    ] = 8,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print what would be sent; change nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Read both sides and count what would be added; change nothing"
+            " (addresses only with --json).",
+        ),
     ] = False,
     as_json: Json = False,
 ) -> None:
     """Make every address unsubscribed at one provider unsubscribed at the other.
 
-    Incremental (remembers how far it got), idempotent, and resumable: interrupted at any
-    moment, the next run finishes the work with no address lost and none registered twice
-    (a write cut off mid-flight is sent again, and both APIs ignore repeats).
+    Complete (a first run covers all the source holds), incremental (remembers how far it got),
+    and resumable: stopped at any moment, the next run goes on with nothing lost, and only a
+    write whose answer never came is sent again. Addresses are sent as the source holds them.
+    Exits non-zero if any opt-out is not delivered at the end.
     """
-    from mailoptout.cli._sync import SyncJournal, run_sync  # noqa: PLC0415 - imports both clients
+    import asyncio  # noqa: PLC0415 - not needed for --help
 
-    direction = f"{source}->{target}"
-    if direction not in ("engagelab->ncp", "ncp->engagelab"):
-        raise InvalidInputError(
-            f"cannot sync --from {source!r} --to {target!r}: use engagelab and ncp"
-        )
+    from mailoptout import AsyncEngageLab, AsyncNcpMailer  # noqa: PLC0415 - see _clients
+    from mailoptout.sync import (  # noqa: PLC0415 - imports both clients
+        SyncJournal,
+        check_direction,
+        endpoints,
+        run_sync,
+    )
+
+    check_direction(source, target)
+    day = parse_date(since, "--since")
     today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
     out = Output(as_json=as_json)
-    journal = SyncJournal(state)
-    try:
-        with (
-            _ncp(ctx) as mailer,
-            _engagelab(ctx) as client,
-            out.progress(f"sync {direction}") as progress,
+
+    async def run(journal: SyncJournal, progress: Callable[[str, int], None]) -> SyncReport:
+        async with (
+            built("ncp", AsyncNcpMailer(**ncp_options(ctx))) as ncp,
+            built("engagelab", AsyncEngageLab(**engagelab_options(ctx))) as engagelab,
         ):
-            report = run_sync(
-                journal,
-                direction,  # type: ignore[arg-type]  # checked above
-                ncp=mailer,
-                engagelab=client,
-                since=parse_date(since, "--since"),
+            ends = endpoints(
+                source,
+                target,
+                ncp=ncp,
+                engagelab=engagelab,
                 today=today,
                 expire=today + dt.timedelta(days=expire_days),
                 chunk_size=chunk_size,
-                dry_run=dry_run,
-                progress=progress,
+                concurrency=concurrency,
             )
-    finally:
-        journal.close()
-    if dry_run:
-        out.rows(
-            f"would send ({direction})",
-            ["address"],
-            (({"address": a}, [a]) for a in report.would_send),
-        )
-        return
-    out.record(
-        f"sync {direction}",
-        {
-            "since": report.since,
+            return await run_sync(
+                journal, *ends, since=day, dry_run=dry_run, flush_size=chunk_size, progress=progress
+            )
+
+    with (
+        (SyncJournal.read if dry_run else SyncJournal.open)(state) as journal,
+        out.progress(f"sync {source}->{target}") as progress,
+    ):
+        report = asyncio.run(run(journal, progress))
+        _report_sync(out, report, as_json=as_json)
+        if not dry_run:
+            journal.mark_reported(report.direction)
+    if report.error is not None:
+        raise MailOptOutError(f"{report.error}; run sync again")
+    if report.not_delivered and not dry_run:
+        raise MailOptOutError(f"{report.not_delivered} opt-outs not delivered: see --json")
+
+
+def _report_sync(out: Output, report: SyncReport, *, as_json: bool) -> None:
+    """The summary of a sync run; addresses only in JSON."""
+    refused = [{"address": a, "reason": r} for a, r in report.refused]
+    if report.dry_run:
+        record: dict[str, Any] = {
             "listed": report.listed,
-            "new": report.new,
-            "sent": report.sent,
-            "changed": report.changed,
+            "would_add": len(report.would_add),
             "already_there": report.already_there,
-            "requests": report.requests,
-            "rejected": [f"{a}: {r}" for a, r in report.rejected],
-            "still_pending": report.still_pending,
-        },
-    )
-    if not report.ok:
-        raise MailOptOutError(
-            f"{report.still_pending} addresses still pending ({report.error}); run sync again"
-        )
+            "refused": len(refused),
+        }
+        if as_json:
+            record |= {"would_add_addresses": report.would_add, "refused_addresses": refused}
+        out.record(f"sync {report.direction} (dry run)", record)
+        return
+    record = {
+        "listed": report.listed,
+        "new": report.new,
+        "sent": report.sent,
+        "changed": report.changed,
+        "already_there": report.already_there,
+        "refused": len(refused),
+        "still_pending": len(report.still_pending),
+        "not_delivered": report.not_delivered,
+    }
+    if as_json:
+        pending = [
+            {"address": a, "reason": report.failed.get(a, "not sent yet")}
+            for a in report.still_pending
+        ]
+        record |= {"not_delivered_addresses": refused + pending, "error": report.error}
+    out.record(f"sync {report.direction}", record)
 
 
 @app.command()

@@ -160,8 +160,7 @@ def check_async_path(
 ) -> None:
     """Prove the async figures went through httpcore over the socket, and count how often
     httpcore tried to import sniffio per request."""
-    generated = getattr(mailer, "generated", None)  # the public generated client, if any
-    client = generated.get_async_httpx_client() if generated is not None else None
+    client = getattr(mailer, "_owned", None)  # the httpx client the facade made and sends with
     transport = getattr(client, "_transport", None)
     pool = getattr(transport, "_pool", None)
     before = served_requests(port)

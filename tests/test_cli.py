@@ -21,6 +21,7 @@ from mailoptout.emulator import (
     DEFAULT_NCP_ACCESS_KEY,
     DEFAULT_NCP_SECRET_KEY,
     EmulatorState,
+    EngageLabEntry,
     Faults,
     create_app,
     serve_in_thread,
@@ -77,6 +78,23 @@ class Server:
 def serve(state: EmulatorState, tmp_path: Path, faults: Faults | None = None) -> Iterator[Server]:
     with serve_in_thread(create_app(state, faults=faults)) as url:
         yield Server(state, url, tmp_path)
+
+
+def seed_engagelab(state: EmulatorState, count: int) -> set[str]:
+    """``count`` active EngageLab opt-outs, one an hour back from now, all four types."""
+    now = dt.datetime.now(ENGAGELAB_NAIVE_TZ)
+    entries = [
+        EngageLabEntry(
+            f"user{i:05d}@example.com",
+            DEFAULT_ENGAGELAB_API_USER,
+            i % 4,
+            now - dt.timedelta(hours=i),
+            now + dt.timedelta(days=400),
+        )
+        for i in range(count)
+    ]
+    state.engagelab_seed(entries)
+    return {e.email for e in entries}
 
 
 @pytest.fixture

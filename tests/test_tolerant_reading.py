@@ -146,7 +146,7 @@ def test_mutation_does_drop_and_add() -> None:
     schema_ptr, example = _example("ncp", "send-block")
 
     @given(data=st.data())
-    @settings(max_examples=30, deadline=None)
+    @settings(max_examples=100, deadline=None, derandomize=True, database=None)
     def collect(data: st.DataObject) -> None:
         seen.append(json.dumps(mutate(data, "ncp", resolve(load_spec("ncp"), schema_ptr), example)))
 

@@ -16,13 +16,15 @@ from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
 def naver(mailer: NcpMailer) -> None:
     for unsubscriber in mailer.unsubscribers(start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)):
         reveal_type(unsubscriber)  # reveals: Unsubscriber
-        reveal_type(unsubscriber.block_date)  # reveals: NesDateTime
+        # optional on NAVER's page, so the type says it may be missing
+        reveal_type(unsubscriber.block_date)  # reveals: NesDateTime | Unset
     for page in mailer.unsubscribers().pages():
         reveal_type(page.items)  # reveals: list[Unsubscriber]
     block = mailer.send_block("someone@example.com")
     reveal_type(block)  # reveals: SendBlockPage
     for history in mailer.send_block_history("someone@example.com"):
         reveal_type(history)  # reveals: SendBlockHistory
+    reveal_type(mailer.generated)  # reveals: AuthenticatedClient
 
 
 def engagelab(client: EngageLab) -> None:

@@ -84,6 +84,10 @@ def describe_error(error: MailOptOutError) -> str:
         text += f" ({getattr(error, 'method', '') or 'request to'} {url})"
     matches = sorted((len(base), name) for name, base in _BASE_URLS.items() if url.startswith(base))
     provider = getattr(error, "provider", None) or (matches[-1][1] if matches else None)
-    if provider and not text.startswith(provider):
-        text = f"{PROVIDER_NAMES[provider]}: {text}"
+    if provider:
+        # the library names providers by key ("ncp: ...", "ncp answered ..."); people read the
+        # display name
+        rest = text.removeprefix(provider)
+        keyed = rest != text and rest[:1] in (":", " ")
+        text = PROVIDER_NAMES[provider] + rest if keyed else f"{PROVIDER_NAMES[provider]}: {text}"
     return text

@@ -102,6 +102,7 @@ WRONG = {
     "address": kinds(is_str),
     "api_user": kinds(is_none, is_str),
     "by_manager": kinds(is_none, is_bool),
+    "strict": kinds(is_bool),
     "sort": st.one_of(st.text(max_size=5), st.integers(), st.lists(st.integers(), min_size=1)),
 }
 

@@ -85,48 +85,34 @@ def _bulk(
         )
 
 
-@ncp_app.command("register")
-def ncp_register(
-    ctx: typer.Context,
-    *,
-    addresses: Addresses = None,
-    file: FileOpt = None,
-    column: ColumnOpt = None,
-    chunk_size: ChunkOpt = 1000,
-    as_json: Json = False,
-) -> None:
-    """Add addresses to the unsubscribe list (checked and de-duplicated first)."""
-    _bulk(
-        ctx,
-        action="register",
-        arguments=addresses or [],
-        file=file,
-        column=column,
-        chunk_size=chunk_size,
-        as_json=as_json,
-    )
+def _bulk_command(action: str, doc: str) -> None:
+    """Register ``mailoptout ncp ACTION``: one bulk write, from arguments, a file or stdin."""
+
+    def command(
+        ctx: typer.Context,
+        *,
+        addresses: Addresses = None,
+        file: FileOpt = None,
+        column: ColumnOpt = None,
+        chunk_size: ChunkOpt = 1000,
+        as_json: Json = False,
+    ) -> None:
+        _bulk(
+            ctx,
+            action=action,
+            arguments=addresses or [],
+            file=file,
+            column=column,
+            chunk_size=chunk_size,
+            as_json=as_json,
+        )
+
+    command.__doc__ = doc
+    ncp_app.command(action)(command)
 
 
-@ncp_app.command("delete")
-def ncp_delete(
-    ctx: typer.Context,
-    *,
-    addresses: Addresses = None,
-    file: FileOpt = None,
-    column: ColumnOpt = None,
-    chunk_size: ChunkOpt = 1000,
-    as_json: Json = False,
-) -> None:
-    """Remove addresses from the unsubscribe list."""
-    _bulk(
-        ctx,
-        action="delete",
-        arguments=addresses or [],
-        file=file,
-        column=column,
-        chunk_size=chunk_size,
-        as_json=as_json,
-    )
+_bulk_command("register", "Add addresses to the unsubscribe list (checked and de-duplicated).")
+_bulk_command("delete", "Remove addresses from the unsubscribe list.")
 
 
 def _day_bounds(from_: str | None, to: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:

@@ -28,9 +28,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Self
 
-import httpx
-
 if TYPE_CHECKING:
+    import httpx
+
     from mailoptout._bulk import BulkResult
     from mailoptout._providers import ProviderName
 

@@ -16,7 +16,7 @@ from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
 def naver(mailer: NcpMailer) -> None:
     for unsubscriber in mailer.unsubscribers(start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)):
         reveal_type(unsubscriber)  # reveals: Unsubscriber
-        reveal_type(unsubscriber.block_date)  # reveals: NesDateTime
+        reveal_type(unsubscriber.block_date)  # reveals: NesDateTime | Unset
     for page in mailer.unsubscribers().pages():
         reveal_type(page.items)  # reveals: list[Unsubscriber]
     block = mailer.send_block("someone@example.com")

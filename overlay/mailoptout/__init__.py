@@ -9,7 +9,8 @@ ENGAGELAB_API_KEY, or arguments:
 1
 
 The names below are imported on first use (``import mailoptout`` loads neither httpx nor the
-generated clients), so a command line that only needs the errors starts fast.
+generated clients), so a command line that only needs the errors starts fast. The errors are
+imported at once: they are light, and tracebacks raised anywhere name them ``mailoptout.X``.
 """
 
 from __future__ import annotations
@@ -139,3 +140,7 @@ if not _typing.TYPE_CHECKING:
         _importlib.import_module(module)
         _publish()
         return globals()[name]
+
+
+_importlib.import_module("mailoptout._errors")
+_publish()

@@ -12,13 +12,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mailoptout._providers import NCP
 from mailoptout._signing import ACCESS_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, ncp_signature
 from mailoptout._time import KST
-from mailoptout.emulator._answers import Handler, gateway_denied
+from mailoptout.emulator._answers import Emulated, Handler, gateway_denied, ncp_status_error
 from mailoptout.emulator._state import EmulatorState, nes
 from mailoptout.emulator._validation import Invalid
 
-__all__ = ["NCP_HANDLERS", "ncp_authenticate"]
+__all__ = ["NCP_API", "NCP_HANDLERS", "ncp_authenticate"]
 
 MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")  # ASCII digits only: "²".isdigit() is True
@@ -211,3 +212,5 @@ NCP_HANDLERS: dict[str, Handler] = {
     "getUnsubscribersList": get_unsubscribers_list,
     "getSendBlockList": get_send_block_list,
 }
+
+NCP_API = Emulated(NCP, ncp_authenticate, NCP_HANDLERS, ncp_status_error)

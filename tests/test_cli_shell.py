@@ -133,6 +133,24 @@ def test_wrong_invocation_is_one_line(
     assert err.startswith("mailoptout: ")
 
 
+@pytest.mark.parametrize("args", [["ncp", "list"], ["ncp", "register", "a@example.com"]])
+def test_not_subscribed_is_one_line_naming_the_likely_cause(
+    server: Server, args: list[str]
+) -> None:
+    """NAVER's 403/77202 (an account without Cloud Outbound Mailer): exit 1, one line that says
+    what most likely happened and what to do."""
+    server.state.ncp_not_subscribed.add(DEFAULT_NCP_ACCESS_KEY)
+    done = server.run(*args, ok=False)
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("mailoptout: error: ")
+    assert "NAVER Cloud Outbound Mailer answered 403 (code 77202)" in line
+    assert "run the same command again" not in line  # it would fail the same way
+    assert "not subscribed to Cloud Outbound Mailer" in line
+    assert "folded into SENS (release note 2026-09-17)" in line
+    assert "use a government-zone account" in line
+
+
 def test_usage_errors_exit_2_with_a_hint(server: Server) -> None:
     """click's convention: exit 2, and where to find help."""
     done = server.run("ncp", "list", "--frobnicate", ok=False)

@@ -87,6 +87,9 @@ class Provider:
     parse_error: Callable[[Mapping[str, Any]], ErrorFields] = dataclasses.field(repr=False)
     """Reads an error body with the generated error model; raises if it does not fit."""
     opt_out: OptOutOperations
+    hints: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """What an error code most likely means for the user, where the provider's message does
+    not say (shown with the error)."""
 
     def error_fields(self, body: object) -> ErrorFields:
         """The fields of an error ``body``; empty when the body is not the documented shape (a
@@ -112,6 +115,12 @@ NCP = Provider(
     opt_out=OptOutOperations(
         list="getUnsubscribersList", add="registerUnsubscribers", remove="deleteUnsubscribers"
     ),
+    hints={
+        "77202": "77202: not subscribed to Cloud Outbound Mailer. On a public-zone account this"
+        " most likely means the mailer was folded into SENS (release note 2026-09-17), whose API"
+        " has no opt-out operations yet: use a government-zone account or a project that still"
+        " has Cloud Outbound Mailer",
+    },
 )
 
 ENGAGELAB = Provider(

@@ -103,13 +103,17 @@ class EmulatorState:
         ncp_keys: dict[str, str] | None = None,
         engagelab_users: dict[str, str] | None = None,
         engagelab_accounts: dict[str, str] | None = None,
+        ncp_not_subscribed: Iterable[str] = (),
         clock: Clock = time.time,
     ) -> None:
         """``engagelab_users`` maps api_user to api_key; ``engagelab_accounts`` maps api_user to
         the account it belongs to (by default each api_user is an account of its own). Lists are
-        account-wide, as EngageLab's are."""
+        account-wide, as EngageLab's are. ``ncp_not_subscribed``: NAVER access keys of accounts
+        without Cloud Outbound Mailer (answered 403/77202, as public-zone accounts moved to
+        SENS are)."""
         self.clock = clock
         self.ncp_keys = dict(ncp_keys or {DEFAULT_NCP_ACCESS_KEY: DEFAULT_NCP_SECRET_KEY})
+        self.ncp_not_subscribed = set(ncp_not_subscribed)
         self.engagelab_users = dict(
             engagelab_users or {DEFAULT_ENGAGELAB_API_USER: DEFAULT_ENGAGELAB_API_KEY}
         )

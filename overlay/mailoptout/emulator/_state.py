@@ -16,7 +16,7 @@ import attrs
 
 from mailoptout._signing import Clock
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST
-from mailoptout.emulator._suppressions import SuppressionLists
+from mailoptout.emulator._suppressions import SuppressionLists, delete_matching
 
 __all__ = [
     "DEFAULT_ENGAGELAB_API_KEY",
@@ -304,13 +304,10 @@ class EmulatorState:
     def engagelab_delete(self, api_user: str, match: Callable[[EngageLabEntry], bool]) -> int:
         """Delete the matching entries of ``api_user``'s account; how many there were."""
         with self._lock:
-            entries = self._purge_expired(api_user)
-            doomed = [key for key, entry in entries.items() if match(entry)]
-            for key in doomed:
-                del entries[key]
-            if doomed:
+            count = delete_matching(self._purge_expired(api_user), match)
+            if count:
                 self._changed()
-            return len(doomed)
+            return count
 
     def engagelab_emails(self, api_user: str = DEFAULT_ENGAGELAB_API_USER) -> set[str]:
         """The addresses on the unsubscribe list of ``api_user``'s account."""

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mailoptout.emulator._spec import SPEC_FILES, Provider, load_spec
+from mailoptout._providers import PROVIDERS as REGISTRY
+from mailoptout._providers import ProviderName
+from mailoptout.emulator._spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 API_DOCS = ROOT / "tests" / "vectors" / "api-docs"
@@ -22,7 +24,7 @@ SHARED_API_DOCS = next(
     ROOT.parent / "shared" / "api-docs",
 )
 """Where the shared pages are when this checkout sits in the project's work folder."""
-PROVIDERS: tuple[Provider, ...] = tuple(SPEC_FILES)
+PROVIDERS: tuple[ProviderName, ...] = tuple(REGISTRY)
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
@@ -31,7 +33,7 @@ def escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def spec_examples(provider: Provider) -> Iterator[tuple[str, str, Any]]:
+def spec_examples(provider: ProviderName) -> Iterator[tuple[str, str, Any]]:
     """(pointer of the schema, pointer of the example, example value) for every example.
 
     Parameter objects and media type objects both hold a ``schema`` beside ``examples``.
@@ -55,7 +57,7 @@ def spec_examples(provider: Provider) -> Iterator[tuple[str, str, Any]]:
     yield from walk(load_spec(provider), "")
 
 
-def operations(provider: Provider) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def operations(provider: ProviderName) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(path, method, operation object) for every operation of the spec."""
     for path, item in load_spec(provider)["paths"].items():
         for method in HTTP_METHODS:

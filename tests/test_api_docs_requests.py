@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from mailoptout import ncp_signature
+from mailoptout._providers import ProviderName
 from mailoptout.emulator import (
     DEFAULT_NCP_ACCESS_KEY,
     DEFAULT_NCP_SECRET_KEY,
@@ -24,10 +25,10 @@ from mailoptout.emulator import (
     create_app,
     serve_in_thread,
 )
-from mailoptout.emulator._spec import Provider, load_spec
+from mailoptout.emulator._spec import load_spec
 from spec_walk import API_DOCS, SHARED_API_DOCS
 
-PAGES: dict[str, Provider] = {
+PAGES: dict[str, ProviderName] = {
     "engagelab-unsubscribes.txt": "engagelab",
     "engagelab-bounces.txt": "engagelab",
     "engagelab-complaints.txt": "engagelab",
@@ -123,7 +124,7 @@ def test_every_page_request_is_found() -> None:
     ]
 
 
-def documented_fields(provider: Provider, path: str, method: str) -> tuple[str, Any]:
+def documented_fields(provider: ProviderName, path: str, method: str) -> tuple[str, Any]:
     """(status, example) of the page's own success answer kept in the spec for an operation."""
     operation = load_spec(provider)["paths"][path][method.lower()]
     for status, answer in operation["responses"].items():
@@ -172,7 +173,7 @@ def emulator() -> Iterator[str]:
 @pytest.mark.parametrize(("provider", "method", "url", "headers", "body"), documented_requests())
 def test_page_request_gets_2xx_with_the_documented_fields(
     emulator: str,
-    provider: Provider,
+    provider: ProviderName,
     method: str,
     url: str,
     headers: list[tuple[str, str]],

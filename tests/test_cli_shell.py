@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 from mailoptout.emulator import DEFAULT_NCP_ACCESS_KEY, EmulatorState, Faults
-from test_cli import SCRIPT, TODAY, Server, seed_engagelab, serve
+from test_cli import SCRIPT, TODAY, Server, serve
+from test_sync import seed_engagelab
 
 UNCHANGED = "the profile was not changed"
 FAULTS = Faults(rate_429=0.1, retry_after="0", rate_5xx=0.1, seed=7)
@@ -132,6 +133,24 @@ def test_wrong_invocation_is_one_line(
     assert err.startswith("mailoptout: ")
 
 
+@pytest.mark.parametrize("args", [["ncp", "list"], ["ncp", "register", "a@example.com"]])
+def test_not_subscribed_is_one_line_naming_the_likely_cause(
+    server: Server, args: list[str]
+) -> None:
+    """NAVER's 403/77202 (an account without Cloud Outbound Mailer): exit 1, one line that says
+    what most likely happened and what to do."""
+    server.state.ncp_not_subscribed.add(DEFAULT_NCP_ACCESS_KEY)
+    done = server.run(*args, ok=False)
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("mailoptout: error: ")
+    assert "NAVER Cloud Outbound Mailer answered 403 (code 77202)" in line
+    assert "run the same command again" not in line  # it would fail the same way
+    assert "not subscribed to Cloud Outbound Mailer" in line
+    assert "folded into SENS (release note 2026-09-17)" in line
+    assert "use a government-zone account" in line
+
+
 def test_usage_errors_exit_2_with_a_hint(server: Server) -> None:
     """click's convention: exit 2, and where to find help."""
     done = server.run("ncp", "list", "--frobnicate", ok=False)
@@ -149,7 +168,7 @@ def test_piped_lists_contain_every_address_in_full(tmp_path: Path) -> None:
     """TSV on a pipe: a header, then one full row per item; nothing cut to 80 columns."""
     state = EmulatorState()
     naver = _seed_ncp(state, 250)
-    engagelab = seed_engagelab(state, 250)
+    engagelab = seed_engagelab(state, [f"user{i:05d}@example.com" for i in range(250)])
     for server in serve(state, tmp_path):
         env = {**server.env, "COLUMNS": "40"}
         for args, expected in (
@@ -417,27 +436,42 @@ def test_long_reject_lists_are_summarised_on_a_terminal(server: Server) -> None:
     assert "40 more (pipe the output or use --json for all)" in shown
 
 
-def test_help_imports_neither_the_emulator_nor_rich() -> None:
-    """`mailoptout --help` loads typer and the CLI's own modules; the emulator, rich and (once
-    the package root imports lazily) httpx and the generated models stay out."""
-    code = (
-        "import sys, contextlib, io\n"
-        "sys.argv = ['mailoptout', '--help']\n"
-        "from mailoptout.__main__ import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
-        "    main()\n"
-        "print(' '.join(sorted(m for m in sys.modules if m.count('.') < 2)))\n"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert not {"starlette", "uvicorn", "jsonschema", "yaml", "mailoptout.emulator"} & set(loaded)
-    bare = subprocess.run(
-        [sys.executable, "-c", "import mailoptout, sys; print('httpx' in sys.modules)"],
+HEAVY = {
+    "starlette",
+    "uvicorn",
+    "jsonschema",
+    "yaml",
+    "mailoptout.emulator",
+    "rich",
+    "httpx",
+    "email_validator",
+    "ncp_mailer_client",
+    "engagelab_email_client",
+}
+"""What `mailoptout --help` and a bare `import mailoptout` must not load."""
+
+
+def _modules_loaded_by(code: str) -> set[str]:
+    report = "\nprint(' '.join(m for m in sys.modules if m.count('.') < 2))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + code + report],
         capture_output=True,
         text=True,
         check=True,
     )
-    if bare.stdout.strip() == "True":
-        pytest.skip("`import mailoptout` itself loads httpx and the generated clients")
-    assert not {"rich", "httpx", "ncp_mailer_client", "engagelab_email_client"} & set(loaded)
+    return set(done.stdout.split())
+
+
+def test_help_imports_neither_the_emulator_nor_rich() -> None:
+    """`mailoptout --help` loads typer and the CLI's own modules; the emulator, rich, httpx,
+    email-validator and the generated models stay out (and out of `import mailoptout`)."""
+    help_code = (
+        "import contextlib, io\n"
+        "sys.argv = ['mailoptout', '--help']\n"
+        "from mailoptout.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()"
+    )
+    assert "mailoptout.cli" in _modules_loaded_by(help_code)
+    assert not HEAVY & _modules_loaded_by(help_code)
+    assert not HEAVY & _modules_loaded_by("import mailoptout")

@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from contract_hooks import ContractAuth
 from hypothesis import HealthCheck, settings
+from mailoptout._providers import ProviderName
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
     DEFAULT_ENGAGELAB_API_USER,
@@ -20,7 +21,7 @@ from mailoptout.emulator import (
     EmulatorState,
     create_app,
 )
-from mailoptout.emulator._spec import Provider, spec_path
+from mailoptout.emulator._spec import spec_path
 from schemathesis.config import SchemathesisConfig
 from spec_walk import ROOT
 
@@ -29,10 +30,13 @@ AUTH = ContractAuth(
     ncp=(DEFAULT_NCP_ACCESS_KEY, DEFAULT_NCP_SECRET_KEY),
     engagelab=(DEFAULT_ENGAGELAB_API_USER, DEFAULT_ENGAGELAB_API_KEY),
 )
-BASE_URLS: dict[Provider, str] = {"ncp": "http://localhost/api/v1", "engagelab": "http://localhost"}
+BASE_URLS: dict[ProviderName, str] = {
+    "ncp": "http://localhost/api/v1",
+    "engagelab": "http://localhost",
+}
 
 
-def load(provider: Provider) -> Any:
+def load(provider: ProviderName) -> Any:
     config = SchemathesisConfig.from_path(ROOT / "scripts" / "schemathesis.toml")
     schema = schemathesis.openapi.from_path(spec_path(provider), config=config)
     schema.config.update(base_url=BASE_URLS[provider])

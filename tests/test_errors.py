@@ -15,6 +15,7 @@ from mailoptout import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    AsyncNcpMailer,
     AuthenticationError,
     BadRequestError,
     BulkOperationError,
@@ -24,6 +25,7 @@ from mailoptout import (
     InvalidInputError,
     MailOptOutError,
     MethodNotAllowedError,
+    NcpMailer,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -32,6 +34,7 @@ from mailoptout import (
     UnsupportedMediaTypeError,
 )
 from mailoptout._errors import make_status_error
+from mailoptout.emulator import DEFAULT_NCP_ACCESS_KEY, EmulatorState
 
 
 def response(
@@ -188,3 +191,42 @@ def test_errors_have_public_names(error: MailOptOutError) -> None:
     """Reprs and tracebacks show mailoptout.X, never a private module."""
     assert type(error).__module__ == "mailoptout"
     assert getattr(mailoptout, type(error).__name__) is type(error)
+
+
+SENS_CAUSE = "most likely means the mailer was folded into SENS (release note 2026-09-17)"
+
+
+def _not_subscribed(state: EmulatorState) -> None:
+    state.ncp_not_subscribed.add(DEFAULT_NCP_ACCESS_KEY)
+
+
+def test_not_subscribed_names_the_likely_cause(state: EmulatorState, ncp: NcpMailer) -> None:
+    """403/77202 from the emulator (an account without the mailer): the error says why, once."""
+    _not_subscribed(state)
+    with pytest.raises(PermissionDeniedError) as caught:
+        list(ncp.unsubscribers())
+    error = caught.value
+    assert (error.status_code, error.code) == (403, "77202")
+    assert error.message == "Call from a user who hasn't subscribed to the email service"
+    assert SENS_CAUSE in str(error)
+    assert "use a government-zone account" in str(error)
+    assert str(error).count("77202") == 2  # the code, and the hint that explains it
+
+
+@pytest.mark.anyio
+async def test_not_subscribed_names_the_likely_cause_async(
+    state: EmulatorState, ancp: AsyncNcpMailer
+) -> None:
+    """Listing raises it; a bulk write reports it as the chunks' error."""
+    _not_subscribed(state)
+    with pytest.raises(PermissionDeniedError, match="folded into SENS"):
+        [item async for item in ancp.unsubscribers()]
+    with pytest.raises(BulkOperationError, match="folded into SENS"):
+        await ancp.register(["a@example.com"])
+
+
+def test_other_codes_have_no_hint() -> None:
+    """Only a code whose meaning the provider's message does not say gets a hint."""
+    error = make_status_error("ncp", response(403, {"error": {"code": 77201, "message": "No"}}))
+    assert error.hint is None
+    assert str(error).endswith("/api/v1/unsubscribers: No")

@@ -11,10 +11,14 @@ import sys
 import engagelab_email_client.models
 import ncp_mailer_client.models
 import pytest
-from mailoptout.emulator._spec import Provider, load_spec
+from mailoptout._providers import ProviderName
+from mailoptout.emulator._spec import load_spec
 from spec_walk import ROOT, operations, resolve, spec_examples
 
-PACKAGES: dict[Provider, str] = {"ncp": "ncp_mailer_client", "engagelab": "engagelab_email_client"}
+PACKAGES: dict[ProviderName, str] = {
+    "ncp": "ncp_mailer_client",
+    "engagelab": "engagelab_email_client",
+}
 MODELS = {"ncp": ncp_mailer_client.models, "engagelab": engagelab_email_client.models}
 
 
@@ -69,7 +73,7 @@ def test_tolerant_models_read_what_the_pages_leave_open() -> None:
 
 @pytest.mark.parametrize(("provider", "operation_id", "tag"), ALL_OPERATIONS)
 def test_every_operation_has_sync_and_asyncio_functions(
-    provider: Provider, operation_id: str, tag: str
+    provider: ProviderName, operation_id: str, tag: str
 ) -> None:
     """Each operation is a module with sync, sync_detailed, asyncio and asyncio_detailed."""
     module = importlib.import_module(
@@ -96,7 +100,7 @@ def _model_examples() -> list[object]:
 
 @pytest.mark.parametrize(("provider", "model", "example"), _model_examples())
 def test_api_docs_examples_round_trip_through_generated_models(
-    provider: Provider, model: str, example: dict[str, object]
+    provider: ProviderName, model: str, example: dict[str, object]
 ) -> None:
     """Every body example parses into its generated model and serialises back unchanged."""
     cls = getattr(MODELS[provider], model)

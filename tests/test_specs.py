@@ -6,7 +6,8 @@ import re
 import tomllib
 
 import pytest
-from mailoptout.emulator._spec import Provider, load_spec, schema_validator
+from mailoptout._providers import ProviderName
+from mailoptout.emulator._spec import load_spec, schema_validator
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from spec_walk import API_DOCS, PROVIDERS, ROOT, doc_json_examples, operations, spec_examples
@@ -16,7 +17,7 @@ EXAMPLES = [
     for provider in PROVIDERS
     for schema_ptr, example_ptr, example in spec_examples(provider)
 ]
-DOC_PAGES: dict[str, Provider] = {
+DOC_PAGES: dict[str, ProviderName] = {
     "ncp-getSendBlockList.txt": "ncp",
     "ncp-registerUnsubscribers.txt": "ncp",
     "engagelab-unsubscribes.txt": "engagelab",
@@ -36,7 +37,7 @@ def occurs_in(value: object, tree: object) -> bool:
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_spec_is_valid_openapi_3_1(provider: Provider) -> None:
+def test_spec_is_valid_openapi_3_1(provider: ProviderName) -> None:
     """openapi-spec-validator accepts the document as OpenAPI 3.1."""
     spec = load_spec(provider)
     assert spec["openapi"].startswith("3.1")
@@ -52,7 +53,7 @@ def test_validator_is_strict() -> None:
 
 @pytest.mark.parametrize(("provider", "schema_ptr", "example"), EXAMPLES)
 def test_every_example_validates_against_its_schema(
-    provider: Provider, schema_ptr: str, example: object
+    provider: ProviderName, schema_ptr: str, example: object
 ) -> None:
     """A spec that rejects what the provider really sends is the worst bug we can have."""
     errors = [e.message for e in schema_validator(provider, schema_ptr).iter_errors(example)]
@@ -93,7 +94,7 @@ def test_doc_examples_fail_against_a_wrong_schema() -> None:
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_operation_ids_read_well_in_python(provider: Provider) -> None:
+def test_operation_ids_read_well_in_python(provider: ProviderName) -> None:
     """operationIds are lowerCamelCase verbs, which the generator turns into snake_case."""
     ids = [op["operationId"] for _, _, op in operations(provider)]
     assert len(ids) == len(set(ids))

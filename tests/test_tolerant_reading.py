@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mailoptout import EngageLab, NcpMailer
-from mailoptout.emulator._spec import Provider, load_spec
+from mailoptout._providers import ProviderName
+from mailoptout.emulator._spec import load_spec
 from spec_walk import PROVIDERS, resolve, spec_examples
 
 MODELS = {"ncp": ncp_mailer_client.models, "engagelab": engagelab_email_client.models}
@@ -26,7 +27,7 @@ LIST_FIELDS = ("content", "result")
 UNDOCUMENTED_CODES = {"code": st.text(min_size=1, max_size=12), "type": st.integers(-5, 99)}
 
 
-def _schema(provider: Provider, node: Any) -> dict[str, Any]:
+def _schema(provider: ProviderName, node: Any) -> dict[str, Any]:
     """``node`` with ``$ref``s followed and ``allOf`` merged (properties and required)."""
     spec = load_spec(provider)
     while isinstance(node, dict) and "$ref" in node:
@@ -47,7 +48,7 @@ def _schema(provider: Provider, node: Any) -> dict[str, Any]:
     return merged
 
 
-def mutate(data: st.DataObject, provider: Provider, schema: Any, value: Any) -> Any:
+def mutate(data: st.DataObject, provider: ProviderName, schema: Any, value: Any) -> Any:
     """``value`` with optional fields dropped, unknown fields added, codes changed."""
     shape = _schema(provider, schema)
     if isinstance(value, list):
@@ -97,7 +98,7 @@ def items_of(value: Any) -> list[Any] | None:
 @given(data=st.data())
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_generated_parser_keeps_every_item(
-    provider: Provider, schema_ptr: str, model: str, example: Any, data: st.DataObject
+    provider: ProviderName, schema_ptr: str, model: str, example: Any, data: st.DataObject
 ) -> None:
     """The mutated answer parses, and a list answer still has every item."""
     spec = load_spec(provider)
@@ -114,7 +115,7 @@ def _serving(body: Any) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(200, json=body))
 
 
-def _example(provider: Provider, path: str) -> tuple[str, Any]:
+def _example(provider: ProviderName, path: str) -> tuple[str, Any]:
     for schema_ptr, example_ptr, example in spec_examples(provider):
         if path in example_ptr and "/responses/200/" in example_ptr:
             return schema_ptr, example

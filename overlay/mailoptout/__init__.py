@@ -7,37 +7,48 @@ ENGAGELAB_API_KEY, or arguments:
 >>> mailer = NcpMailer()  # doctest: +SKIP
 >>> mailer.register(["a@example.com"]).count  # doctest: +SKIP
 1
+
+The names below are imported on first use (``import mailoptout`` loads neither httpx nor the
+generated clients), so a command line that only needs the errors starts fast. The errors are
+imported at once: they are light, and tracebacks raised anywhere name them ``mailoptout.X``.
 """
 
-from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
-from mailoptout._config import engagelab_base_url, ncp_base_url
-from mailoptout._engagelab import AsyncEngageLab, EngageLab
-from mailoptout._errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    BulkOperationError,
-    ConfigurationError,
-    InvalidInputError,
-    MailOptOutError,
-    MethodNotAllowedError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    RequestTooLargeError,
-    ServerError,
-    UnsupportedMediaTypeError,
-)
-from mailoptout._ncp import AsyncNcpMailer, NcpMailer
-from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator, date_windows
-from mailoptout._retry import RetryPolicy, parse_retry_after
-from mailoptout._signing import NcpSigner, ncp_signature
-from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
-from mailoptout._version import __version__
+from __future__ import annotations
+
+import importlib as _importlib
+import sys as _sys
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
+    from mailoptout._config import engagelab_base_url, ncp_base_url
+    from mailoptout._engagelab import AsyncEngageLab, EngageLab
+    from mailoptout._errors import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        BulkOperationError,
+        ConfigurationError,
+        InvalidInputError,
+        MailOptOutError,
+        MethodNotAllowedError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        RequestTooLargeError,
+        ServerError,
+        UnsupportedMediaTypeError,
+    )
+    from mailoptout._ncp import AsyncNcpMailer, NcpMailer
+    from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator, date_windows
+    from mailoptout._retry import RetryPolicy, parse_retry_after
+    from mailoptout._signing import NcpSigner, ncp_signature
+    from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
+    from mailoptout._version import __version__
 
 __all__ = [
     # clients
@@ -86,11 +97,50 @@ __all__ = [
     "parse_retry_after",
 ]
 
+_MODULES = {
+    "mailoptout._bulk": ("BulkResult", "ChunkResult", "Rejected", "normalize_address"),
+    "mailoptout._config": ("engagelab_base_url", "ncp_base_url"),
+    "mailoptout._engagelab": ("AsyncEngageLab", "EngageLab"),
+    "mailoptout._errors": tuple(name for name in __all__ if name.endswith("Error")),
+    "mailoptout._ncp": ("AsyncNcpMailer", "NcpMailer"),
+    "mailoptout._pagination": ("AsyncPaginator", "Page", "SyncPaginator", "date_windows"),
+    "mailoptout._retry": ("RetryPolicy", "parse_retry_after"),
+    "mailoptout._signing": ("NcpSigner", "ncp_signature"),
+    "mailoptout._time": ("UnsubscribeType", "engagelab_time", "nes_datetime"),
+    "mailoptout._version": ("__version__",),
+}
+_SOURCE = {name: module for module, names in _MODULES.items() for name in names}
+"""Which private module defines each public name."""
 
-# Public classes say they are mailoptout's (reprs, tracebacks, pickles show ``mailoptout.X``,
-# not the private module that defines them), as httpx does.
-for _name in __all__:
-    _value = globals()[_name]
-    if isinstance(_value, type):
-        _value.__module__ = "mailoptout"
-del _name, _value
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+def _publish() -> None:
+    """Bind the public names of every module loaded so far (one imports others); their classes
+    say they are mailoptout's (reprs, tracebacks, pickles show ``mailoptout.X``, not the
+    private module that defines them), as httpx does."""
+    for module, names in _MODULES.items():
+        if module in _sys.modules and names[0] not in globals():
+            for name in names:
+                value = getattr(_sys.modules[module], name)
+                if isinstance(value, type):
+                    value.__module__ = "mailoptout"
+                globals()[name] = value
+
+
+if not _typing.TYPE_CHECKING:
+    # Hidden from type checkers, which would otherwise accept any misspelt name as this
+    # function's return type; they see the imports above instead.
+    def __getattr__(name: str) -> object:
+        module = _SOURCE.get(name)
+        if module is None:
+            raise AttributeError(f"module 'mailoptout' has no attribute {name!r}")
+        _importlib.import_module(module)
+        _publish()
+        return globals()[name]
+
+
+_importlib.import_module("mailoptout._errors")
+_publish()

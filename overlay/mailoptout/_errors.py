@@ -28,9 +28,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Self
 
-import httpx
-
 if TYPE_CHECKING:
+    import httpx
+
     from mailoptout._bulk import BulkResult
     from mailoptout._providers import ProviderName
 
@@ -151,7 +151,8 @@ class APIStatusError(APIError):
     Attributes: ``status_code``; ``code``, the provider's error code as a string (NAVER mailer
     codes such as ``"77102"``, API Gateway codes such as ``"200"``, EngageLab codes such as
     ``"30000"``) or None; ``message``; ``details``; ``request_id``; ``headers`` (of the response);
-    ``body`` (parsed JSON, or the text).
+    ``body`` (parsed JSON, or the text); ``hint``, what the code most likely means for you when the
+    provider's message does not say it (NAVER's 77202), or None.
 
     >>> err = APIStatusError("Request error", status_code=400, provider="ncp", code="77102")
     >>> err.status_code, err.code
@@ -173,6 +174,7 @@ class APIStatusError(APIError):
         body: Any = None,
         method: str = "",
         url: str = "",
+        hint: str | None = None,
     ) -> None:
         super().__init__(message, provider=provider, method=method, url=url)
         self.status_code = status_code
@@ -181,12 +183,14 @@ class APIStatusError(APIError):
         self.request_id = request_id
         self.headers = headers or {}
         self.body = body
+        self.hint = hint
 
     def __str__(self) -> str:
         code = f" (code {self.code})" if self.code else ""
         where = f" on {self.method} {self.url}" if self.method else ""
+        said = f"{self.message.rstrip('.')}. {self.hint}." if self.hint else self.message
         rid = f" [request id {self.request_id}]" if self.request_id else ""
-        return f"{self.provider} answered {self.status_code}{code}{where}: {self.message}{rid}"
+        return f"{self.provider} answered {self.status_code}{code}{where}: {said}{rid}"
 
     def __repr__(self) -> str:
         return (
@@ -209,7 +213,8 @@ class AuthenticationError(APIStatusError):
 
 
 class PermissionDeniedError(APIStatusError):
-    """403: no permission (NAVER 77201), or not subscribed to the mail service (77202)."""
+    """403: no permission (NAVER 77201), or not subscribed to the mail service (77202, which
+    on a public-zone account most likely means the mailer moved to SENS: see ``hint``)."""
 
 
 class NotFoundError(APIStatusError):
@@ -271,6 +276,7 @@ def make_status_error(provider: ProviderName, response: httpx.Response) -> APISt
 
     body = _body(response)
     code, message, details = PROVIDERS[provider].error_fields(body)
+    hint = PROVIDERS[provider].hints.get(code) if code else None
     status = response.status_code
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else APIStatusError)
     request_id = next(
@@ -288,4 +294,5 @@ def make_status_error(provider: ProviderName, response: httpx.Response) -> APISt
         body=body,
         method=request.method,
         url=_plain_url(request),
+        hint=hint,
     )

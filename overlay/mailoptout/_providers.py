@@ -1,22 +1,28 @@
-"""The providers as data: one declaration each, read by the facades (and later the CLI, the sync
-and the emulator) instead of branching on a provider's name.
+"""The providers as data: one declaration each, read by the facades, the CLI and the emulator
+instead of branching on a provider's name.
 
-Import-light on purpose: this module imports only the core and the generated error models, never
-the CLI's or the emulator's dependencies.
+Import-light on purpose (the CLI reads it before ``--help``): it imports only the standard
+library and the core's configuration; the generated error models are imported when an error
+body is read, never the CLI's or the emulator's dependencies.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple
 
-import attrs
-from engagelab_email_client.models import EngagelabError
-from ncp_mailer_client.models import NcpErrorResponse
-
 from mailoptout._config import engagelab_base_url, ncp_base_url
 
-__all__ = ["ENGAGELAB", "NCP", "PROVIDERS", "ErrorFields", "OptOutOperations", "Provider"]
+__all__ = [
+    "ENGAGELAB",
+    "NCP",
+    "PROVIDERS",
+    "ErrorFields",
+    "OptOutOperations",
+    "Provider",
+    "ProviderName",
+]
 
 ProviderName = Literal["ncp", "engagelab"]
 """The providers mailoptout speaks to (the one spelling of this list)."""
@@ -39,6 +45,8 @@ def _text(value: object) -> str | None:
 def _ncp_error(body: Mapping[str, Any]) -> ErrorFields:
     """Both NAVER shapes: the gateway's ``{error: {errorCode, message, details}}`` and the
     mailer's ``{error: {code, message}}``."""
+    from ncp_mailer_client.models import NcpErrorResponse  # noqa: PLC0415 - see the docstring
+
     error = NcpErrorResponse.from_dict(body).error
     code = _text(error.error_code) or _text(error.code)
     return ErrorFields(code, _text(error.message), _text(error.details))
@@ -46,11 +54,13 @@ def _ncp_error(body: Mapping[str, Any]) -> ErrorFields:
 
 def _engagelab_error(body: Mapping[str, Any]) -> ErrorFields:
     """EngageLab's ``{code, message}``."""
+    from engagelab_email_client.models import EngagelabError  # noqa: PLC0415 - see the docstring
+
     error = EngagelabError.from_dict(body)
     return ErrorFields(_text(error.code), _text(error.message))
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class OptOutOperations:
     """The operationIds (in the provider's spec) that list, add and remove opted-out addresses."""
 
@@ -59,7 +69,7 @@ class OptOutOperations:
     remove: str
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class Provider:
     """Everything that differs between providers, as data."""
 
@@ -74,9 +84,12 @@ class Provider:
     auth: AuthKind
     credentials: tuple[tuple[str, str], tuple[str, str]]
     """(argument, environment variable) of the two credentials, in the constructor's order."""
-    parse_error: Callable[[Mapping[str, Any]], ErrorFields] = attrs.field(repr=False)
+    parse_error: Callable[[Mapping[str, Any]], ErrorFields] = dataclasses.field(repr=False)
     """Reads an error body with the generated error model; raises if it does not fit."""
     opt_out: OptOutOperations
+    hints: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """What an error code most likely means for the user, where the provider's message does
+    not say (shown with the error)."""
 
     def error_fields(self, body: object) -> ErrorFields:
         """The fields of an error ``body``; empty when the body is not the documented shape (a
@@ -102,6 +115,12 @@ NCP = Provider(
     opt_out=OptOutOperations(
         list="getUnsubscribersList", add="registerUnsubscribers", remove="deleteUnsubscribers"
     ),
+    hints={
+        "77202": "77202: not subscribed to Cloud Outbound Mailer. On a public-zone account this"
+        " most likely means the mailer was folded into SENS (release note 2026-09-17), whose API"
+        " has no opt-out operations yet: use a government-zone account or a project that still"
+        " has Cloud Outbound Mailer",
+    },
 )
 
 ENGAGELAB = Provider(

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from mailoptout import MailOptOutError
+from mailoptout._providers import ENGAGELAB, NCP, PROVIDERS, Provider, ProviderName
 from mailoptout.cli._credentials import Connection
 
 if TYPE_CHECKING:
     from mailoptout import EngageLab, NcpMailer
 
 __all__ = [
-    "PROVIDER_NAMES",
     "built",
     "describe_error",
     "engagelab_client",
@@ -28,37 +28,35 @@ __all__ = [
 
 T = TypeVar("T")
 
-PROVIDER_NAMES = {"ncp": "NAVER Cloud Outbound Mailer", "engagelab": "EngageLab"}
-_BASE_URLS: dict[str, str] = {}
+_BASE_URLS: dict[ProviderName, str] = {}
 """The base URL of each client built in this run, to name the provider an error is about."""
+
+
+def _options(ctx: typer.Context, provider: Provider, **defaults: str) -> dict[str, Any]:
+    """The provider's credentials, settings (``defaults`` when not set) and retries."""
+    conn: Connection = ctx.obj
+    return {
+        **{
+            argument: conn.credential(provider.name, argument)
+            for argument, _ in provider.credentials
+        },
+        **{key: conn.setting(provider.name, key) or value for key, value in defaults.items()},
+        "base_url": conn.setting(provider.name, "base_url"),
+        "max_retries": conn.max_retries,
+    }
 
 
 def ncp_options(ctx: typer.Context) -> dict[str, Any]:
     """Arguments of NcpMailer and AsyncNcpMailer (region and zone are checked by them)."""
-    conn: Connection = ctx.obj
-    return {
-        "access_key": conn.credential("ncp", "access_key"),
-        "secret_key": conn.credential("ncp", "secret_key"),
-        "region": conn.setting("ncp", "region") or "KR",
-        "zone": conn.setting("ncp", "zone") or "public",
-        "base_url": conn.setting("ncp", "base_url"),
-        "max_retries": conn.max_retries,
-    }
+    return _options(ctx, NCP, region="KR", zone="public")
 
 
 def engagelab_options(ctx: typer.Context) -> dict[str, Any]:
     """Arguments of EngageLab and AsyncEngageLab (the region is checked by them)."""
-    conn: Connection = ctx.obj
-    return {
-        "api_user": conn.credential("engagelab", "api_user"),
-        "api_key": conn.credential("engagelab", "api_key"),
-        "region": conn.setting("engagelab", "region") or "singapore",
-        "base_url": conn.setting("engagelab", "base_url"),
-        "max_retries": conn.max_retries,
-    }
+    return _options(ctx, ENGAGELAB, region="singapore")
 
 
-def built(provider: str, client: T) -> T:
+def built(provider: ProviderName, client: T) -> T:
     """``client``, remembered so that :func:`describe_error` can name its provider."""
     _BASE_URLS[provider] = str(getattr(client, "base_url", ""))
     return client
@@ -83,11 +81,12 @@ def describe_error(error: MailOptOutError) -> str:
     if url and url not in text:
         text += f" ({getattr(error, 'method', '') or 'request to'} {url})"
     matches = sorted((len(base), name) for name, base in _BASE_URLS.items() if url.startswith(base))
-    provider = getattr(error, "provider", None) or (matches[-1][1] if matches else None)
-    if provider:
-        # the library names providers by key ("ncp: ...", "ncp answered ..."); people read the
-        # display name
-        rest = text.removeprefix(provider)
-        keyed = rest != text and rest[:1] in (":", " ")
-        text = PROVIDER_NAMES[provider] + rest if keyed else f"{PROVIDER_NAMES[provider]}: {text}"
-    return text
+    name: ProviderName | None = getattr(error, "provider", None) or (
+        matches[-1][1] if matches else None
+    )
+    provider = PROVIDERS.get(name) if name else None
+    if provider is None:
+        return text
+    if text.startswith(f"{provider.name} "):  # "ncp answered 403 ...": the name in full
+        return provider.title + text.removeprefix(provider.name)
+    return f"{provider.title}: {text.removeprefix(f'{provider.name}: ')}"

@@ -12,13 +12,14 @@ from typing import Any
 import platformdirs
 
 from mailoptout import ConfigurationError
+from mailoptout._providers import PROVIDERS
 
 __all__ = ["PROFILE_KEYS", "Connection", "default_profile_path", "read_profile", "write_profile"]
 
-PROFILE_KEYS = {
-    "ncp": {"access_key": "NCLOUD_ACCESS_KEY", "secret_key": "NCLOUD_SECRET_KEY"},
-    "engagelab": {"api_user": "ENGAGELAB_API_USER", "api_key": "ENGAGELAB_API_KEY"},
+PROFILE_KEYS: dict[str, dict[str, str]] = {
+    name: dict(provider.credentials) for name, provider in PROVIDERS.items()
 }
+"""Each provider's credentials in the profile, and the environment variable read first."""
 
 
 def default_profile_path() -> Path:

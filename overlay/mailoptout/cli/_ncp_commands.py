@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from mailoptout import InvalidInputError, MailOptOutError
+from mailoptout import (
+    AuthenticationError,
+    InvalidInputError,
+    MailOptOutError,
+    PermissionDeniedError,
+)
 from mailoptout.cli._bulk import send_in_chunks
-from mailoptout.cli._clients import ncp_client
+from mailoptout.cli._clients import describe_error, ncp_client
 from mailoptout.cli._inputs import addresses_from
 from mailoptout.cli._options import (
     ChunkOpt,
@@ -75,8 +80,11 @@ def _bulk(
         raise InvalidInputError(f"no addresses in {'stdin' if file == '-' else repr(file)}")
     out.record(f"ncp {action}", tally.summary())
     if tally.not_written:
+        why = f" ({describe_error(tally.error)})" if tally.error else ""
+        denied = isinstance(tally.error, AuthenticationError | PermissionDeniedError)
+        again = "" if denied else "; run the same command again"  # denied: the error says why
         raise MailOptOutError(
-            f"{tally.not_written} addresses not written ({tally.error}); run the same command again"
+            f"{tally.not_written} addresses not written{why}{again}"
         ) from tally.error
     if tally.rejected:
         more = f" and {tally.rejected - 3} more" if tally.rejected > 3 else ""

@@ -6,64 +6,32 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from mailoptout.emulator._answers import Handler, engagelab_error, ncp_error
-from mailoptout.emulator._engagelab_api import ENGAGELAB_HANDLERS, engagelab_authenticate
+from mailoptout._providers import ProviderName
+from mailoptout.emulator._answers import Handler
 from mailoptout.emulator._faults import FaultInjector, Faults
-from mailoptout.emulator._ncp_api import NCP_HANDLERS, ncp_authenticate
-from mailoptout.emulator._spec import Provider
+from mailoptout.emulator._routes import EMULATED, mounts, route
 from mailoptout.emulator._state import EmulatorState
 from mailoptout.emulator._validation import Invalid, Operation, operations, parse_body, parse_params
 
 __all__ = ["HANDLERS", "MAX_BODY_BYTES", "NCP_PREFIXES", "create_app"]
 
-NCP_PREFIXES = ("/api/v1", "/api/v1-sgn", "/api/v1-jpn")
+NCP_PREFIXES = tuple(prefix for prefix, provider in mounts() if provider == "ncp")
+"""The paths NAVER's API is served under (one per region)."""
 MAX_BODY_BYTES = 1 << 20
 """Bodies over 1 MiB get the gateway's 413 (documented in the specs' PayloadTooLarge): neither
 provider documents a limit, and a capped body keeps parsing short on the event loop."""
 LOG = logging.getLogger("mailoptout.emulator")
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
-
-def invalid(provider: Provider, problem: Invalid) -> JSONResponse:
-    if provider == "engagelab":
-        return engagelab_error(problem.status, problem.status * 100, problem.message)
-    if problem.status == 415:
-        return ncp_error(415, code=77002, message="Unsupported media type", details=problem.message)
-    if problem.status == 413:
-        return ncp_error(
-            413, gateway="430", message="Request Entity Too Large", details=problem.message
-        )
-    return ncp_error(400, code=77102, message="Request error", details=problem.message)
-
-
-HANDLERS: dict[str, Handler] = {**NCP_HANDLERS, **ENGAGELAB_HANDLERS}
+HANDLERS: dict[str, Handler] = {
+    operation_id: handler
+    for api in EMULATED.values()
+    for operation_id, handler in api.handlers.items()
+}
 """Every operation's handler by operationId (a test checks each operation of the specs has one)."""
-
-
-def route(path: str) -> tuple[Provider, str] | None:
-    """(provider, path as written in its spec) for a request path."""
-    for prefix in NCP_PREFIXES:
-        if path.startswith(prefix + "/"):
-            return "ncp", path[len(prefix) :]
-    if path.startswith("/v1/"):
-        return "engagelab", path
-    return None
-
-
-def not_found(provider: Provider | None) -> JSONResponse:
-    if provider == "engagelab":
-        return engagelab_error(404, 40400, "Not Found")
-    return ncp_error(404, gateway="300", message="Not Found Exception")
-
-
-def unimplemented(provider: Provider, operation_id: str) -> JSONResponse:
-    message = f"the emulator has no handler for {operation_id}"
-    if provider == "engagelab":
-        return engagelab_error(501, 50100, message)
-    return ncp_error(501, gateway="900", message="Not Implemented", details=message)
 
 
 async def read_body(request: Request) -> bytes:
@@ -83,16 +51,16 @@ async def read_body(request: Request) -> bytes:
 
 
 async def serve(
-    emulator: EmulatorState, provider: Provider, op: Operation, request: Request
+    emulator: EmulatorState, provider: ProviderName, op: Operation, request: Request
 ) -> Response:
     """Authenticate, validate and answer one request for ``op``."""
-    authenticate = ncp_authenticate if provider == "ncp" else engagelab_authenticate
-    account = authenticate(emulator, request)
+    api = EMULATED[provider]
+    account = api.authenticate(emulator, request)
     if isinstance(account, Response):
         return account
-    handler = HANDLERS.get(op.operation_id)
+    handler = api.handlers.get(op.operation_id)
     if handler is None:  # tests/test_emulator.py fails first: every operation has a handler
-        return unimplemented(provider, op.operation_id)
+        return api.error(501, f"the emulator has no handler for {op.operation_id}")
     try:
         # unknown query parameters are ignored, as the providers' Spring servers do
         query = {key: request.query_params.getlist(key) for key in request.query_params}
@@ -101,7 +69,7 @@ async def serve(
         body = parse_body(provider, op, request.headers.get("content-type", ""), raw)
         return handler(emulator, account, params, body)
     except Invalid as problem:
-        return invalid(provider, problem)
+        return api.error(problem.status, problem.message)
     except ClientDisconnect:
         LOG.info("client disconnected: %s %s", request.method, request.scope["path"])
         return Response(status_code=499)  # never sent: nobody is listening
@@ -123,18 +91,14 @@ def create_app(state: EmulatorState | None = None, *, faults: Faults | None = No
             emulator.on_request(emulator.requests)
         found = route(request.scope["path"])  # request.url would decode the query as UTF-8
         if found is None:
-            return not_found(None)
+            return Response(status_code=404)  # no provider is served there
         provider, path = found
         ops = operations(provider)
         allowed = sorted(method for (op_path, method) in ops if op_path == path)
         if not allowed:
-            return not_found(provider)
+            return EMULATED[provider].error(404, None)
         if request.method not in allowed:
-            response = (
-                ncp_error(405, code=77001, message="Unsupported method type")
-                if provider == "ncp"
-                else engagelab_error(405, 40500, "Method Not Allowed")
-            )
+            response = EMULATED[provider].error(405, None)
             response.headers["Allow"] = ", ".join(allowed)
             return response
         return await serve(emulator, provider, ops[(path, request.method)], request)

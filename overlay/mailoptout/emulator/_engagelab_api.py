@@ -13,13 +13,19 @@ import attrs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mailoptout._providers import ENGAGELAB
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, add_months
-from mailoptout.emulator._answers import Handler, engagelab_error
+from mailoptout.emulator._answers import (
+    Emulated,
+    Handler,
+    engagelab_error,
+    engagelab_status_error,
+)
 from mailoptout.emulator._state import EmulatorState, EngageLabEntry, plain_time
 from mailoptout.emulator._suppressions import Suppression, SuppressionKind
 from mailoptout.emulator._validation import Invalid
 
-__all__ = ["ENGAGELAB_HANDLERS", "engagelab_authenticate"]
+__all__ = ["ENGAGELAB_API", "ENGAGELAB_HANDLERS", "engagelab_authenticate"]
 
 
 def engagelab_authenticate(state: EmulatorState, request: Request) -> str | JSONResponse:
@@ -265,3 +271,7 @@ ENGAGELAB_HANDLERS: dict[str, Handler] = {
     "addNoInterceptions": add_handler(SHAPES["no_interceptions"]),
     "deleteNoInterceptions": delete_handler(SHAPES["no_interceptions"]),
 }
+
+ENGAGELAB_API = Emulated(
+    ENGAGELAB, engagelab_authenticate, ENGAGELAB_HANDLERS, engagelab_status_error
+)

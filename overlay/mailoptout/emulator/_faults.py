@@ -10,12 +10,13 @@ real socket (uvicorn): in-process ASGI transports cannot lose a connection.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
-from typing import Any
 
 import attrs
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mailoptout.emulator._routes import EMULATED, route
 
 __all__ = ["FaultInjector", "Faults"]
 
@@ -57,33 +58,12 @@ class Faults:
         return None
 
 
-def _body(scope: Scope, status: int) -> bytes:
-    ncp = scope["path"].startswith("/api/")
-    if status == 429:
-        payload: Any = (
-            {
-                "error": {
-                    "errorCode": "420",
-                    "message": "Rate Limited",
-                    "details": "emulator fault mode",
-                }
-            }
-            if ncp
-            else {"code": 42900, "message": "Too many requests"}
-        )
-    else:
-        payload = (
-            {
-                "error": {
-                    "errorCode": "500",
-                    "message": "Endpoint Error",
-                    "details": "emulator fault mode",
-                }
-            }
-            if ncp
-            else {"code": 50000, "message": "Server error"}
-        )
-    return json.dumps(payload).encode()
+def _answer(scope: Scope, status: int) -> Response:
+    """The error answer of the provider the request is for."""
+    found = route(scope["path"])
+    if found is None:
+        return Response(status_code=status)
+    return EMULATED[found[0]].error(status, "emulator fault mode")
 
 
 class FaultInjector:
@@ -101,16 +81,10 @@ class FaultInjector:
             await asyncio.sleep(self.faults.latency)
         fault = self.faults.draw()
         if fault in ("429", "5xx"):
-            status = 429 if fault == "429" else 503
-            body = _body(scope, status)
-            headers = [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ]
-            if status == 429 and self.faults.retry_after is not None:
-                headers.append((b"retry-after", self.faults.retry_after.encode()))
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            answer = _answer(scope, 429 if fault == "429" else 503)
+            if fault == "429" and self.faults.retry_after is not None:
+                answer.headers["Retry-After"] = self.faults.retry_after
+            await answer(scope, receive, send)
             return
         if fault != "drop":
             await self.app(scope, receive, send)

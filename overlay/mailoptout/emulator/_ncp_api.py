@@ -12,13 +12,20 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mailoptout._providers import NCP
 from mailoptout._signing import ACCESS_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, ncp_signature
 from mailoptout._time import KST
-from mailoptout.emulator._answers import Handler, gateway_denied
+from mailoptout.emulator._answers import (
+    Emulated,
+    Handler,
+    gateway_denied,
+    ncp_error,
+    ncp_status_error,
+)
 from mailoptout.emulator._state import EmulatorState, nes
 from mailoptout.emulator._validation import Invalid
 
-__all__ = ["NCP_HANDLERS", "ncp_authenticate"]
+__all__ = ["NCP_API", "NCP_HANDLERS", "ncp_authenticate"]
 
 MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")  # ASCII digits only: "²".isdigit() is True
@@ -33,7 +40,8 @@ def wire_uri(request: Request) -> str:
 
 
 def ncp_authenticate(state: EmulatorState, request: Request) -> str | JSONResponse:
-    """The access key of a correctly signed request, or the API Gateway's 401."""
+    """The access key of a correctly signed request, or the API Gateway's 401, or the mailer's
+    403/77202 for an account without the mail service."""
     headers = request.headers
     missing = [
         name
@@ -56,6 +64,10 @@ def ncp_authenticate(state: EmulatorState, request: Request) -> str | JSONRespon
     # headers arrive as latin-1 text; compare bytes (compare_digest refuses non-ASCII str)
     if not hmac.compare_digest(expected.encode(), headers[SIGNATURE_HEADER].encode("latin-1")):
         return gateway_denied("signature mismatch")
+    if access_key in state.ncp_not_subscribed:
+        return ncp_error(
+            403, code=77202, message="Call from a user who hasn't subscribed to the email service"
+        )
     return access_key
 
 
@@ -211,3 +223,5 @@ NCP_HANDLERS: dict[str, Handler] = {
     "getUnsubscribersList": get_unsubscribers_list,
     "getSendBlockList": get_send_block_list,
 }
+
+NCP_API = Emulated(NCP, ncp_authenticate, NCP_HANDLERS, ncp_status_error)

@@ -16,7 +16,7 @@ import attrs
 
 from mailoptout._signing import Clock
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST
-from mailoptout.emulator._suppressions import SuppressionLists
+from mailoptout.emulator._suppressions import SuppressionLists, delete_matching
 
 __all__ = [
     "DEFAULT_ENGAGELAB_API_KEY",
@@ -103,13 +103,17 @@ class EmulatorState:
         ncp_keys: dict[str, str] | None = None,
         engagelab_users: dict[str, str] | None = None,
         engagelab_accounts: dict[str, str] | None = None,
+        ncp_not_subscribed: Iterable[str] = (),
         clock: Clock = time.time,
     ) -> None:
         """``engagelab_users`` maps api_user to api_key; ``engagelab_accounts`` maps api_user to
         the account it belongs to (by default each api_user is an account of its own). Lists are
-        account-wide, as EngageLab's are."""
+        account-wide, as EngageLab's are. ``ncp_not_subscribed``: NAVER access keys of accounts
+        without Cloud Outbound Mailer (answered 403/77202, as public-zone accounts moved to
+        SENS are)."""
         self.clock = clock
         self.ncp_keys = dict(ncp_keys or {DEFAULT_NCP_ACCESS_KEY: DEFAULT_NCP_SECRET_KEY})
+        self.ncp_not_subscribed = set(ncp_not_subscribed)
         self.engagelab_users = dict(
             engagelab_users or {DEFAULT_ENGAGELAB_API_USER: DEFAULT_ENGAGELAB_API_KEY}
         )
@@ -300,13 +304,10 @@ class EmulatorState:
     def engagelab_delete(self, api_user: str, match: Callable[[EngageLabEntry], bool]) -> int:
         """Delete the matching entries of ``api_user``'s account; how many there were."""
         with self._lock:
-            entries = self._purge_expired(api_user)
-            doomed = [key for key, entry in entries.items() if match(entry)]
-            for key in doomed:
-                del entries[key]
-            if doomed:
+            count = delete_matching(self._purge_expired(api_user), match)
+            if count:
                 self._changed()
-            return len(doomed)
+            return count
 
     def engagelab_emails(self, api_user: str = DEFAULT_ENGAGELAB_API_USER) -> set[str]:
         """The addresses on the unsubscribe list of ``api_user``'s account."""

@@ -11,12 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
-from collections.abc import Callable
-from typing import Literal
+from collections.abc import Callable, Hashable
+from typing import Literal, TypeVar
 
 import attrs
 
-__all__ = ["KINDS", "Suppression", "SuppressionKind", "SuppressionLists"]
+__all__ = ["KINDS", "Suppression", "SuppressionKind", "SuppressionLists", "delete_matching"]
+
+Key = TypeVar("Key", bound=Hashable)
+Entry = TypeVar("Entry")
+
+
+def delete_matching(entries: dict[Key, Entry], match: Callable[[Entry], bool]) -> int:
+    """Delete the ``entries`` that ``match`` picks; how many there were."""
+    doomed = [key for key, entry in entries.items() if match(entry)]
+    for key in doomed:
+        del entries[key]
+    return len(doomed)
+
 
 SuppressionKind = Literal["bounces", "complaints", "blocks", "no_interceptions"]
 KINDS: tuple[SuppressionKind, ...] = ("bounces", "complaints", "blocks", "no_interceptions")
@@ -111,13 +123,10 @@ class SuppressionLists:
     ) -> int:
         """Delete the matching entries of ``api_user``'s account; how many there were."""
         with self._lock:
-            entries = self._list(kind, api_user)
-            doomed = [key for key, entry in entries.items() if match(entry)]
-            for key in doomed:
-                del entries[key]
-            if doomed:
+            count = delete_matching(self._list(kind, api_user), match)
+            if count:
                 self._changed()
-            return len(doomed)
+            return count
 
     def intercepting(self, api_user: str, email: str, unsubscribed: list[str]) -> list[str]:
         """The lists that stop mail to ``email`` (``unsubscribed``: the addresses on the

@@ -15,7 +15,8 @@ from typing import Any
 
 import attrs
 
-from mailoptout.emulator._spec import Provider, load_spec, schema_validator
+from mailoptout._providers import ProviderName
+from mailoptout.emulator._spec import load_spec, schema_validator
 
 __all__ = ["Invalid", "Operation", "Param", "operations", "parse_body", "parse_params"]
 
@@ -83,7 +84,7 @@ def _type_of(spec: dict[str, Any], schema_pointer: str) -> str:
 
 
 @functools.cache
-def operations(provider: Provider) -> dict[tuple[str, str], Operation]:
+def operations(provider: ProviderName) -> dict[tuple[str, str], Operation]:
     """Every operation of ``provider``'s spec by (path, METHOD)."""
     spec = load_spec(provider)
     found: dict[tuple[str, str], Operation] = {}
@@ -135,7 +136,7 @@ def _coerce(name: str, kind: str | None, raw: str) -> Any:
     return raw
 
 
-def _check(provider: Provider, pointer: str, value: Any, what: str) -> None:
+def _check(provider: ProviderName, pointer: str, value: Any, what: str) -> None:
     try:
         error = next(iter(schema_validator(provider, pointer).iter_errors(value)), None)
     except RecursionError:
@@ -146,7 +147,7 @@ def _check(provider: Provider, pointer: str, value: Any, what: str) -> None:
 
 
 def parse_params(
-    provider: Provider,
+    provider: ProviderName,
     op: Operation,
     query: Mapping[str, Sequence[str]],
     headers: Mapping[str, str],
@@ -174,7 +175,7 @@ def parse_params(
     return values
 
 
-def parse_body(provider: Provider, op: Operation, content_type: str, body: bytes) -> Any:
+def parse_body(provider: ProviderName, op: Operation, content_type: str, body: bytes) -> Any:
     """The operation's JSON body, validated; None when it takes none."""
     if op.body_pointer is None:
         return None

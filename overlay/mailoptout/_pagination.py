@@ -336,7 +336,8 @@ class AsyncPaginator(Generic[T]):
             for task in pending:
                 task.cancel()
             for task in pending:
-                with contextlib.suppress(BaseException):
+                # a cancelled task's own end; a signal (KeyboardInterrupt) still goes up
+                with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
             await plan.aclose()
 

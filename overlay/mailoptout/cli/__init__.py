@@ -31,7 +31,7 @@ from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
 from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
 from mailoptout.cli._output import Output, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
-from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt  # noqa: E402
+from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt, stopped  # noqa: E402
 
 if TYPE_CHECKING:
     from mailoptout.sync import SyncJournal, SyncReport
@@ -406,4 +406,7 @@ def main(argv: list[str] | None = None) -> None:
 
             traceback.print_exc()
         _exit(f"internal error: {type(bug).__name__}: {bug} (run with --verbose for details)", 1)
+    signalled = stopped()
+    if signalled is not None:
+        _exit(str(signalled), signalled.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import signal
 from types import FrameType
 
-__all__ = ["RESUME", "Stopped", "catch_signals", "on_interrupt"]
+__all__ = ["RESUME", "Stopped", "catch_signals", "on_interrupt", "stopped"]
 
 RESUME = "run the same command to resume"
 _note = [RESUME]
+_raised: list[Stopped] = []
 
 
-class Stopped(BaseException):
-    """Raised in the main thread by SIGINT or SIGTERM; a BaseException, so that nothing on the
-    way up treats it as a failure to retry, and every ``finally`` (journal, connections) runs."""
+class Stopped(KeyboardInterrupt):
+    """Raised in the main thread by SIGINT or SIGTERM. A KeyboardInterrupt, so that nothing on
+    the way up treats it as a failure to retry, asyncio lets it out of any callback or task (it
+    swallows other BaseExceptions raised in callbacks), and every ``finally`` (journal,
+    connections) runs."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -30,7 +33,15 @@ class Stopped(BaseException):
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    raise Stopped(signum)
+    stop = Stopped(signum)
+    _raised.append(stop)
+    raise stop
+
+
+def stopped() -> Stopped | None:
+    """The stop raised in this run, if any: typer turns a KeyboardInterrupt into exit code 130,
+    which would lose SIGTERM's 143 and the note."""
+    return _raised[0] if _raised else None
 
 
 def catch_signals() -> None:

@@ -32,6 +32,7 @@ from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
 from mailoptout.cli._output import Output, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
 from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt  # noqa: E402
+from mailoptout.cli._status import status  # noqa: E402
 
 if TYPE_CHECKING:
     from mailoptout.sync import SyncJournal, SyncReport
@@ -52,6 +53,7 @@ app = typer.Typer(
 app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
+app.command("status")(status)
 
 
 def _version(value: bool) -> None:

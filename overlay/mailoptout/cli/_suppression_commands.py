@@ -41,41 +41,38 @@ def _given(value: object) -> object:
     return value if isinstance(value, str | int) and value != "" else None
 
 
-def bounce_record(item: Any) -> dict[str, Any]:
-    return {
-        "address": item.email,
-        "reason": _given(item.reason),
-        "bounced_at": _time(item.bounce_time),
-        "expires_at": _time(item.expire_time),
-        "api_user": _given(item.api_user),
-    }
+@attrs.frozen
+class Columns:
+    """How a list's items are written: ``(column, item field, reading)`` each; columns are
+    snake_case, times ISO 8601 with their offset, a missing field null."""
+
+    fields: tuple[tuple[str, str, Callable[[object], object]], ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _, _ in self.fields]
+
+    def record(self, item: object) -> dict[str, Any]:
+        return {name: read(getattr(item, field, None)) for name, field, read in self.fields}
 
 
-def complaint_record(item: Any) -> dict[str, Any]:
-    return {
-        "address": item.email,
-        "reason": _given(item.reason),
-        "complained_at": _time(item.complaint_time),
-        "expires_at": _time(item.expire_time),
-    }
-
-
-def block_record(item: Any) -> dict[str, Any]:
-    return {
-        "address_or_domain": item.email_or_domain,
-        "blocked_at": _time(item.create_time),
-        "expires_at": _time(item.expire_time),
-        "api_user": _given(item.api_user),
-        "block_id": _given(item.block_id),
-    }
-
-
-def allow_record(item: Any) -> dict[str, Any]:
-    return {
-        "address_or_domain": item.email_or_domain,
-        "allowed_at": _time(item.create_time),
-        "api_user": _given(item.api_user),
-    }
+ADDRESS = ("address", "email", _given)
+ENTRY = ("address_or_domain", "email_or_domain", _given)
+EXPIRES = ("expires_at", "expire_time", _time)
+API_USER = ("api_user", "api_user", _given)
+REASON = ("reason", "reason", _given)
+BOUNCES = Columns((ADDRESS, REASON, ("bounced_at", "bounce_time", _time), EXPIRES, API_USER))
+COMPLAINTS = Columns((ADDRESS, REASON, ("complained_at", "complaint_time", _time), EXPIRES))
+BLOCKS = Columns(
+    (
+        ENTRY,
+        ("blocked_at", "create_time", _time),
+        EXPIRES,
+        API_USER,
+        ("block_id", "block_id", _given),
+    )
+)
+ALLOWED = Columns((ENTRY, ("allowed_at", "create_time", _time), API_USER))
 
 
 def _today() -> dt.date:
@@ -107,21 +104,10 @@ def delete_in_windows(
     return count
 
 
-COLUMNS: dict[Callable[[Any], dict[str, Any]], list[str]] = {
-    bounce_record: ["address", "reason", "bounced_at", "expires_at", "api_user"],
-    complaint_record: ["address", "reason", "complained_at", "expires_at"],
-    block_record: ["address_or_domain", "blocked_at", "expires_at", "api_user", "block_id"],
-    allow_record: ["address_or_domain", "allowed_at", "api_user"],
-}
-"""The keys of each record, in order: the table's columns."""
-
-
-def _rows(
-    out: Output, title: str, record: Callable[[Any], dict[str, Any]], items: Iterable[Any]
-) -> None:
+def _rows(out: Output, title: str, columns: Columns, items: Iterable[Any]) -> None:
     """Write ``items`` as records, as they come."""
-    records = (record(item) for item in items)
-    out.rows(title, COLUMNS[record], ((r, list(r.values())) for r in records))
+    records = (columns.record(item) for item in items)
+    out.rows(title, columns.names, ((r, list(r.values())) for r in records))
 
 
 @attrs.frozen
@@ -131,7 +117,7 @@ class Kind:
     name: str  # the command group: complaints, blocks, allow
     help: str
     title: str
-    record: Callable[[Any], dict[str, Any]]
+    columns: Columns
     list_: "Callable[[EngageLab], Callable[..., Any]]"
     delete: "Callable[[EngageLab], Callable[..., int]]"
     key: str  # the library's keyword: email or email_or_domain
@@ -146,7 +132,7 @@ KINDS = [
         "complaints",
         "Spam complaints (a complaint is an opt-out: EngageLab stops mail to the address).",
         "EngageLab complaint list",
-        complaint_record,
+        COMPLAINTS,
         lambda client: client.complaints,
         lambda client: client.delete_complaints,
         key="email",
@@ -156,7 +142,7 @@ KINDS = [
         "blocks",
         "Blocked addresses and receiving domains.",
         "EngageLab block list",
-        block_record,
+        BLOCKS,
         lambda client: client.blocks,
         lambda client: client.delete_blocks,
         key="email_or_domain",
@@ -168,7 +154,7 @@ KINDS = [
         "allow",
         "The allow-list (no_interceptions): never intercepted, overriding every other list.",
         "EngageLab allow-list",
-        allow_record,
+        ALLOWED,
         lambda client: client.no_interceptions,
         lambda client: client.delete_no_interceptions,
         key="email_or_domain",
@@ -214,7 +200,7 @@ def _app(kind: Kind) -> typer.Typer:
         out = Output(as_json=as_json)
         with engagelab_client(ctx) as client, out.progress(f"engagelab {kind.name}") as progress:
             items = kind.list_(client)(since, until, **filters)
-            _rows(out, kind.title, kind.record, listed(items, progress, limit, totals=False))
+            _rows(out, kind.title, kind.columns, listed(items, progress, limit, totals=False))
 
     @app.command("delete")
     def delete_entries(
@@ -263,7 +249,7 @@ def _app(kind: Kind) -> typer.Typer:
                 )
             with engagelab_client(ctx) as client:
                 added = add(client)(entry, **options)
-            Output(as_json=as_json).record(f"EngageLab {kind.name} add", kind.record(added))
+            Output(as_json=as_json).record(f"EngageLab {kind.name} add", kind.columns.record(added))
 
     return app
 
@@ -282,4 +268,4 @@ def bounces(
     """The bounces of an address (EngageLab lists bounces by address only)."""
     out = Output(as_json=as_json)
     with engagelab_client(ctx) as client:
-        _rows(out, "EngageLab bounces", bounce_record, client.bounces(email))
+        _rows(out, "EngageLab bounces", BOUNCES, client.bounces(email))

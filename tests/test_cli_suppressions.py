@@ -211,3 +211,19 @@ def test_status_names_lists_not_checked(server: Server) -> None:
     assert [r["answer"] for r in rows] == ["must_not", "may_mail"]
     assert rows[1]["not_checked"] == ["ncp unsubscribed", "ncp send_blocked"]
     assert "not checked: ncp send_blocked, ncp unsubscribed" in done.stderr
+
+
+def test_status_stdin_and_an_invalid_address(server: Server) -> None:
+    """--file - reads stdin like ncp register; an address that is not one is unknown (exit 1),
+    the others are still answered."""
+    _bounced(server.state)
+    done = server.run(
+        "status", "--file", "-", "--json", stdin=f"not-an-address\n{ADDRESS}\n", ok=False
+    )
+    assert done.returncode == 1
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["address"], r["answer"]) for r in rows] == [
+        ("not-an-address", "unknown"),
+        (ADDRESS, "must_not"),
+    ]
+    assert "'not-an-address'" in rows[0]["errors"][0]

@@ -26,7 +26,7 @@ from mailoptout.cli._clients import built, describe_error, engagelab_options, nc
 from mailoptout.cli._engagelab_commands import unsubscribe_reason
 from mailoptout.cli._inputs import addresses_from
 from mailoptout.cli._options import ColumnOpt, FileOpt, Json, iso
-from mailoptout.cli._output import Output, settings
+from mailoptout.cli._output import Output, Progress, settings
 from mailoptout.cli._signals import on_interrupt
 
 if TYPE_CHECKING:
@@ -281,13 +281,16 @@ def status(
     counts = dict.fromkeys(Answer, 0)
     not_checked: set[str] = set()
 
-    def rows() -> Iterator[tuple[dict[str, Any], list[str]]]:
+    def rows(progress: Progress) -> Iterator[tuple[dict[str, Any], list[str]]]:
         for verdict in _stepped(_verdicts(ctx, wanted, concurrency)):
             counts[verdict.answer] += 1
             not_checked.update(verdict.not_checked)
+            progress("checked", 1)
             yield record(verdict), _cells(verdict)
 
-    total = out.rows("mailoptout status", ["address", "answer", "reasons", "notes"], rows())
+    columns = ["address", "answer", "reasons", "notes"]
+    with out.progress("status") as progress:
+        total = out.rows("mailoptout status", columns, rows(progress))
     if total == 0:
         raise InvalidInputError(f"no addresses in {'stdin' if file == '-' else repr(file)}")
     summary = (

@@ -16,7 +16,7 @@ from mailoptout.cli._output import Output, warn
 from mailoptout.cli._signals import on_interrupt
 from mailoptout.cli._suppression_commands import bounces, delete_in_windows, suppression_apps
 
-__all__ = ["engagelab_app", "unsubscribe_reason"]
+__all__ = ["engagelab_app"]
 
 engagelab_app = typer.Typer(
     help="EngageLab Email: unsubscribe, bounce, complaint and block lists, and the allow-list."
@@ -24,17 +24,6 @@ engagelab_app = typer.Typer(
 engagelab_app.command("bounces")(bounces)
 for _name, _app in suppression_apps().items():
     engagelab_app.add_typer(_app, name=_name)
-
-
-def unsubscribe_reason(value: object) -> str | None:
-    from mailoptout import UnsubscribeType  # noqa: PLC0415 - the library loads when a command runs
-
-    if not isinstance(value, int):
-        return None  # the provider left it out
-    try:
-        return UnsubscribeType(value).name.lower()
-    except ValueError:
-        return str(value)
 
 
 @engagelab_app.command("list")
@@ -55,6 +44,7 @@ def engagelab_list(
 ) -> None:
     """List the unsubscribe list (ranges over 3 months are split automatically)."""
     from mailoptout import engagelab_time  # noqa: PLC0415
+    from mailoptout._lookups import unsubscribe_reason  # noqa: PLC0415
 
     on_interrupt(INCOMPLETE)
     since, until = parse_date(from_, "--from"), parse_date(to, "--to")

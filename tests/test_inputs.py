@@ -101,6 +101,7 @@ WRONG = {
     "email": kinds(is_none, is_str),
     "address": kinds(is_str),
     "api_user": kinds(is_none, is_str),
+    "email_or_domain": kinds(is_none, is_str),
     "by_manager": kinds(is_none, is_bool),
     "strict": kinds(is_bool),
     "sort": st.one_of(st.text(max_size=5), st.integers(), st.lists(st.integers(), min_size=1)),
@@ -141,6 +142,35 @@ METHODS: list[tuple[type, str, dict[str, Any]]] = [
     ],
     *[(cls, "delete", {"email": "a@example.com"}) for cls in (EngageLab, AsyncEngageLab)],
     *[(cls, "delete", SINCE) for cls in (EngageLab, AsyncEngageLab)],
+    *[
+        (cls, name, {**SINCE, "page_size": 10})
+        for cls in (EngageLab, AsyncEngageLab)
+        for name in ("complaints", "blocks", "no_interceptions")
+    ],
+    *[
+        (cls, name, {"email_or_domain": "example.com", "api_user": "u"})
+        for cls in (EngageLab, AsyncEngageLab)
+        for name in ("blocks", "no_interceptions")
+    ],
+    *[
+        (cls, name, {"email_or_domain": "example.com"})
+        for cls in (EngageLab, AsyncEngageLab)
+        for name in ("add_block", "delete_blocks", "add_no_interception", "delete_no_interceptions")
+    ],
+    *[
+        (cls, "add_block", {"email_or_domain": "example.com", "expire": dt.date(2030, 1, 1)})
+        for cls in (EngageLab, AsyncEngageLab)
+    ],
+    *[
+        (cls, name, {"email": "a@example.com"})
+        for cls in (EngageLab, AsyncEngageLab)
+        for name in ("bounces", "complaints", "delete_complaints")
+    ],
+    *[
+        (cls, name, SINCE)
+        for cls in (EngageLab, AsyncEngageLab)
+        for name in ("delete_complaints", "delete_blocks")
+    ],
 ]
 
 
@@ -204,7 +234,8 @@ def test_wrong_values_are_named_before_sending(
     cls: type, name: str, base: dict[str, Any], argument: str, data: st.DataObject
 ) -> None:
     """A wrong type or out-of-range value: a clear error naming the argument, nothing sent."""
-    value = data.draw(WRONG[argument], label=argument)
+    optional = (name, argument) == ("add_block", "expire")  # no expiry: a block for good
+    value = data.draw(kinds(is_none, is_date) if optional else WRONG[argument], label=argument)
     sent: list[httpx.Request] = []
     with pytest.raises((InvalidInputError, TypeError)) as caught:
         call(client(cls, sent), name, {**base, argument: value})

@@ -1,32 +1,70 @@
-"""``EngageLab`` and ``AsyncEngageLab``: EngageLab Email's unsubscribe list."""
+"""``EngageLab`` and ``AsyncEngageLab``: EngageLab Email's suppression lists.
+
+Each list operation is declared (:class:`Listing`, :class:`Deleting`): its generated request
+builder, its page or answer model, the field naming an entry, and whether the provider limits
+its dates to 3-month windows. The facade methods only name a declaration.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Awaitable, Callable
-from typing import Generic, TypedDict, Unpack
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Generic, Protocol, TypedDict, TypeVar, Unpack
 
+import attrs
 import httpx
 from engagelab_email_client import AuthenticatedClient
+from engagelab_email_client.api.blocks import add_blocks, delete_blocks, list_blocks
+from engagelab_email_client.api.bounces import list_bounces
+from engagelab_email_client.api.complaints import delete_complaints, list_complaints
+from engagelab_email_client.api.no_interceptions import (
+    add_no_interceptions,
+    delete_no_interceptions,
+    list_no_interceptions,
+)
 from engagelab_email_client.api.unsubscribes import (
     add_unsubscribe,
     delete_unsubscribes,
     list_unsubscribes,
 )
 from engagelab_email_client.models import (
+    AddBlocksRequest,
+    AddBlocksResponse,
     AddedUnsubscribe,
+    AddNoInterceptionsRequest,
+    AddNoInterceptionsResponse,
     AddUnsubscribeRequest,
     AddUnsubscribeResponse,
+    Block,
+    BlockList,
+    Bounce,
+    BounceList,
+    Complaint,
+    ComplaintList,
+    DeleteBlocksRequest,
+    DeleteComplaintsRequest,
+    DeletedCount,
+    DeleteNoInterceptionsRequest,
     DeleteUnsubscribesRequest,
     DeleteUnsubscribesResponse,
+    NoInterception,
+    NoInterceptionList,
     Unsubscribe,
     UnsubscribeList,
 )
 from engagelab_email_client.types import UNSET
 
 from mailoptout._bulk import normalize_address, storable_address
-from mailoptout._checks import check_bool, check_date, check_int, check_str, check_timeout
+from mailoptout._checks import (
+    check_bool,
+    check_date,
+    check_int,
+    check_keywords,
+    check_str,
+    check_timeout,
+)
 from mailoptout._config import EngageLabRegion, credentials
 from mailoptout._core import (
     AsyncFacade,
@@ -45,7 +83,9 @@ from mailoptout._core import (
 from mailoptout._errors import InvalidInputError
 from mailoptout._pagination import (
     AsyncPaginator,
+    OffsetModel,
     OffsetPage,
+    OnePage,
     SyncPaginator,
     date_windows,
     windowed,
@@ -56,15 +96,35 @@ from mailoptout._time import ENGAGELAB_NAIVE_TZ
 __all__ = ["AsyncEngageLab", "EngageLab", "date_windows"]
 
 MAX_LIMIT = 100
+T = TypeVar("T")
+DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}", re.I)
 
 
-class UnsubscribeFilters(TypedDict, total=False):
+class ListFilters(TypedDict, total=False):
+    """Arguments of every list method after the dates: ``page_size`` (1..100), ``timeout``."""
+
+    page_size: int
+    timeout: Timeout
+
+
+class UnsubscribeFilters(ListFilters, total=False):
     """Arguments of ``unsubscribes()`` after the dates; see :meth:`EngageLab.unsubscribes`."""
 
     email: str | None
     api_user: str | None
-    page_size: int
-    timeout: Timeout
+
+
+class ComplaintFilters(ListFilters, total=False):
+    """Arguments of ``complaints()`` after the dates; see :meth:`EngageLab.complaints`."""
+
+    email: str | None
+
+
+class EntryFilters(ListFilters, total=False):
+    """Arguments of ``blocks()`` and ``no_interceptions()`` after the dates."""
+
+    email_or_domain: str | None
+    api_user: str | None
 
 
 class AddOptions(LimitOptions, total=False):
@@ -74,10 +134,91 @@ class AddOptions(LimitOptions, total=False):
 
 
 class DeleteOptions(LimitOptions, total=False):
-    """Arguments of ``delete()`` after the email; see :meth:`EngageLab.delete`."""
+    """Arguments of the delete methods after the email; see :meth:`EngageLab.delete`."""
 
     since: dt.date | None
     until: dt.date | None
+
+
+class Counted(Protocol):
+    @property
+    def count(self) -> int: ...
+
+
+@attrs.frozen
+class Listing(Generic[T]):
+    """A list operation: its generated builder and page model, the ``filters`` it takes (a
+    TypedDict whose names are the builder's), the field naming an entry, and the item's time
+    field when the provider limits dates to 3-month windows (None: no limit)."""
+
+    build: Callable[..., dict[str, Any]]
+    parse: Callable[[Mapping[str, Any]], OffsetModel[T]]
+    filters: Any
+    key: str = "email"
+    time_field: str | None = None
+
+    def day_of(self, item: T) -> str:
+        return str(getattr(item, self.time_field or "", ""))
+
+    def edge_key(self, item: T) -> tuple[object, ...]:
+        return (getattr(item, self.key), getattr(item, "api_user", None), self.day_of(item))
+
+
+@attrs.frozen
+class Deleting:
+    """A delete operation: its generated builder, body model and answer, the field naming an
+    entry, and whether it also deletes by date range (in 3-month windows)."""
+
+    build: Callable[..., dict[str, Any]]
+    body: Callable[..., Any]
+    parse: Callable[[Mapping[str, Any]], Counted]
+    key: str = "email"
+    by_dates: bool = True
+    options: Any = DeleteOptions  # the TypedDict of its keyword options
+
+
+UNSUBSCRIBES = Listing(
+    list_unsubscribes._get_kwargs,
+    UnsubscribeList.from_dict,
+    UnsubscribeFilters,
+    time_field="unsubscribe_time",
+)
+COMPLAINTS = Listing(
+    list_complaints._get_kwargs,
+    ComplaintList.from_dict,
+    ComplaintFilters,
+    time_field="complaint_time",
+)
+BLOCKS = Listing(
+    list_blocks._get_kwargs,
+    BlockList.from_dict,
+    EntryFilters,
+    key="email_or_domain",
+    time_field="create_time",
+)
+NO_INTERCEPTIONS = Listing(
+    list_no_interceptions._get_kwargs,
+    NoInterceptionList.from_dict,
+    EntryFilters,
+    key="email_or_domain",
+)
+DELETE_UNSUBSCRIBES = Deleting(
+    delete_unsubscribes._get_kwargs, DeleteUnsubscribesRequest, DeleteUnsubscribesResponse.from_dict
+)
+DELETE_COMPLAINTS = Deleting(
+    delete_complaints._get_kwargs, DeleteComplaintsRequest, DeletedCount.from_dict
+)
+DELETE_BLOCKS = Deleting(
+    delete_blocks._get_kwargs, DeleteBlocksRequest, DeletedCount.from_dict, key="email_or_domain"
+)
+DELETE_NO_INTERCEPTIONS = Deleting(
+    delete_no_interceptions._get_kwargs,
+    DeleteNoInterceptionsRequest,
+    DeletedCount.from_dict,
+    key="email_or_domain",
+    by_dates=False,
+    options=LimitOptions,
+)
 
 
 class _EngageLabBase(Facade, Generic[C, Tr, S]):
@@ -109,37 +250,40 @@ class _EngageLabBase(Facade, Generic[C, Tr, S]):
 
     def _queries(
         self,
+        listing: Listing[T],
         since: dt.date | None,
         until: dt.date | None,
-        *,
-        email: str | None = None,
-        api_user: str | None = None,
-        page_size: int = MAX_LIMIT,
-        timeout: Timeout = None,
-    ) -> list[OffsetPage[Unsubscribe]]:
-        check_timeout("timeout", timeout)
-        limit = check_int("page_size", page_size, minimum=1, maximum=MAX_LIMIT)
+        filters: Mapping[str, Any],
+    ) -> list[OffsetPage[T]]:
+        """The queries of one list operation: by its key (``email``/``email_or_domain``; dates
+        are then ignored), from ``since`` (split into 3-month windows where the provider limits
+        them), or without either, one query for the provider's default window."""
+        check_keywords(filters, listing.filters)
+        check_timeout("timeout", filters.get("timeout"))
+        size = filters.get("page_size", MAX_LIMIT)
+        limit = check_int("page_size", size, minimum=1, maximum=MAX_LIMIT)
         start, end = _dates(since, until)
-        build = functools.partial(
-            list_unsubscribes._get_kwargs,  # the generated request builder
-            api_user=UNSET if api_user is None else check_str("api_user", api_user),
-        )
-        if email is not None:
-            address = normalize_address(check_str("email", email))
-            return [
-                OffsetPage(
-                    functools.partial(build, email=address), UnsubscribeList.from_dict, limit
-                )
-            ]
-        if start is None:
-            raise InvalidInputError("give since= (a date) or email=: EngageLab needs one")
-        end = end or self._today()
+        given = {
+            name: _entry(name, value) if name == listing.key else check_str(name, value)
+            for name, value in filters.items()
+            if name not in ListFilters.__optional_keys__ and value is not None
+        }
+        build = functools.partial(listing.build, **given)
+        if listing.key in given or start is None or listing.time_field is None:
+            dates = {} if listing.key in given else {"start_date": start, "end_date": end}
+            bounded = {name: day for name, day in dates.items() if day is not None}
+            return [OffsetPage(functools.partial(build, **bounded), listing.parse, limit)]
 
-        def window(first: dt.date, last: dt.date) -> OffsetPage[Unsubscribe]:
+        def window(first: dt.date, last: dt.date) -> OffsetPage[T]:
             dated = functools.partial(build, start_date=first, end_date=last)
-            return OffsetPage(dated, UnsubscribeList.from_dict, limit)
+            return OffsetPage(dated, listing.parse, limit)
 
-        return windowed(window, start, end, day_of=_unsubscribe_day, key=_unsubscribe_key)
+        last_day = end or self._today()
+        return windowed(window, start, last_day, day_of=listing.day_of, key=listing.edge_key)
+
+    def _bounce_query(self, email: str) -> list[OnePage[Bounce]]:
+        build = functools.partial(list_bounces._get_kwargs, email=_entry("email", email))
+        return [OnePage(build, BounceList.from_dict)]
 
     def _add_request(
         self, email: str, expire: dt.date, options: AddOptions
@@ -156,20 +300,33 @@ class _EngageLabBase(Facade, Generic[C, Tr, S]):
             add_unsubscribe._get_kwargs, AddUnsubscribeResponse.from_dict, body=body
         )
 
+    def _block_request(
+        self, email_or_domain: str, expire: dt.date | None
+    ) -> Request[AddBlocksResponse]:
+        body = AddBlocksRequest(
+            email_or_domain=_entry("email_or_domain", email_or_domain),
+            expire_time=UNSET if expire is None else check_date("expire", expire),
+        )
+        return Request.build(add_blocks._get_kwargs, AddBlocksResponse.from_dict, body=body)
+
+    def _no_interception_request(self, email_or_domain: str) -> Request[AddNoInterceptionsResponse]:
+        body = AddNoInterceptionsRequest(email_or_domain=_entry("email_or_domain", email_or_domain))
+        parse = AddNoInterceptionsResponse.from_dict
+        return Request.build(add_no_interceptions._get_kwargs, parse, body=body)
+
     def _delete_requests(
-        self, email: str | None, since: dt.date | None, until: dt.date | None
-    ) -> list[Request[DeleteUnsubscribesResponse]]:
-        start, end = _dates(since, until)
-        if email is not None:
-            bodies = [DeleteUnsubscribesRequest(email=normalize_address(check_str("email", email)))]
+        self, deleting: Deleting, value: str | None, options: Mapping[str, Any]
+    ) -> list[Request[Counted]]:
+        start, end = _dates(options.get("since"), options.get("until"))
+        if value is not None:
+            bodies = [deleting.body(**{deleting.key: _entry(deleting.key, value)})]
+        elif not deleting.by_dates:
+            raise InvalidInputError(f"give {deleting.key}=")
         elif start is None or end is None:
-            raise InvalidInputError("give email=, or both since= and until=")
+            raise InvalidInputError(f"give {deleting.key}=, or both since= and until=")
         else:
-            windows = date_windows(start, end)
-            bodies = [DeleteUnsubscribesRequest(start_date=a, end_date=b) for a, b in windows]
-        build = delete_unsubscribes._get_kwargs  # the generated request builder
-        parse = DeleteUnsubscribesResponse.from_dict
-        return [Request.build(build, parse, body=body) for body in bodies]
+            bodies = [deleting.body(start_date=a, end_date=b) for a, b in date_windows(start, end)]
+        return [Request.build(deleting.build, deleting.parse, body=body) for body in bodies]
 
 
 def _dates(since: object, until: object) -> tuple[dt.date | None, dt.date | None]:
@@ -180,23 +337,31 @@ def _dates(since: object, until: object) -> tuple[dt.date | None, dt.date | None
     )
 
 
-def _unsubscribe_day(item: Unsubscribe) -> str:
-    return str(item.unsubscribe_time)
-
-
-def _unsubscribe_key(item: Unsubscribe) -> tuple[object, ...]:
-    return (item.email, item.api_user, item.unsubscribe_time)
+def _entry(name: str, value: object) -> str:
+    """An ``email`` (normalized), or an ``email_or_domain``: an address or a receiving domain
+    (lower-cased)."""
+    text = check_str(name, value).strip()
+    if name == "email" or "@" in text:
+        return normalize_address(text)
+    if not DOMAIN.fullmatch(text):
+        raise InvalidInputError(f"{name} must be an address or a domain, not {value!r}")
+    return text.lower()
 
 
 class EngageLab(
     _EngageLabBase[httpx.Client, httpx.BaseTransport, Callable[[float], None]], SyncFacade
 ):
-    """EngageLab Email's unsubscribe API, authenticated, retrying and paginated.
+    """EngageLab Email's suppression lists, authenticated, retrying and paginated.
 
     Credentials come from the arguments or ``ENGAGELAB_API_USER`` / ``ENGAGELAB_API_KEY``.
     ``region`` is ``singapore`` (default) or ``turkey``; ``base_url`` (or
     ``MAILOPTOUT_ENGAGELAB_BASE_URL``) overrides it. The other options are
     :class:`NcpMailer`'s (``timeout``, ``max_retries``, ``http_client``...).
+
+    Lists take ``since``/``until`` (dates, inclusive; ``until`` defaults to today; ranges over
+    3 months are split into windows, each item comes once), or the entry's key (``email`` or
+    ``email_or_domain``; dates are then ignored), or neither: one query, answered with the
+    provider's default window (undocumented; the emulator serves the last 3 months).
 
     >>> with EngageLab(base_url="http://127.0.0.1:8025") as engagelab:  # doctest: +SKIP
     ...     engagelab.add("a@example.com", expire=dt.date(2030, 1, 1))
@@ -204,23 +369,33 @@ class EngageLab(
     ...         print(item.email, engagelab_time(item.unsubscribe_time))
     """
 
+    def _list(
+        self, listing: Listing[T], since: dt.date | None, until: dt.date | None, filters: Any
+    ) -> SyncPaginator[T]:
+        queries = self._queries(listing, since, until, filters)
+        return SyncPaginator(
+            functools.partial(self._runner.run, timeout=filters.get("timeout")), queries
+        )
+
+    def _delete(self, deleting: Deleting, value: str | None, options: Mapping[str, Any]) -> int:
+        checked = limits(options, deleting.options)
+        requests = self._delete_requests(deleting, value, options)
+        return sum(self._runner.run(request, **checked).count for request in requests)
+
     def unsubscribes(
         self,
         since: dt.date | None = None,
         until: dt.date | None = None,
         **filters: Unpack[UnsubscribeFilters],
     ) -> SyncPaginator[Unsubscribe]:
-        """Every unsubscribe from ``since`` to ``until`` (dates, inclusive; default today), or
-        of ``email`` alone; ``api_user`` filters, ``page_size`` (1..100). Ranges over 3 months
-        are split into windows; each item comes once.
+        """Every unsubscribe from ``since`` to ``until``, or of ``email`` alone, or with
+        neither, those of the provider's default window; ``api_user`` filters, ``page_size``
+        (1..100).
 
         >>> [u.email for u in engagelab.unsubscribes(dt.date(2024, 1, 1))]  # doctest: +SKIP
         ['a@example.com']
         """
-        queries = self._queries(since, until, **filters)
-        return SyncPaginator(
-            functools.partial(self._runner.run, timeout=filters.get("timeout")), queries
-        )
+        return self._list(UNSUBSCRIBES, since, until, filters)
 
     def add(
         self, email: str, *, expire: dt.date, **options: Unpack[AddOptions]
@@ -242,21 +417,106 @@ class EngageLab(
         >>> engagelab.delete("a@example.com")  # doctest: +SKIP
         1
         """
-        requests = self._delete_requests(email, options.get("since"), options.get("until"))
-        checked = limits(options, DeleteOptions)
-        return sum(self._runner.run(request, **checked).count for request in requests)
+        return self._delete(DELETE_UNSUBSCRIBES, email, options)
+
+    def bounces(self, email: str, **options: Unpack[LimitOptions]) -> SyncPaginator[Bounce]:
+        """The bounce entries of ``email`` (EngageLab lists bounces by address only)."""
+        queries = self._bounce_query(email)
+        return SyncPaginator(functools.partial(self._runner.run, **limits(options)), queries)
+
+    def complaints(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        **filters: Unpack[ComplaintFilters],
+    ) -> SyncPaginator[Complaint]:
+        """Spam complaints, read like :meth:`unsubscribes` (by dates, ``email``, or neither)."""
+        return self._list(COMPLAINTS, since, until, filters)
+
+    def delete_complaints(self, email: str | None = None, **options: Unpack[DeleteOptions]) -> int:
+        """Delete ``email``'s complaints, or those from ``since`` to ``until``; how many."""
+        return self._delete(DELETE_COMPLAINTS, email, options)
+
+    def blocks(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        **filters: Unpack[EntryFilters],
+    ) -> SyncPaginator[Block]:
+        """Blocked addresses and domains, by dates, ``email_or_domain`` (that exact entry: a
+        domain's block is listed under the domain), or neither; ``api_user`` filters."""
+        return self._list(BLOCKS, since, until, filters)
+
+    def add_block(
+        self,
+        email_or_domain: str,
+        *,
+        expire: dt.date | None = None,
+        **options: Unpack[LimitOptions],
+    ) -> Block:
+        """Block an address or a receiving domain, until ``expire`` (default: no expiry).
+        Idempotent (adding again sets the expiry), so retried."""
+        request = self._block_request(email_or_domain, expire)
+        return self._runner.run(request, **limits(options)).result
+
+    def delete_blocks(
+        self, email_or_domain: str | None = None, **options: Unpack[DeleteOptions]
+    ) -> int:
+        """Unblock ``email_or_domain``, or what was blocked from ``since`` to ``until``."""
+        return self._delete(DELETE_BLOCKS, email_or_domain, options)
+
+    def no_interceptions(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        **filters: Unpack[EntryFilters],
+    ) -> SyncPaginator[NoInterception]:
+        """The allow-list (never intercepted, overriding the other lists), like :meth:`blocks`;
+        its dates are not limited, so without any, every entry."""
+        return self._list(NO_INTERCEPTIONS, since, until, filters)
+
+    def add_no_interception(
+        self, email_or_domain: str, **options: Unpack[LimitOptions]
+    ) -> NoInterception:
+        """Put an address or a receiving domain on the allow-list. Idempotent, so retried."""
+        request = self._no_interception_request(email_or_domain)
+        return self._runner.run(request, **limits(options)).result
+
+    def delete_no_interceptions(self, email_or_domain: str, **options: Unpack[LimitOptions]) -> int:
+        """Take ``email_or_domain`` off the allow-list; how many entries were removed."""
+        return self._delete(DELETE_NO_INTERCEPTIONS, email_or_domain, options)
 
 
 class AsyncEngageLab(
     _EngageLabBase[httpx.AsyncClient, httpx.AsyncBaseTransport, Callable[[float], Awaitable[None]]],
     AsyncFacade,
 ):
-    """The async twin of :class:`EngageLab`; listings can fetch pages concurrently.
+    """The async twin of :class:`EngageLab`; listings can fetch pages concurrently
+    (``concurrency``, across windows too, still yielded in order).
 
     >>> async with AsyncEngageLab() as engagelab:  # doctest: +SKIP
     ...     async for item in engagelab.unsubscribes(dt.date(2024, 1, 1), concurrency=8):
     ...         print(item.email)
     """
+
+    def _list(
+        self,
+        listing: Listing[T],
+        since: dt.date | None,
+        until: dt.date | None,
+        filters: Any,
+        concurrency: int,
+    ) -> AsyncPaginator[T]:
+        queries = self._queries(listing, since, until, filters)
+        run = functools.partial(self._runner.run, timeout=filters.get("timeout"))
+        return AsyncPaginator(run, queries, concurrency=concurrency)
+
+    async def _delete(
+        self, deleting: Deleting, value: str | None, options: Mapping[str, Any]
+    ) -> int:
+        checked = limits(options, deleting.options)
+        requests = self._delete_requests(deleting, value, options)
+        return sum([(await self._runner.run(request, **checked)).count for request in requests])
 
     def unsubscribes(
         self,
@@ -266,11 +526,8 @@ class AsyncEngageLab(
         concurrency: int = 1,
         **filters: Unpack[UnsubscribeFilters],
     ) -> AsyncPaginator[Unsubscribe]:
-        """Like :meth:`EngageLab.unsubscribes`; with ``concurrency`` > 1 pages are fetched
-        ahead (across windows too), still yielded in order."""
-        queries = self._queries(since, until, **filters)
-        run = functools.partial(self._runner.run, timeout=filters.get("timeout"))
-        return AsyncPaginator(run, queries, concurrency=concurrency)
+        """Like :meth:`EngageLab.unsubscribes`."""
+        return self._list(UNSUBSCRIBES, since, until, filters, concurrency)
 
     async def add(
         self, email: str, *, expire: dt.date, **options: Unpack[AddOptions]
@@ -282,6 +539,78 @@ class AsyncEngageLab(
 
     async def delete(self, email: str | None = None, **options: Unpack[DeleteOptions]) -> int:
         """Like :meth:`EngageLab.delete`."""
-        requests = self._delete_requests(email, options.get("since"), options.get("until"))
-        checked = limits(options, DeleteOptions)
-        return sum([(await self._runner.run(request, **checked)).count for request in requests])
+        return await self._delete(DELETE_UNSUBSCRIBES, email, options)
+
+    def bounces(self, email: str, **options: Unpack[LimitOptions]) -> AsyncPaginator[Bounce]:
+        """Like :meth:`EngageLab.bounces`."""
+        queries = self._bounce_query(email)
+        return AsyncPaginator(functools.partial(self._runner.run, **limits(options)), queries)
+
+    def complaints(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        *,
+        concurrency: int = 1,
+        **filters: Unpack[ComplaintFilters],
+    ) -> AsyncPaginator[Complaint]:
+        """Like :meth:`EngageLab.complaints`."""
+        return self._list(COMPLAINTS, since, until, filters, concurrency)
+
+    async def delete_complaints(
+        self, email: str | None = None, **options: Unpack[DeleteOptions]
+    ) -> int:
+        """Like :meth:`EngageLab.delete_complaints`."""
+        return await self._delete(DELETE_COMPLAINTS, email, options)
+
+    def blocks(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        *,
+        concurrency: int = 1,
+        **filters: Unpack[EntryFilters],
+    ) -> AsyncPaginator[Block]:
+        """Like :meth:`EngageLab.blocks`."""
+        return self._list(BLOCKS, since, until, filters, concurrency)
+
+    async def add_block(
+        self,
+        email_or_domain: str,
+        *,
+        expire: dt.date | None = None,
+        **options: Unpack[LimitOptions],
+    ) -> Block:
+        """Like :meth:`EngageLab.add_block`."""
+        request = self._block_request(email_or_domain, expire)
+        return (await self._runner.run(request, **limits(options))).result
+
+    async def delete_blocks(
+        self, email_or_domain: str | None = None, **options: Unpack[DeleteOptions]
+    ) -> int:
+        """Like :meth:`EngageLab.delete_blocks`."""
+        return await self._delete(DELETE_BLOCKS, email_or_domain, options)
+
+    def no_interceptions(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        *,
+        concurrency: int = 1,
+        **filters: Unpack[EntryFilters],
+    ) -> AsyncPaginator[NoInterception]:
+        """Like :meth:`EngageLab.no_interceptions`."""
+        return self._list(NO_INTERCEPTIONS, since, until, filters, concurrency)
+
+    async def add_no_interception(
+        self, email_or_domain: str, **options: Unpack[LimitOptions]
+    ) -> NoInterception:
+        """Like :meth:`EngageLab.add_no_interception`."""
+        request = self._no_interception_request(email_or_domain)
+        return (await self._runner.run(request, **limits(options))).result
+
+    async def delete_no_interceptions(
+        self, email_or_domain: str, **options: Unpack[LimitOptions]
+    ) -> int:
+        """Like :meth:`EngageLab.delete_no_interceptions`."""
+        return await self._delete(DELETE_NO_INTERCEPTIONS, email_or_domain, options)

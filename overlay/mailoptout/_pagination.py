@@ -4,7 +4,8 @@ A list operation is declared, not written: its generated builder (``_get_kwargs`
 operation's filters bound), its page model, and the shape of its cursor:
 
 - :class:`SpringPage`: ``page``/``size`` until ``last`` (NAVER);
-- :class:`OffsetPage`: ``offset``/``limit`` until ``total`` (EngageLab).
+- :class:`OffsetPage`: ``offset``/``limit`` until ``total`` (EngageLab);
+- :class:`OnePage`: one request, no cursor.
 
 A shape only says where the cursor is and how to read a page. A query that the provider limits
 in time is split by :func:`windowed` into one query per window (EngageLab: 3 months); items on the
@@ -48,6 +49,7 @@ from mailoptout._time import add_months
 __all__ = [
     "AsyncPaginator",
     "OffsetPage",
+    "OnePage",
     "Page",
     "PageQuery",
     "SpringPage",
@@ -185,6 +187,22 @@ class OffsetPage(Generic[T]):
             total_items=total,
             raw=raw,
         )
+
+
+@attrs.frozen
+class OnePage(Generic[T]):
+    """A query answered in one request, without a cursor (EngageLab's bounces of an address)."""
+
+    build: Callable[[], dict[str, Any]]
+    parse: Callable[[Mapping[str, Any]], OffsetModel[T]]
+    edge_key: Callable[[T], Hashable | None] = _no_key
+
+    def request(self, number: int) -> Request[OffsetModel[T]]:
+        return Request.build(self.build, self.parse)
+
+    def page(self, number: int, raw: OffsetModel[T]) -> Page[T]:
+        items = list(_given(raw.result) or [])
+        return Page(items, number, False, 1, _given(raw.total), raw=raw)
 
 
 def date_windows(start: dt.date, end: dt.date, months: int = 3) -> list[tuple[dt.date, dt.date]]:

@@ -32,6 +32,7 @@ from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
 from mailoptout.cli._output import Output, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
 from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt, stopped  # noqa: E402
+from mailoptout.cli._status import status  # noqa: E402
 
 if TYPE_CHECKING:
     from mailoptout.sync import SyncJournal, SyncReport
@@ -52,6 +53,7 @@ app = typer.Typer(
 app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
+app.command("status")(status)
 
 
 def _version(value: bool) -> None:
@@ -220,6 +222,15 @@ def sync(
         int,
         typer.Option(min=1, metavar="N", help="EngageLab adds in flight at once."),
     ] = 8,
+    what: Annotated[
+        str,
+        typer.Option(
+            "--what",
+            metavar="LIST",
+            help="Which opt-outs: unsubscribes, complaints (EngageLab's spam complaints, sent to"
+            " NAVER's unsubscribe list) or all.",
+        ),
+    ] = "unsubscribes",
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -230,7 +241,8 @@ def sync(
     ] = False,
     as_json: Json = False,
 ) -> None:
-    """Make every address unsubscribed at one provider unsubscribed at the other.
+    """Make every address unsubscribed at one provider unsubscribed at the other
+    (--what complaints|all: EngageLab's spam complaints too, each list journaled apart).
 
     Complete (a first run covers all the source holds), incremental (remembers how far it got),
     and resumable: stopped at any moment, the next run goes on with nothing lost, and only a
@@ -244,15 +256,22 @@ def sync(
         SyncJournal,
         check_direction,
         endpoints,
+        kinds_of,
         run_sync,
     )
 
     check_direction(source, target)
+    try:
+        kinds = kinds_of(source, what)
+    except MailOptOutError as error:
+        raise typer.BadParameter(str(error), param_hint="'--what'") from None
     day = parse_date(since, "--since")
     today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
     out = Output(as_json=as_json)
 
-    async def run(journal: SyncJournal, progress: Callable[[str, int], None]) -> SyncReport:
+    async def run(
+        journal: SyncJournal, progress: Callable[[str, int], None], kind: str
+    ) -> SyncReport:
         async with (
             built("ncp", AsyncNcpMailer(**ncp_options(ctx))) as ncp,
             built("engagelab", AsyncEngageLab(**engagelab_options(ctx))) as engagelab,
@@ -266,23 +285,29 @@ def sync(
                 expire=today + dt.timedelta(days=expire_days),
                 chunk_size=chunk_size,
                 concurrency=concurrency,
+                what=kind,
             )
             return await run_sync(
                 journal, *ends, since=day, dry_run=dry_run, flush_size=chunk_size, progress=progress
             )
 
+    reports: list[SyncReport] = []
     with (
         (SyncJournal.read if dry_run else SyncJournal.open)(state) as journal,
         out.progress(f"sync {source}->{target}") as progress,
     ):
-        report = asyncio.run(run(journal, progress))
-        _report_sync(out, report, as_json=as_json)
-        if not dry_run:
-            journal.mark_reported(report.direction)
-    if report.error is not None:
-        raise MailOptOutError(f"{report.error}; run sync again")
-    if report.not_delivered and not dry_run:
-        raise MailOptOutError(f"{report.not_delivered} opt-outs not delivered: see --json")
+        for kind in kinds:  # each list has its own journal direction
+            report = asyncio.run(run(journal, progress, kind))
+            _report_sync(out, report, as_json=as_json)
+            if not dry_run:
+                journal.mark_reported(report.direction)
+            reports.append(report)
+    errors = [report.error for report in reports if report.error is not None]
+    if errors:
+        raise MailOptOutError(f"{'; '.join(errors)}; run sync again")
+    not_delivered = sum(report.not_delivered for report in reports)
+    if not_delivered and not dry_run:
+        raise MailOptOutError(f"{not_delivered} opt-outs not delivered: see --json")
 
 
 def _report_sync(out: Output, report: SyncReport, *, as_json: bool) -> None:

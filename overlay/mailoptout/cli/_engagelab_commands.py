@@ -14,21 +14,16 @@ from mailoptout.cli._ncp_commands import INCOMPLETE, listed
 from mailoptout.cli._options import FromDate, Json, LimitOpt, ToDate, parse_date, when
 from mailoptout.cli._output import Output, warn
 from mailoptout.cli._signals import on_interrupt
+from mailoptout.cli._suppression_commands import bounces, delete_in_windows, suppression_apps
 
 __all__ = ["engagelab_app"]
 
-engagelab_app = typer.Typer(help="EngageLab Email: unsubscribe list.")
-
-
-def _reason(value: object) -> str | None:
-    from mailoptout import UnsubscribeType  # noqa: PLC0415 - the library loads when a command runs
-
-    if not isinstance(value, int):
-        return None  # the provider left it out
-    try:
-        return UnsubscribeType(value).name.lower()
-    except ValueError:
-        return str(value)
+engagelab_app = typer.Typer(
+    help="EngageLab Email: unsubscribe, bounce, complaint and block lists, and the allow-list."
+)
+engagelab_app.command("bounces")(bounces)
+for _name, _app in suppression_apps().items():
+    engagelab_app.add_typer(_app, name=_name)
 
 
 @engagelab_app.command("list")
@@ -49,6 +44,7 @@ def engagelab_list(
 ) -> None:
     """List the unsubscribe list (ranges over 3 months are split automatically)."""
     from mailoptout import engagelab_time  # noqa: PLC0415
+    from mailoptout._lookups import unsubscribe_reason  # noqa: PLC0415
 
     on_interrupt(INCOMPLETE)
     since, until = parse_date(from_, "--from"), parse_date(to, "--to")
@@ -60,7 +56,7 @@ def engagelab_list(
         records = (
             {
                 "address": u.email,
-                "reason": _reason(u.type_),
+                "reason": unsubscribe_reason(u.type_),
                 "unsubscribed_at": when(u.unsubscribe_time, engagelab_time),
                 "expires_at": when(u.expire_time, engagelab_time),
                 "api_user": u.api_user or None,
@@ -122,21 +118,10 @@ def engagelab_delete(
     as_json: Json = False,
 ) -> None:
     """Delete --email, or everything unsubscribed from --from to --to."""
-    from mailoptout import date_windows  # noqa: PLC0415 - the library loads when a command runs
-
     since, until = parse_date(from_, "--from"), parse_date(to, "--to")
     if email is None and since is None:
         raise InvalidInputError("give --email ADDRESS, or --from DATE [--to DATE]")
-    if email is None and until is None:
-        until = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
     out = Output(as_json=as_json)
-    windows: list[tuple[dt.date | None, dt.date | None]] = [(None, None)]
-    if email is None and since is not None and until is not None:
-        windows = list(date_windows(since, until))
-    count = 0
     with engagelab_client(ctx) as client, out.progress("engagelab delete") as progress:
-        for first, last in windows:  # one 3-month window per request: progress for each
-            deleted = client.delete(email, since=first, until=last)
-            count += deleted
-            progress("deleted", deleted)
+        count = delete_in_windows(client.delete, email, since, until, progress)
     out.record("EngageLab delete", {"deleted": count})

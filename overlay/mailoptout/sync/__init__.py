@@ -8,12 +8,18 @@
 from mailoptout.sync._engine import SyncReport, run_sync
 from mailoptout.sync._journal import JournalBusyError, JournalError, SyncJournal
 from mailoptout.sync._protocols import Outcome, Source, SourcePage, StopSyncError, Target
-from mailoptout.sync._providers import check_direction, endpoints
-from mailoptout.sync._sources import ENGAGELAB_FIRST_DAY, EngageLabSource, NcpSource
+from mailoptout.sync._providers import check_direction, endpoints, kinds_of
+from mailoptout.sync._sources import (
+    ENGAGELAB_FIRST_DAY,
+    EngageLabComplaintsSource,
+    EngageLabSource,
+    NcpSource,
+)
 from mailoptout.sync._targets import EngageLabTarget, NcpTarget
 
 __all__ = [
     "ENGAGELAB_FIRST_DAY",
+    "EngageLabComplaintsSource",
     "EngageLabSource",
     "EngageLabTarget",
     "JournalBusyError",
@@ -29,5 +35,6 @@ __all__ = [
     "Target",
     "check_direction",
     "endpoints",
+    "kinds_of",
     "run_sync",
 ]

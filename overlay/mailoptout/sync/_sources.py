@@ -6,15 +6,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import cast
+from typing import Any, cast
 
 import attrs
-from engagelab_email_client.models import Unsubscribe
 from ncp_mailer_client.models import Unsubscriber
 
 from mailoptout._engagelab import AsyncEngageLab, date_windows
 from mailoptout._ncp import AsyncNcpMailer
-from mailoptout._pagination import Page
+from mailoptout._pagination import AsyncPaginator, Page
 from mailoptout._time import KST
 from mailoptout.sync._protocols import SourcePage
 
@@ -22,6 +21,7 @@ __all__ = [
     "ENGAGELAB_FIRST_DAY",
     "ENGAGELAB_PAGE_SIZE",
     "NCP_PAGE_SIZE",
+    "EngageLabComplaintsSource",
     "EngageLabSource",
     "NcpSource",
 ]
@@ -92,6 +92,9 @@ class EngageLabSource:
     max_pages: int = 10
     name: str = "engagelab"
 
+    def _listing(self, first: dt.date, last: dt.date) -> AsyncPaginator[Any]:
+        return self.client.unsubscribes(first, last, page_size=ENGAGELAB_PAGE_SIZE)
+
     async def pages(self, position: str | None, since: dt.date | None) -> AsyncIterator[SourcePage]:
         start = since or (
             ENGAGELAB_FIRST_DAY if position is None else dt.date.fromisoformat(position)
@@ -99,8 +102,8 @@ class EngageLabSource:
         windows = date_windows(min(start, self.today), self.today)
         while windows:
             first, last = windows.pop(0)
-            listing = self.client.unsubscribes(first, last, page_size=ENGAGELAB_PAGE_SIZE)
-            generator = cast(AsyncGenerator[Page[Unsubscribe], None], listing.pages())
+            listing = self._listing(first, last)
+            generator = cast(AsyncGenerator[Page[Any], None], listing.pages())
             async with contextlib.aclosing(generator) as pages:
                 async for page in pages:
                     pages_in_window = page.total_pages or 0
@@ -111,3 +114,14 @@ class EngageLabSource:
                     if not page.has_next:  # the window is complete
                         after = min(last + ONE_DAY, self.today)
                     yield SourcePage([item.email for item in page.items], after.isoformat())
+
+
+@attrs.define
+class EngageLabComplaintsSource(EngageLabSource):
+    """EngageLab's spam complaints, listed as :class:`EngageLabSource` lists unsubscribes: a
+    complaint is an opt-out too. Its own name keeps its journal (cursor, done, refused) apart."""
+
+    name: str = "engagelab-complaints"
+
+    def _listing(self, first: dt.date, last: dt.date) -> AsyncPaginator[Any]:
+        return self.client.complaints(first, last, page_size=ENGAGELAB_PAGE_SIZE)

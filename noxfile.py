@@ -98,7 +98,7 @@ def contract(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks: ours vs raw httpx, concurrent vs sequential, printed side by side."""
+    """Benchmarks: ours vs raw httpx over a real socket, side by side; rewrites bench/RESULTS.md."""
     session.install(".[all]", *_group("bench"))
     session.run("python", "bench/run.py", *session.posargs)
 

@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AddBlocksRequest")
 
+_KNOWN_KEYS = frozenset({"email_or_domain", "expire_time"})
+
 
 @_attrs_define
 class AddBlocksRequest:
@@ -57,9 +59,10 @@ class AddBlocksRequest:
             expire_time,
         )
 
-        if len(src_dict) > 1:
-            known = {"email_or_domain", "expire_time"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             add_blocks_request.additional_properties = d
         return add_blocks_request
 

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddNoInterceptionsRequest")
 
+_KNOWN_KEYS = frozenset({"email_or_domain"})
+
 
 @_attrs_define
 class AddNoInterceptionsRequest:
@@ -38,9 +40,10 @@ class AddNoInterceptionsRequest:
             email_or_domain,
         )
 
-        if len(src_dict) > 1:
-            known = {"email_or_domain"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             add_no_interceptions_request.additional_properties = d
         return add_no_interceptions_request
 

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddNoInterceptionsResponse")
 
+_KNOWN_KEYS = frozenset({"result"})
+
 
 @_attrs_define
 class AddNoInterceptionsResponse:
@@ -36,9 +38,10 @@ class AddNoInterceptionsResponse:
             result,
         )
 
-        if len(src_dict) > 1:
-            known = {"result"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             add_no_interceptions_response.additional_properties = d
         return add_no_interceptions_response
 

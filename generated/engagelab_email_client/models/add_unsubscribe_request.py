@@ -9,6 +9,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddUnsubscribeRequest")
 
+_KNOWN_KEYS = frozenset({"email", "expire_time"})
+
 
 @_attrs_define
 class AddUnsubscribeRequest:
@@ -45,9 +47,10 @@ class AddUnsubscribeRequest:
             expire_time,
         )
 
-        if len(src_dict) > 2:
-            known = {"email", "expire_time"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             add_unsubscribe_request.additional_properties = d
         return add_unsubscribe_request
 

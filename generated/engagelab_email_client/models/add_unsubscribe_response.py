@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddUnsubscribeResponse")
 
+_KNOWN_KEYS = frozenset({"result"})
+
 
 @_attrs_define
 class AddUnsubscribeResponse:
@@ -36,9 +38,10 @@ class AddUnsubscribeResponse:
             result,
         )
 
-        if len(src_dict) > 1:
-            known = {"result"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             add_unsubscribe_response.additional_properties = d
         return add_unsubscribe_response
 

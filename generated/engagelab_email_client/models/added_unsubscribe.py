@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AddedUnsubscribe")
 
+_KNOWN_KEYS = frozenset({"email", "api_user", "unsubscribe_time", "expire_time"})
+
 
 @_attrs_define
 class AddedUnsubscribe:
@@ -71,9 +73,10 @@ class AddedUnsubscribe:
             expire_time,
         )
 
-        if len(src_dict) > 1:
-            known = {"email", "api_user", "unsubscribe_time", "expire_time"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             added_unsubscribe.additional_properties = d
         return added_unsubscribe
 

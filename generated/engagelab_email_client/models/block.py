@@ -10,6 +10,10 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Block")
 
+_KNOWN_KEYS = frozenset(
+    {"email_or_domain", "block_id", "api_user", "create_time", "expire_time"}
+)
+
 
 @_attrs_define
 class Block:
@@ -82,15 +86,10 @@ class Block:
             expire_time,
         )
 
-        if len(src_dict) > 1:
-            known = {
-                "email_or_domain",
-                "block_id",
-                "api_user",
-                "create_time",
-                "expire_time",
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }
-            d = {key: value for key, value in src_dict.items() if key not in known}
             block.additional_properties = d
         return block
 

@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Bounce")
 
+_KNOWN_KEYS = frozenset({"email", "reason", "bounce_time", "expire_time", "api_user"})
+
 
 @_attrs_define
 class Bounce:
@@ -82,9 +84,10 @@ class Bounce:
             api_user,
         )
 
-        if len(src_dict) > 1:
-            known = {"email", "reason", "bounce_time", "expire_time", "api_user"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             bounce.additional_properties = d
         return bounce
 

@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Complaint")
 
+_KNOWN_KEYS = frozenset({"email", "reason", "complaint_time", "expire_time"})
+
 
 @_attrs_define
 class Complaint:
@@ -73,9 +75,10 @@ class Complaint:
             expire_time,
         )
 
-        if len(src_dict) > 1:
-            known = {"email", "reason", "complaint_time", "expire_time"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             complaint.additional_properties = d
         return complaint
 

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="ComplaintList")
 
+_KNOWN_KEYS = frozenset({"result", "count", "total"})
+
 
 @_attrs_define
 class ComplaintList:
@@ -61,9 +63,10 @@ class ComplaintList:
             total,
         )
 
-        if len(src_dict) > 3:
-            known = {"result", "count", "total"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             complaint_list.additional_properties = d
         return complaint_list
 

@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteBlocksRequest")
 
+_KNOWN_KEYS = frozenset({"email_or_domain", "start_date", "end_date"})
+
 
 @_attrs_define
 class DeleteBlocksRequest:
@@ -71,9 +73,10 @@ class DeleteBlocksRequest:
             end_date,
         )
 
-        if len(src_dict) > 0:
-            known = {"email_or_domain", "start_date", "end_date"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             delete_blocks_request.additional_properties = d
         return delete_blocks_request
 

@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteComplaintsRequest")
 
+_KNOWN_KEYS = frozenset({"email", "start_date", "end_date"})
+
 
 @_attrs_define
 class DeleteComplaintsRequest:
@@ -74,9 +76,10 @@ class DeleteComplaintsRequest:
             end_date,
         )
 
-        if len(src_dict) > 0:
-            known = {"email", "start_date", "end_date"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             delete_complaints_request.additional_properties = d
         return delete_complaints_request
 

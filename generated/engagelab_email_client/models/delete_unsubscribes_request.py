@@ -11,6 +11,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteUnsubscribesRequest")
 
+_KNOWN_KEYS = frozenset({"email", "start_date", "end_date"})
+
 
 @_attrs_define
 class DeleteUnsubscribesRequest:
@@ -74,9 +76,10 @@ class DeleteUnsubscribesRequest:
             end_date,
         )
 
-        if len(src_dict) > 0:
-            known = {"email", "start_date", "end_date"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             delete_unsubscribes_request.additional_properties = d
         return delete_unsubscribes_request
 

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="DeleteUnsubscribesResponse")
 
+_KNOWN_KEYS = frozenset({"count"})
+
 
 @_attrs_define
 class DeleteUnsubscribesResponse:
@@ -36,9 +38,10 @@ class DeleteUnsubscribesResponse:
             count,
         )
 
-        if len(src_dict) > 1:
-            known = {"count"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             delete_unsubscribes_response.additional_properties = d
         return delete_unsubscribes_response
 

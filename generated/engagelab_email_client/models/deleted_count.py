@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="DeletedCount")
 
+_KNOWN_KEYS = frozenset({"count"})
+
 
 @_attrs_define
 class DeletedCount:
@@ -38,9 +40,10 @@ class DeletedCount:
             count,
         )
 
-        if len(src_dict) > 1:
-            known = {"count"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             deleted_count.additional_properties = d
         return deleted_count
 

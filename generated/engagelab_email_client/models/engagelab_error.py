@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="EngagelabError")
 
+_KNOWN_KEYS = frozenset({"code", "message"})
+
 
 @_attrs_define
 class EngagelabError:
@@ -45,9 +47,10 @@ class EngagelabError:
             message,
         )
 
-        if len(src_dict) > 2:
-            known = {"code", "message"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             engagelab_error.additional_properties = d
         return engagelab_error
 

@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NoInterception")
 
+_KNOWN_KEYS = frozenset({"email_or_domain", "api_user", "create_time"})
+
 
 @_attrs_define
 class NoInterception:
@@ -61,9 +63,10 @@ class NoInterception:
             create_time,
         )
 
-        if len(src_dict) > 1:
-            known = {"email_or_domain", "api_user", "create_time"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             no_interception.additional_properties = d
         return no_interception
 

@@ -10,6 +10,10 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Unsubscribe")
 
+_KNOWN_KEYS = frozenset(
+    {"email", "api_user", "type", "unsubscribe_time", "expire_time"}
+)
+
 
 @_attrs_define
 class Unsubscribe:
@@ -84,9 +88,10 @@ class Unsubscribe:
             expire_time,
         )
 
-        if len(src_dict) > 1:
-            known = {"email", "api_user", "type", "unsubscribe_time", "expire_time"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             unsubscribe.additional_properties = d
         return unsubscribe
 

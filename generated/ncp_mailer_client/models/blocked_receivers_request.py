@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="BlockedReceiversRequest")
 
+_KNOWN_KEYS = frozenset({"blockedReceivers"})
+
 
 @_attrs_define
 class BlockedReceiversRequest:
@@ -38,9 +40,10 @@ class BlockedReceiversRequest:
             blocked_receivers,
         )
 
-        if len(src_dict) > 1:
-            known = {"blockedReceivers"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             blocked_receivers_request.additional_properties = d
         return blocked_receivers_request
 

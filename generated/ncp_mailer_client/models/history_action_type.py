@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="HistoryActionType")
 
+_KNOWN_KEYS = frozenset({"code", "label"})
+
 
 @_attrs_define
 class HistoryActionType:
@@ -49,9 +51,10 @@ class HistoryActionType:
             label,
         )
 
-        if len(src_dict) > 1:
-            known = {"code", "label"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             history_action_type.additional_properties = d
         return history_action_type
 

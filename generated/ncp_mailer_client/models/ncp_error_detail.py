@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NcpErrorDetail")
 
+_KNOWN_KEYS = frozenset({"errorCode", "code", "message", "details"})
+
 
 @_attrs_define
 class NcpErrorDetail:
@@ -82,9 +84,10 @@ class NcpErrorDetail:
             details,
         )
 
-        if len(src_dict) > 0:
-            known = {"errorCode", "code", "message", "details"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             ncp_error_detail.additional_properties = d
         return ncp_error_detail
 

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="NcpErrorResponse")
 
+_KNOWN_KEYS = frozenset({"error"})
+
 
 @_attrs_define
 class NcpErrorResponse:
@@ -40,9 +42,10 @@ class NcpErrorResponse:
             error,
         )
 
-        if len(src_dict) > 1:
-            known = {"error"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             ncp_error_response.additional_properties = d
         return ncp_error_response
 

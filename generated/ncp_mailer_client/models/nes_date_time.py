@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NesDateTime")
 
+_KNOWN_KEYS = frozenset({"utc", "formattedDate", "formattedDateTime"})
+
 
 @_attrs_define
 class NesDateTime:
@@ -58,9 +60,10 @@ class NesDateTime:
             formatted_date_time,
         )
 
-        if len(src_dict) > 1:
-            known = {"utc", "formattedDate", "formattedDateTime"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             nes_date_time.additional_properties = d
         return nes_date_time
 

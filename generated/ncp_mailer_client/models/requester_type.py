@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RequesterType")
 
+_KNOWN_KEYS = frozenset({"code", "label"})
+
 
 @_attrs_define
 class RequesterType:
@@ -49,9 +51,10 @@ class RequesterType:
             label,
         )
 
-        if len(src_dict) > 1:
-            known = {"code", "label"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             requester_type.additional_properties = d
         return requester_type
 

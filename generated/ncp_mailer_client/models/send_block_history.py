@@ -10,6 +10,18 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendBlockHistory")
 
+_KNOWN_KEYS = frozenset(
+    {
+        "targetAddress",
+        "actionType",
+        "actionRequesterType",
+        "requestDate",
+        "historySid",
+        "sendResultCode",
+        "sendResultMessage",
+    }
+)
+
 
 @_attrs_define
 class SendBlockHistory:
@@ -142,17 +154,10 @@ class SendBlockHistory:
             send_result_message,
         )
 
-        if len(src_dict) > 1:
-            known = {
-                "targetAddress",
-                "actionType",
-                "actionRequesterType",
-                "requestDate",
-                "historySid",
-                "sendResultCode",
-                "sendResultMessage",
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }
-            d = {key: value for key, value in src_dict.items() if key not in known}
             send_block_history.additional_properties = d
         return send_block_history
 

@@ -10,6 +10,22 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendBlockPage")
 
+_KNOWN_KEYS = frozenset(
+    {
+        "last",
+        "totalElements",
+        "totalPages",
+        "first",
+        "numberOfElements",
+        "size",
+        "number",
+        "sort",
+        "registerStatus",
+        "expectedDeleteDate",
+        "content",
+    }
+)
+
 
 @_attrs_define
 class SendBlockPage:
@@ -158,21 +174,10 @@ class SendBlockPage:
             content,
         )
 
-        if len(src_dict) > 10:
-            known = {
-                "last",
-                "totalElements",
-                "totalPages",
-                "first",
-                "numberOfElements",
-                "size",
-                "number",
-                "sort",
-                "registerStatus",
-                "expectedDeleteDate",
-                "content",
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }
-            d = {key: value for key, value in src_dict.items() if key not in known}
             send_block_page.additional_properties = d
         return send_block_page
 

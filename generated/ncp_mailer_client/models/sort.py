@@ -10,6 +10,10 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Sort")
 
+_KNOWN_KEYS = frozenset(
+    {"direction", "property", "ignoreCase", "nullHandling", "ascending", "descending"}
+)
+
 
 @_attrs_define
 class Sort:
@@ -80,16 +84,10 @@ class Sort:
             descending,
         )
 
-        if len(src_dict) > 2:
-            known = {
-                "direction",
-                "property",
-                "ignoreCase",
-                "nullHandling",
-                "ascending",
-                "descending",
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }
-            d = {key: value for key, value in src_dict.items() if key not in known}
             sort.additional_properties = d
         return sort
 

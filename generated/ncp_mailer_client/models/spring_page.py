@@ -8,6 +8,19 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="SpringPage")
 
+_KNOWN_KEYS = frozenset(
+    {
+        "last",
+        "totalElements",
+        "totalPages",
+        "first",
+        "numberOfElements",
+        "size",
+        "number",
+        "sort",
+    }
+)
+
 
 @_attrs_define
 class SpringPage:
@@ -101,18 +114,10 @@ class SpringPage:
             sort,
         )
 
-        if len(src_dict) > 8:
-            known = {
-                "last",
-                "totalElements",
-                "totalPages",
-                "first",
-                "numberOfElements",
-                "size",
-                "number",
-                "sort",
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }
-            d = {key: value for key, value in src_dict.items() if key not in known}
             spring_page.additional_properties = d
         return spring_page
 

@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Unsubscriber")
 
+_KNOWN_KEYS = frozenset({"address", "blockDate", "isRegByManager"})
+
 
 @_attrs_define
 class Unsubscriber:
@@ -64,9 +66,10 @@ class Unsubscriber:
             is_reg_by_manager,
         )
 
-        if len(src_dict) > 1:
-            known = {"address", "blockDate", "isRegByManager"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             unsubscriber.additional_properties = d
         return unsubscriber
 

@@ -10,6 +10,20 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UnsubscriberPage")
 
+_KNOWN_KEYS = frozenset(
+    {
+        "last",
+        "totalElements",
+        "totalPages",
+        "first",
+        "numberOfElements",
+        "size",
+        "number",
+        "sort",
+        "content",
+    }
+)
+
 
 @_attrs_define
 class UnsubscriberPage:
@@ -123,19 +137,10 @@ class UnsubscriberPage:
             content,
         )
 
-        if len(src_dict) > 8:
-            known = {
-                "last",
-                "totalElements",
-                "totalPages",
-                "first",
-                "numberOfElements",
-                "size",
-                "number",
-                "sort",
-                "content",
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }
-            d = {key: value for key, value in src_dict.items() if key not in known}
             unsubscriber_page.additional_properties = d
         return unsubscriber_page
 

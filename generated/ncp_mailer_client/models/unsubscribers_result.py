@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="UnsubscribersResult")
 
+_KNOWN_KEYS = frozenset({"count", "requestCount", "ignoreCount"})
+
 
 @_attrs_define
 class UnsubscribersResult:
@@ -54,9 +56,10 @@ class UnsubscribersResult:
             ignore_count,
         )
 
-        if len(src_dict) > 3:
-            known = {"count", "requestCount", "ignoreCount"}
-            d = {key: value for key, value in src_dict.items() if key not in known}
+        if not src_dict.keys() <= _KNOWN_KEYS:
+            d = {
+                key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
+            }
             unsubscribers_result.additional_properties = d
         return unsubscribers_result
 

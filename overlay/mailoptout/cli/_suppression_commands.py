@@ -5,11 +5,11 @@ made from one declaration each (:class:`Kind`). No ``from __future__ import anno
 typer reads the options of the commands made in :func:`_app` from their live annotations.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
-import attrs
 import typer
 
 from mailoptout import InvalidInputError
@@ -41,7 +41,7 @@ def _given(value: object) -> object:
     return value if isinstance(value, str | int) and value != "" else None
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class Columns:
     """How a list's items are written: ``(column, item field, reading)`` each; columns are
     snake_case, times ISO 8601 with their offset, a missing field null."""
@@ -110,7 +110,7 @@ def _rows(out: Output, title: str, columns: Columns, items: Iterable[Any]) -> No
     out.rows(title, columns.names, ((r, list(r.values())) for r in records))
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class Kind:
     """One EngageLab list on the command line."""
 

@@ -3,6 +3,7 @@ addresses providers hold, dry runs, one writer per journal, damaged state files.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -278,16 +279,14 @@ def _truncated(path: Path, server: Server) -> None:
 
 
 def _foreign(path: Path, server: Server) -> None:
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE TABLE notes (text TEXT)")
-    db.close()
 
 
 def _future(path: Path, server: Server) -> None:
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("INSERT INTO meta VALUES ('schema', '99')")
-    db.close()
 
 
 DAMAGE = {
@@ -321,11 +320,10 @@ class TestStateFile:
         and its cursor (which skipped opt-outs over 730 days old) is dropped."""
         old = seed_engagelab(server.state, ["old@example.com"], days_ago=800)
         recent = seed_engagelab(server.state, ["sent.before@example.com", "new@example.com"])
-        with sqlite3.connect(server.journal) as db:
+        with contextlib.closing(sqlite3.connect(server.journal)) as db, db:
             db.executescript(V1_SCHEMA)
             db.execute("INSERT INTO done VALUES ('engagelab->ncp', 'sent.before@example.com', 'x')")
             db.execute("INSERT INTO cursor VALUES ('engagelab->ncp', ?)", (str(now().date()),))
-        db.close()
         writes = count_writes(server.state)
         server.report(*TO_NCP)
         assert set(writes) == old | recent - {"sent.before@example.com"}

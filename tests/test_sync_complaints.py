@@ -4,6 +4,7 @@ emulator over a socket)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -41,7 +42,7 @@ def test_complaints_reach_naver_journaled_apart(server: Server) -> None:
     assert done.returncode == 0, done.stderr
     reports = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["new"] for r in reports] == [0, 0]
-    with sqlite3.connect(server.journal) as db:
+    with contextlib.closing(sqlite3.connect(server.journal)) as db, db:
         directions = {row[0] for row in db.execute("SELECT direction FROM cursor")}
     assert directions == {"engagelab->ncp", "engagelab-complaints->ncp"}
 

@@ -4,6 +4,7 @@ lost, and large lists finish in a few runs."""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import signal
@@ -180,10 +181,9 @@ def test_stopped_at_ten_points_with_faults(tmp_path: Path, how: int, direction: 
             f" {len(writes.log)} writes, {resent} repeated after a lost answer, 0 otherwise;"
             f" faults {faults.counts}"
         )
-        with sqlite3.connect(server.journal) as db:
+        with contextlib.closing(sqlite3.connect(server.journal)) as db, db:
             done = {row[0] for row in db.execute("SELECT address FROM done")}
             pending = db.execute("SELECT count(*) FROM pending").fetchone()
-        db.close()
         assert done == expected
         assert pending == (0,)
 

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from mailoptout._errors import InvalidInputError
+from mailoptout._time import FIRST_DAY, LAST_DAY
 
 __all__ = [
     "check_addresses",
@@ -27,10 +28,6 @@ __all__ = [
     "check_str",
     "check_timeout",
 ]
-
-# Four-digit years, with room for the 3-month windows and day arithmetic around a range.
-FIRST_DAY = dt.date(1970, 1, 1)
-LAST_DAY = dt.date(9998, 12, 31)
 
 
 def _bad(name: str, value: object, expected: str) -> InvalidInputError:

@@ -10,7 +10,9 @@ from mailoptout._errors import InvalidInputError
 
 __all__ = [
     "ENGAGELAB_NAIVE_TZ",
+    "FIRST_DAY",
     "KST",
+    "LAST_DAY",
     "UnsubscribeType",
     "add_months",
     "engagelab_time",
@@ -21,6 +23,10 @@ __all__ = [
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
 ENGAGELAB_NAIVE_TZ = dt.timezone(dt.timedelta(hours=8))
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
+"""The days the library and the CLI accept: four-digit years, with room for the 3-month windows
+and day arithmetic around a range, from the epoch (NAVER counts epoch milliseconds)."""
 """Zone assumed for EngageLab times sent without an offset (``2014-11-19 10:57:24``): the
 lists send ``+08:00``, so the same server clock is assumed. Undocumented."""
 

@@ -14,6 +14,7 @@ from mailoptout import (
     MailOptOutError,
     PermissionDeniedError,
 )
+from mailoptout._time import KST
 from mailoptout.cli._bulk import send_in_chunks
 from mailoptout.cli._clients import describe_error, ncp_client
 from mailoptout.cli._inputs import addresses_from
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["INCOMPLETE", "listed", "ncp_app"]
 
 T = TypeVar("T")
-KST = dt.timezone(dt.timedelta(hours=9))
 INCOMPLETE = "the list above is incomplete"
 
 ncp_app = typer.Typer(help="NAVER Cloud Outbound Mailer: unsubscribe list and send-block history.")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from mailoptout import InvalidInputError
+from mailoptout._time import FIRST_DAY, LAST_DAY
 
 __all__ = [
     "ChunkOpt",
@@ -22,9 +23,6 @@ __all__ = [
     "parse_date",
 ]
 
-EARLIEST = dt.date(1970, 1, 1)
-LATEST = dt.date(9998, 12, 31)
-"""Dates the providers' epoch-millisecond and month-window arithmetic can express."""
 
 Json = Annotated[bool, typer.Option("--json", help="One JSON object per line instead of text.")]
 FromDate = Annotated[
@@ -69,9 +67,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidInputError(f"invalid date {value!r} for {option}: use YYYY-MM-DD") from None
-    if not EARLIEST <= day <= LATEST:
+    if not FIRST_DAY <= day <= LAST_DAY:
         raise InvalidInputError(
-            f"date {value!r} for {option} is out of range ({EARLIEST} to {LATEST})"
+            f"date {value!r} for {option} is out of range ({FIRST_DAY} to {LAST_DAY})"
         )
     return day
 

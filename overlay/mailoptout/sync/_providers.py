@@ -7,13 +7,14 @@ import datetime as dt
 from mailoptout._engagelab import AsyncEngageLab
 from mailoptout._errors import InvalidInputError
 from mailoptout._ncp import AsyncNcpMailer
+from mailoptout._providers import PROVIDERS as REGISTRY
 from mailoptout.sync._protocols import Source, Target
 from mailoptout.sync._sources import EngageLabComplaintsSource, EngageLabSource, NcpSource
 from mailoptout.sync._targets import EngageLabTarget, NcpTarget
 
 __all__ = ["KINDS", "PROVIDERS", "check_direction", "endpoints", "kinds_of"]
 
-PROVIDERS = ("engagelab", "ncp")
+PROVIDERS = tuple(sorted(REGISTRY))
 KINDS = {"ncp": ("unsubscribes",), "engagelab": ("unsubscribes", "complaints")}
 """The opt-out lists each provider has as a source (NAVER has no complaint list)."""
 WHAT = ("unsubscribes", "complaints", "all")

@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,7 +31,7 @@ from mailoptout.emulator import (
 )
 from mailoptout.sync import ENGAGELAB_FIRST_DAY, SyncJournal
 
-SCRIPT = str(Path(sys.executable).with_name("mailoptout"))
+SCRIPT = test_cli.SCRIPT
 TO_NCP = ("sync", "--from", "engagelab", "--to", "ncp")
 TO_ENGAGELAB = ("sync", "--from", "ncp", "--to", "engagelab")
 UNUSUAL = ("taro..yamada@docomo.ne.jp", "user@mail_relay.example.com", '"john smith"@example.com')

@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -120,46 +120,63 @@ class RawSync:
         return sum(1 for _ in engagelab_items(self.get(self.engagelab_path(0), signed=False))[0])
 
 
+class Fetch(Protocol):
+    def __call__(
+        self, number: int = 0, slot: asyncio.Semaphore | None = None, /
+    ) -> Awaitable[tuple[list[Any], int]]: ...
+
+
 class RawAsync:
     def __init__(self, root: str) -> None:
         origin = httpx.URL(root).copy_with(path="/")
         self.client = httpx.AsyncClient(base_url=origin, auth=httpx.BasicAuth(EL_USER, EL_KEY))
         self.send_block_path, self.ncp_path, self.engagelab_path = raw_paths(root)
 
-    async def get(self, path: str, *, signed: bool) -> bytes:
+    async def get(self, path: str, *, signed: bool, slot: asyncio.Semaphore | None = None) -> bytes:
         headers = ncp_headers("GET", path) if signed else None
-        response = await self.client.get(path, headers=headers)
+        async with slot or contextlib.nullcontext():
+            response = await self.client.get(path, headers=headers)
         response.raise_for_status()
+        if slot is not None:
+            await asyncio.sleep(0)  # as the facade: the waiter's request goes out first
         return response.content
 
     async def send_block(self) -> Any:
         return json.loads(await self.get(self.send_block_path, signed=True))
 
-    async def ncp_page(self, number: int = 0) -> tuple[list[Any], int]:
-        return ncp_items(await self.get(self.ncp_path(number), signed=True))
+    async def ncp_page(
+        self, number: int = 0, slot: asyncio.Semaphore | None = None
+    ) -> tuple[list[Any], int]:
+        return ncp_items(await self.get(self.ncp_path(number), signed=True, slot=slot))
 
-    async def engagelab_page(self, number: int = 0) -> tuple[list[Any], int]:
-        return engagelab_items(await self.get(self.engagelab_path(number), signed=False))
+    async def engagelab_page(
+        self, number: int = 0, slot: asyncio.Semaphore | None = None
+    ) -> tuple[list[Any], int]:
+        path = self.engagelab_path(number)
+        return engagelab_items(await self.get(path, signed=False, slot=slot))
 
-    async def count_items(self, fetch: Callable[[int], Awaitable[tuple[list[Any], int]]]) -> int:
+    async def count_items(self, fetch: Fetch) -> int:
         """The first page's items, walked (as the facade's iterator walks them)."""
         items, _ = await fetch(0)
         return sum(1 for _ in items)
 
-    async def list_all(self, fetch: Callable[[int], Awaitable[tuple[list[Any], int]]]) -> int:
+    async def list_all(self, fetch: Fetch) -> int:
         """What the facade's async iterator does, by hand: the first page, then the rest
-        ``CONCURRENCY`` at a time, consumed in order."""
+        consumed in order, ``2 x CONCURRENCY`` pages started ahead, ``CONCURRENCY`` on the wire
+        (a slot held only for the exchange, the waiter sent before a page is parsed)."""
         items, pages = await fetch(0)
         count = sum(1 for _ in items)
         numbers = iter(range(1, pages))
+        slot = asyncio.Semaphore(CONCURRENCY)
         ahead = deque(
-            asyncio.ensure_future(fetch(n)) for n in itertools.islice(numbers, CONCURRENCY)
+            asyncio.ensure_future(fetch(n, slot))
+            for n in itertools.islice(numbers, 2 * CONCURRENCY)
         )
         while ahead:
             items, _ = await ahead.popleft()
             following = next(numbers, None)
             if following is not None:
-                ahead.append(asyncio.ensure_future(fetch(following)))
+                ahead.append(asyncio.ensure_future(fetch(following, slot)))
             count += sum(1 for _ in items)
         return count
 

@@ -57,6 +57,9 @@ class Scripted(_Script, httpx.BaseTransport):
         return self.answer(request) or self.inner.handle_request(request)
 
 
+NETWORK_TURNS = 4
+
+
 class AsyncScripted(_Script, httpx.AsyncBaseTransport):
     """The async twin of :class:`Scripted`; also counts requests in flight."""
 
@@ -79,7 +82,10 @@ class AsyncScripted(_Script, httpx.AsyncBaseTransport):
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            await asyncio.sleep(0)  # a scheduling point (not a wait): lets other requests start
+            # A few scheduling points (not waits), as a request on a network spans several turns
+            # of the event loop: other requests start meanwhile.
+            for _ in range(NETWORK_TURNS):
+                await asyncio.sleep(0)
             return await self.inner.handle_async_request(request)
         finally:
             self.in_flight -= 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +23,16 @@ from mailoptout import (
     RateLimitError,
     normalize_address,
 )
-from mailoptout._bulk import _PLAIN, _plain, plan_chunks
+from mailoptout._bulk import (
+    _NORMAL,
+    _NORMAL_LINES,
+    _PLAIN,
+    BulkWrite,
+    _already_normal,
+    _plain,
+    plan_chunks,
+    storable_address,
+)
 from mailoptout.emulator import (
     DEFAULT_NCP_ACCESS_KEY,
     DEFAULT_NCP_SECRET_KEY,
@@ -179,6 +189,67 @@ def test_fast_path_is_a_subset_of_email_validator(address: str) -> None:
         address, check_deliverability=False, test_environment=True
     )
     assert verdict.normalized == fast
+
+
+normal_line = st.from_regex(re.compile(_NORMAL, re.MULTILINE), fullmatch=True)
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(normal_line, min_size=1, max_size=4)
+    | st.tuples(st.from_regex(_PLAIN, fullmatch=True) | st.emails()).map(list)
+)
+def test_slice_fast_path_takes_only_normal_forms(items: list[str]) -> None:
+    """A slice the one-match check takes is a slice of addresses that the one-by-one checks
+    (email-validator's subset, and the lenient one) leave exactly as they are; and it takes
+    every slice of such addresses within 64 characters."""
+    taken = _already_normal(list(items))
+    if all(_NORMAL_LINES.fullmatch(item) and len(item) <= 64 for item in items):
+        assert taken == items
+    if taken is None:
+        return
+    for item in items:
+        assert _plain(item) == item == normalize_address(item) == storable_address(item)
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        ["a@example.com", "b@Example.com"],  # the domain's case: normalized one by one
+        ["a@example.com", " b@example.com"],  # blanks
+        ["a@example.com", "b@x.test"],  # a special-use domain: email-validator decides
+        ["a@example.com", "b@example.com\nc@example.com"],  # a newline inside an input
+        ["a@example.com", 7],
+        ["x" * 65 + "@example.com"],  # over 64: the length limits are checked one by one
+        [],
+    ],
+)
+def test_slice_fast_path_defers(items: list[object]) -> None:
+    """Anything unusual in a slice sends the whole slice to the one-by-one checks."""
+    assert _already_normal(items) is None
+
+
+inputs = st.one_of(
+    valid, junk, normal_line, st.emails(), st.integers(), st.sampled_from(["a@x.io", "a@X.io"])
+)
+
+
+@settings(max_examples=150)
+@given(st.lists(inputs, max_size=40), st.integers(1, 7), st.booleans())
+def test_planning_by_slices_equals_one_by_one(items: list[Any], size: int, strict: bool) -> None:
+    """Slices checked at once give the chunks, rejections and duplicates of one-by-one checks."""
+    chunks, rejected, duplicates = plan_chunks(items, size, strict=strict)
+    write = BulkWrite(items, size, strict=strict)
+    by_slices: list[list[str]] = []
+    while True:
+        taken = write.read()
+        by_slices.extend(write.plan(taken))
+        if taken is None:
+            break
+    result = write.finish([])
+    assert by_slices == chunks
+    assert list(result.rejected) == rejected
+    assert result.duplicates == duplicates
 
 
 @pytest.mark.parametrize(

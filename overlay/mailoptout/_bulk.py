@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import email_validator
@@ -125,13 +124,23 @@ class BulkResult:
 # Plain ASCII addresses, the overwhelming majority, are checked by this strict subset of what
 # email-validator accepts (tests/test_bulk.py proves the subset property); everything else,
 # including every address this rejects, goes to email-validator for the verdict.
+_ATOMS = r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
 _PLAIN = re.compile(
-    r"(?P<local>[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*)"
+    rf"(?P<local>{_ATOMS})"
     r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
 )
 _SPECIAL_TLDS = frozenset(
     {"arpa", "invalid", "local", "localhost", "onion", "test", "internal", "alt"}
 )
+# A slice of inputs joined by newlines, each line a plain address already in normal form (domain
+# lower-case, no special-use TLD): one match checks a whole slice, ~0.3 us an address against
+# ~1 us one by one (tests/test_bulk.py proves every such line passes _plain unchanged).
+_NORMAL = (
+    rf"{_ATOMS}@(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+"
+    rf"(?!(?:{'|'.join(sorted(_SPECIAL_TLDS))})$)[a-z]{{2,63}}"
+)
+_NORMAL_LINES = re.compile(rf"{_NORMAL}(?:\n{_NORMAL})*", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc, a closed set
 
 
 def _plain(text: str) -> str | None:
@@ -143,6 +152,19 @@ def _plain(text: str) -> str | None:
     if domain.rsplit(".", 1)[1] in _SPECIAL_TLDS:
         return None
     return f"{match['local']}@{domain}"
+
+
+def _already_normal(items: list[object]) -> list[str] | None:
+    """``items`` as they are if every one is a plain address in normal form of at most 64
+    characters (so within every length limit), else None: check them one by one."""
+    try:
+        text = "\n".join(cast("list[str]", items))
+    except TypeError:  # not all strings
+        return None
+    lines_match = text.count("\n") == len(items) - 1 and _NORMAL_LINES.fullmatch(text)
+    if not items or not lines_match or max(map(len, cast("list[str]", items))) > 64:
+        return None
+    return cast("list[str]", items)
 
 
 def normalize_address(address: str) -> str:
@@ -182,7 +204,7 @@ def storable_address(address: str) -> str:
         (not at, "no @"),
         (not local, "empty local part"),
         (not domain, "empty domain"),
-        (any(unicodedata.category(char) == "Cc" for char in address), "control characters"),
+        (_CONTROL.search(address) is not None, "control characters"),
         (len(local.encode()) > 64, "local part over 64 octets"),
         (len(domain.encode()) > 255, "domain over 255 octets"),
         (size > 254, f"{size} octets, over 254"),
@@ -207,6 +229,20 @@ class ChunkPlanner:
         self.duplicates = 0
         self._seen: set[str] = set()
         self._chunk: list[str] = []
+
+    def add_slice(self, items: list[object]) -> list[list[str]]:
+        """Take a slice of inputs; returns the chunks they filled. A slice of plain addresses
+        already in normal form and new is taken at once: one regex match and a set union."""
+        normal = _already_normal(items)
+        fresh = set(normal or ())
+        if normal is None or len(fresh) < len(normal) or not self._seen.isdisjoint(fresh):
+            return [chunk for item in items if (chunk := self.add(item)) is not None]
+        self._seen |= fresh
+        self._chunk.extend(normal)
+        size = self.chunk_size
+        full = [self._chunk[at : at + size] for at in range(0, len(self._chunk) - size + 1, size)]
+        del self._chunk[: len(full) * size]
+        return full
 
     def add(self, address: object) -> list[str] | None:
         """Take one input; returns a chunk when this one filled it."""
@@ -248,10 +284,10 @@ class BulkWrite:
     """One bulk write's state, shared by the sync and async loops (which differ only in how
     they send): reading the input in slices, planning chunks, the stop rule, the summary.
 
-    The input is read on the caller's thread; a slice's addresses can be checked elsewhere
-    (:meth:`plan` is what the async writer runs in a worker thread). If reading the input
-    fails, the chunks already planned are still sent and :meth:`finish` raises
-    :class:`BulkOperationError` saying what was written, the input's error as its cause.
+    The input is read and checked a slice at a time (the async writer does it while chunks are
+    in flight). If reading the input fails, the chunks already planned are still sent and
+    :meth:`finish` raises :class:`BulkOperationError` saying what was written, the input's error
+    as its cause.
     """
 
     def __init__(
@@ -268,12 +304,12 @@ class BulkWrite:
         self.stop: APIError | None = None
         """The error that stops the other chunks from being sent (401, 403)."""
 
-    def read(self, chunks: int = 1) -> list[object] | None:
-        """The next slice of inputs (``chunks`` chunks' worth), or None when the input is done."""
+    def read(self) -> list[object] | None:
+        """The next slice of inputs (a chunk's worth), or None when the input is done."""
         if self._done:
             return None
         taken: list[object] = []
-        size = self._planner.chunk_size * chunks
+        size = self._planner.chunk_size
         try:
             for item in itertools.islice(self._input, size):
                 taken.append(item)  # noqa: PERF402  # keep what was read if the input fails
@@ -288,7 +324,7 @@ class BulkWrite:
         if taken is None:
             last = self._planner.rest()
             return [last] if last else []
-        return [chunk for item in taken if (chunk := self._planner.add(item)) is not None]
+        return self._planner.add_slice(taken)
 
     def skipped(self, chunk: list[str]) -> ChunkResult | None:
         """The result of ``chunk`` if it must not be sent (after a 401/403), else None."""

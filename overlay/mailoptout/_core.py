@@ -18,6 +18,7 @@ closed by us. The twins differ only in awaiting and sleeping; every decision is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -269,17 +270,27 @@ class AsyncRunner:
         *,
         timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
         max_retries: int | None = None,
+        slot: asyncio.Semaphore | None = None,
     ) -> T:
-        """Send ``request`` (retrying per the policy) and return its parsed model."""
+        """Send ``request`` (retrying per the policy) and return its parsed model.
+
+        ``slot`` (concurrent callers share it) is held only while a request is on the wire: the
+        request waiting for it goes out before this answer is parsed, so parsing overlaps the
+        next round trip instead of delaying it."""
         args = self.setup.send_args(request, timeout)
         attempts = Attempts(self.setup, request, max_retries)
         while True:
-            try:
-                answer: httpx.Response | httpx.TransportError = await self.client.request(**args)
-            except httpx.TransportError as exc:
-                answer = exc
+            async with slot or contextlib.nullcontext():
+                try:
+                    answer: httpx.Response | httpx.TransportError = await self.client.request(
+                        **args
+                    )
+                except httpx.TransportError as exc:
+                    answer = exc
             outcome = attempts.after(answer)
             if isinstance(outcome, httpx.Response):
+                if slot is not None:
+                    await asyncio.sleep(0)  # the waiter's request goes out first
                 return self.setup.parse(request, outcome)
             await self.sleep(outcome)
 

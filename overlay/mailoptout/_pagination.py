@@ -13,7 +13,7 @@ days at a window's edge are yielded once. :class:`SyncPaginator` and :class:`Asy
 walk the queries; the async one fetches ahead, at most ``concurrency`` pages at a time, across
 window boundaries too, and yields in order.
 
-Memory held while iterating is ``concurrency`` pages, plus the keys of the items on the days
+Memory held while iterating is ``2 x concurrency`` pages, plus the keys of the items on the days
 at a window's edge.
 """
 
@@ -260,6 +260,8 @@ class _Dedupe:
         self._previous, self._current = self._current, set()
 
     def filter(self, query: PageQuery[T], page: Page[T]) -> Page[T]:
+        if query.edge_key is _no_key:  # not windowed: nothing to remember
+            return page
         kept = []
         for item in page.items:
             key = query.edge_key(item)
@@ -300,40 +302,50 @@ class SyncPaginator(Generic[T]):
             yield from page.items
 
 
+class AsyncRun(Protocol):
+    """An :class:`~mailoptout._core.AsyncRunner`'s ``run`` with the call's limits bound."""
+
+    def __call__(
+        self, request: Request[Any], /, *, slot: asyncio.Semaphore | None = None
+    ) -> Awaitable[Any]: ...
+
+
 class AsyncPaginator(Generic[T]):
     """Iterate items (``async for item in paginator``) or pages (``paginator.pages()``).
 
-    With ``concurrency`` > 1, pages are fetched ahead, at most ``concurrency`` at a time and
-    across window boundaries, and still yielded in order.
+    With ``concurrency`` > 1, pages are fetched ahead, across window boundaries too, and still
+    yielded in order: at most ``concurrency`` requests are on the wire, and a page's request
+    goes out as soon as a slot frees, not when the pages before it have been read; at most
+    ``2 x concurrency`` pages are held.
 
     >>> async for item in engagelab.unsubscribes(since, concurrency=8):  # doctest: +SKIP
     ...     print(item.email)
     """
 
     def __init__(
-        self,
-        run: Callable[[Request[Any]], Awaitable[Any]],
-        queries: Sequence[PageQuery[T]],
-        *,
-        concurrency: int = 1,
+        self, run: AsyncRun, queries: Sequence[PageQuery[T]], *, concurrency: int = 1
     ) -> None:
         self._run = run
         self._queries = queries
         self._concurrency = check_int("concurrency", concurrency, minimum=1)
+        self._ahead = 1 if self._concurrency == 1 else 2 * self._concurrency
 
-    async def _fetch(self, query: PageQuery[T], number: int) -> Page[T]:
-        return query.page(number, await self._run(query.request(number)))
+    async def _fetch(
+        self, query: PageQuery[T], number: int, slot: asyncio.Semaphore | None
+    ) -> Page[T]:
+        return query.page(number, await self._run(query.request(number), slot=slot))
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Every page of every query, in order."""
         dedupe = _Dedupe()
         ahead: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
         early: dict[int, asyncio.Task[Page[T]]] = {}  # first pages of later windows, started
-        plan = self._plan(ahead, early)
+        slot = asyncio.Semaphore(self._concurrency) if self._concurrency > 1 else None
+        plan = self._plan(ahead, early, slot)
         window = 0
 
         async def fill() -> None:
-            while not ahead or len(ahead) + len(early) < self._concurrency:
+            while not ahead or len(ahead) + len(early) < self._ahead:
                 step = await anext(plan, None)
                 if step is None:
                     return
@@ -359,32 +371,35 @@ class AsyncPaginator(Generic[T]):
                     await task
             await plan.aclose()
 
-    def _start(self, index: int, number: int) -> asyncio.Task[Page[T]]:
-        return asyncio.ensure_future(self._fetch(self._queries[index], number))
+    def _start(
+        self, index: int, number: int, slot: asyncio.Semaphore | None
+    ) -> asyncio.Task[Page[T]]:
+        return asyncio.ensure_future(self._fetch(self._queries[index], number, slot))
 
     async def _plan(
         self,
         ahead: deque[tuple[int, asyncio.Task[Page[T]]]],
         early: dict[int, asyncio.Task[Page[T]]],
+        slot: asyncio.Semaphore | None,
     ) -> AsyncGenerator[tuple[int, asyncio.Task[Page[T]]]]:
         """(query index, task) for every page in order, started as they are handed out. A
         query's first page tells how many follow; while it is awaited, the first pages of the
-        next queries start early, keeping one place of ``concurrency`` free."""
+        next queries start early, keeping one place free."""
         for index in range(len(self._queries)):
-            task = early.pop(index, None) or self._start(index, 0)
+            task = early.pop(index, None) or self._start(index, 0, slot)
             yield index, task
             later = index + 1
-            while later < len(self._queries) and len(ahead) + len(early) < self._concurrency - 1:
+            while later < len(self._queries) and len(ahead) + len(early) < self._ahead - 1:
                 if later not in early:
-                    early[later] = self._start(later, 0)
+                    early[later] = self._start(later, 0, slot)
                 later += 1
             page = await task
             if page.has_next and page.total_pages is not None and self._concurrency > 1:
                 for number in range(1, page.total_pages):
-                    yield index, self._start(index, number)
+                    yield index, self._start(index, number, slot)
                 continue
             while page.has_next:
-                task = self._start(index, page.number + 1)
+                task = self._start(index, page.number + 1, slot)
                 yield index, task
                 page = await task
 

@@ -38,6 +38,7 @@ from mailoptout._errors import (
     APITimeoutError,
     make_status_error,
 )
+from mailoptout._json import loads
 from mailoptout._providers import Provider
 from mailoptout._retry import RetryPolicy
 from mailoptout._signing import Clock
@@ -195,7 +196,7 @@ class Setup:
         """The model of a 2xx answer, or :class:`APIResponseValidationError` if its body does not
         fit the spec. Only the provider's body is judged here: our own code runs outside."""
         try:
-            body = response.json()
+            body = loads(response.content)
             if not isinstance(body, Mapping):
                 raise TypeError(f"a JSON {type(body).__name__}, not an object")  # noqa: TRY301
             return request.parse(body)

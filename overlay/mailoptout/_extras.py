@@ -2,6 +2,7 @@
 
 The library needs only httpx, attrs and email-validator. The command line and the emulator need
 more; importing them without their extra raises :class:`MissingExtraError`, naming the extra.
+The ``fast`` extra (msgspec) is used when installed and changes no result.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ __all__ = ["EXTRAS", "MissingExtraError", "require_extra"]
 EXTRAS: dict[str, tuple[str, ...]] = {
     "cli": ("typer", "rich", "platformdirs"),
     "emulator": ("starlette", "uvicorn", "anyio", "jsonschema", "referencing", "yaml"),
+    "fast": ("msgspec",),
 }
 """The importable modules each extra provides (as ``pip install 'mailoptout[extra]'``)."""
 

@@ -234,11 +234,14 @@ def windowed(
     months: int = 3,
 ) -> list[Q]:
     """One query per window of at most ``months``; an item whose ``day_of`` (``YYYY-MM-DD...``)
-    is on a day at a window's edge is keyed by ``key``, so it is yielded once."""
+    is on a day where two windows meet is keyed by ``key``, so it is yielded once."""
+    windows = date_windows(start, end, months)
     queries = []
-    for first, last in date_windows(start, end, months):
-        edges = frozenset(str(day) for day in (first - ONE_DAY, first, last, last + ONE_DAY))
-        edge_key = functools.partial(_edge_key, edges, day_of, key)
+    for index, (first, last) in enumerate(windows):
+        days = [first - ONE_DAY, first] if index > 0 else []
+        days += [last, last + ONE_DAY] if index < len(windows) - 1 else []
+        edges = frozenset(str(day) for day in days)
+        edge_key = functools.partial(_edge_key, edges, day_of, key) if edges else _no_key
         queries.append(attrs.evolve(query(first, last), edge_key=edge_key))
     return queries
 
@@ -328,19 +331,35 @@ class AsyncPaginator(Generic[T]):
         self._run = run
         self._queries = queries
         self._concurrency = check_int("concurrency", concurrency, minimum=1)
-        self._ahead = 1 if self._concurrency == 1 else 2 * self._concurrency
+        self._ahead = 2 * self._concurrency
 
     async def _fetch(
         self, query: PageQuery[T], number: int, slot: asyncio.Semaphore | None
     ) -> Page[T]:
         return query.page(number, await self._run(query.request(number), slot=slot))
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    def pages(self) -> AsyncIterator[Page[T]]:
         """Every page of every query, in order."""
+        return self._in_turn() if self._concurrency == 1 else self._fetched_ahead()
+
+    async def _in_turn(self) -> AsyncIterator[Page[T]]:
+        """One request at a time (the twin of :meth:`SyncPaginator.pages`)."""
+        dedupe = _Dedupe()
+        for query in self._queries:
+            number = 0
+            while True:
+                page = await self._fetch(query, number, None)
+                yield dedupe.filter(query, page)
+                if not page.has_next:
+                    break
+                number += 1
+            dedupe.next_window()
+
+    async def _fetched_ahead(self) -> AsyncIterator[Page[T]]:
         dedupe = _Dedupe()
         ahead: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
         early: dict[int, asyncio.Task[Page[T]]] = {}  # first pages of later windows, started
-        slot = asyncio.Semaphore(self._concurrency) if self._concurrency > 1 else None
+        slot = asyncio.Semaphore(self._concurrency)
         plan = self._plan(ahead, early, slot)
         window = 0
 
@@ -371,16 +390,14 @@ class AsyncPaginator(Generic[T]):
                     await task
             await plan.aclose()
 
-    def _start(
-        self, index: int, number: int, slot: asyncio.Semaphore | None
-    ) -> asyncio.Task[Page[T]]:
+    def _start(self, index: int, number: int, slot: asyncio.Semaphore) -> asyncio.Task[Page[T]]:
         return asyncio.ensure_future(self._fetch(self._queries[index], number, slot))
 
     async def _plan(
         self,
         ahead: deque[tuple[int, asyncio.Task[Page[T]]]],
         early: dict[int, asyncio.Task[Page[T]]],
-        slot: asyncio.Semaphore | None,
+        slot: asyncio.Semaphore,
     ) -> AsyncGenerator[tuple[int, asyncio.Task[Page[T]]]]:
         """(query index, task) for every page in order, started as they are handed out. A
         query's first page tells how many follow; while it is awaited, the first pages of the
@@ -394,7 +411,7 @@ class AsyncPaginator(Generic[T]):
                     early[later] = self._start(later, 0, slot)
                 later += 1
             page = await task
-            if page.has_next and page.total_pages is not None and self._concurrency > 1:
+            if page.has_next and page.total_pages is not None:
                 for number in range(1, page.total_pages):
                     yield index, self._start(index, number, slot)
                 continue

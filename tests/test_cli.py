@@ -168,6 +168,11 @@ class TestEngageLab:
             "b@example.com",
         }
         assert "a@example.com" in server.run("engagelab", "list", "--email", "a@example.com").stdout
+        # without dates: the provider's default window, the last 3 months (both were added today)
+        assert {r["address"] for r in server.lines("engagelab", "list")} == {
+            "a@example.com",
+            "b@example.com",
+        }
         assert server.lines("engagelab", "delete", "--email", "a@example.com") == [{"deleted": 1}]
         assert server.lines("engagelab", "delete", "--from", since) == [{"deleted": 1}]
         assert server.state.engagelab_emails() == set()

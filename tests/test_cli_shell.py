@@ -64,7 +64,6 @@ WRONG: list[tuple[list[str], str, dict[str, str], bytes | None]] = [
     (["engagelab", "list", "--from", "9999-11-01", "--to", "9999-12-31"], "'9999-11-01'", {}, None),
     (["ncp", "list", "--from", "0001-01-01"], "'0001-01-01'", {}, None),
     (["engagelab", "list", "--from", "0001-01-01"], "'0001-01-01'", {}, None),
-    (["engagelab", "list"], "--from", {}, None),
     (["engagelab", "add", "a@example.com"], "'--expire'", {}, None),
     (["engagelab", "add", "a@example.com", "--expire", "soon"], "'soon'", {}, None),
     (["engagelab", "delete"], "--email", {}, None),

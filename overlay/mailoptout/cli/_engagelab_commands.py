@@ -42,14 +42,13 @@ def engagelab_list(
     limit: LimitOpt = None,
     as_json: Json = False,
 ) -> None:
-    """List the unsubscribe list (ranges over 3 months are split automatically)."""
+    """List the unsubscribe list: of --from..--to (split into 3-month windows), or --email
+    alone, or without either the provider's default window (the last 3 months)."""
     from mailoptout import engagelab_time  # noqa: PLC0415
     from mailoptout._lookups import unsubscribe_reason  # noqa: PLC0415
 
     on_interrupt(INCOMPLETE)
     since, until = parse_date(from_, "--from"), parse_date(to, "--to")
-    if since is None and email is None:
-        raise InvalidInputError("give --from DATE (or --email): EngageLab lists by date range")
     out = Output(as_json=as_json)
     with engagelab_client(ctx) as client, out.progress("engagelab list") as progress:
         paginator = client.unsubscribes(since, until, email=email, api_user=api_user)

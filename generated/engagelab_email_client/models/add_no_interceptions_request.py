@@ -40,7 +40,7 @@ class AddNoInterceptionsRequest:
             email_or_domain,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (1):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -47,7 +47,7 @@ class AddUnsubscribeRequest:
             expire_time,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (2):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

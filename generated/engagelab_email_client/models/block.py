@@ -86,7 +86,13 @@ class Block:
             expire_time,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (block_id is not UNSET)
+            + (api_user is not UNSET)
+            + (create_time is not UNSET)
+            + (expire_time is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

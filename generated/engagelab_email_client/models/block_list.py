@@ -46,12 +46,9 @@ class BlockList:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        result = []
-        _result = src_dict["result"]
-        for result_item_data in _result:
-            result_item = Block.from_dict(result_item_data)
-
-            result.append(result_item)
+        result = [
+            Block.from_dict(result_item_data) for result_item_data in src_dict["result"]
+        ]
 
         count = src_dict["count"]
 
@@ -63,7 +60,7 @@ class BlockList:
             total,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (3):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -84,7 +84,13 @@ class Bounce:
             api_user,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (reason is not UNSET)
+            + (bounce_time is not UNSET)
+            + (expire_time is not UNSET)
+            + (api_user is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

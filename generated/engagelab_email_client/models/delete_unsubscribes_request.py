@@ -57,18 +57,14 @@ class DeleteUnsubscribesRequest:
         email = src_dict.get("email", UNSET)
 
         _start_date = src_dict.get("start_date", UNSET)
-        start_date: datetime.date | Unset
-        if isinstance(_start_date, Unset):
-            start_date = UNSET
-        else:
-            start_date = datetime.date.fromisoformat(_start_date)
+        start_date: datetime.date | Unset = (
+            UNSET if _start_date is UNSET else datetime.date.fromisoformat(_start_date)
+        )
 
         _end_date = src_dict.get("end_date", UNSET)
-        end_date: datetime.date | Unset
-        if isinstance(_end_date, Unset):
-            end_date = UNSET
-        else:
-            end_date = datetime.date.fromisoformat(_end_date)
+        end_date: datetime.date | Unset = (
+            UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
+        )
 
         delete_unsubscribes_request = cls(
             email,
@@ -76,7 +72,12 @@ class DeleteUnsubscribesRequest:
             end_date,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            0
+            + (email is not UNSET)
+            + (start_date is not UNSET)
+            + (end_date is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -47,7 +47,7 @@ class EngagelabError:
             message,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (2):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -63,7 +63,7 @@ class NoInterception:
             create_time,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (1 + (api_user is not UNSET) + (create_time is not UNSET)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

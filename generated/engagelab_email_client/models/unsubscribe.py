@@ -88,7 +88,13 @@ class Unsubscribe:
             expire_time,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (api_user is not UNSET)
+            + (type_ is not UNSET)
+            + (unsubscribe_time is not UNSET)
+            + (expire_time is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

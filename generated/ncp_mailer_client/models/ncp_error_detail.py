@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -59,19 +59,9 @@ class NcpErrorDetail:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        def _parse_error_code(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
+        error_code: int | str | Unset = src_dict.get("errorCode", UNSET)
 
-        error_code = _parse_error_code(src_dict.get("errorCode", UNSET))
-
-        def _parse_code(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        code = _parse_code(src_dict.get("code", UNSET))
+        code: int | str | Unset = src_dict.get("code", UNSET)
 
         message = src_dict.get("message", UNSET)
 
@@ -84,7 +74,13 @@ class NcpErrorDetail:
             details,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            0
+            + (error_code is not UNSET)
+            + (code is not UNSET)
+            + (message is not UNSET)
+            + (details is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

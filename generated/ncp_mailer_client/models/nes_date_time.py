@@ -60,7 +60,9 @@ class NesDateTime:
             formatted_date_time,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1 + (formatted_date is not UNSET) + (formatted_date_time is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

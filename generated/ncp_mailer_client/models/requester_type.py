@@ -51,7 +51,7 @@ class RequesterType:
             label,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (1 + (label is not UNSET)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -125,12 +125,7 @@ class SendBlockPage:
 
         number = src_dict["number"]
 
-        sort = []
-        _sort = src_dict["sort"]
-        for sort_item_data in _sort:
-            sort_item = Sort.from_dict(sort_item_data)
-
-            sort.append(sort_item)
+        sort = [Sort.from_dict(sort_item_data) for sort_item_data in src_dict["sort"]]
 
         register_status = src_dict["registerStatus"]
 
@@ -152,13 +147,14 @@ class SendBlockPage:
         )
 
         _content = src_dict.get("content", UNSET)
-        content: list[SendBlockHistory] | Unset = UNSET
-        if _content is not UNSET:
-            content = []
-            for content_item_data in _content:
-                content_item = SendBlockHistory.from_dict(content_item_data)
-
-                content.append(content_item)
+        content: list[SendBlockHistory] | Unset = (
+            UNSET
+            if _content is UNSET
+            else [
+                SendBlockHistory.from_dict(content_item_data)
+                for content_item_data in _content
+            ]
+        )
 
         send_block_page = cls(
             last,
@@ -174,7 +170,7 @@ class SendBlockPage:
             content,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (10 + (content is not UNSET)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -84,7 +84,13 @@ class Sort:
             descending,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            2
+            + (ignore_case is not UNSET)
+            + (null_handling is not UNSET)
+            + (ascending is not UNSET)
+            + (descending is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

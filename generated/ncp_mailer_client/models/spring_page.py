@@ -96,12 +96,7 @@ class SpringPage:
 
         number = src_dict["number"]
 
-        sort = []
-        _sort = src_dict["sort"]
-        for sort_item_data in _sort:
-            sort_item = Sort.from_dict(sort_item_data)
-
-            sort.append(sort_item)
+        sort = [Sort.from_dict(sort_item_data) for sort_item_data in src_dict["sort"]]
 
         spring_page = cls(
             last,
@@ -114,7 +109,7 @@ class SpringPage:
             sort,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (8):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

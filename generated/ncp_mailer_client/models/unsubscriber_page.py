@@ -109,21 +109,17 @@ class UnsubscriberPage:
 
         number = src_dict["number"]
 
-        sort = []
-        _sort = src_dict["sort"]
-        for sort_item_data in _sort:
-            sort_item = Sort.from_dict(sort_item_data)
-
-            sort.append(sort_item)
+        sort = [Sort.from_dict(sort_item_data) for sort_item_data in src_dict["sort"]]
 
         _content = src_dict.get("content", UNSET)
-        content: list[Unsubscriber] | Unset = UNSET
-        if _content is not UNSET:
-            content = []
-            for content_item_data in _content:
-                content_item = Unsubscriber.from_dict(content_item_data)
-
-                content.append(content_item)
+        content: list[Unsubscriber] | Unset = (
+            UNSET
+            if _content is UNSET
+            else [
+                Unsubscriber.from_dict(content_item_data)
+                for content_item_data in _content
+            ]
+        )
 
         unsubscriber_page = cls(
             last,
@@ -137,7 +133,7 @@ class UnsubscriberPage:
             content,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (8 + (content is not UNSET)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -56,7 +56,7 @@ class UnsubscribersResult:
             ignore_count,
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (3):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

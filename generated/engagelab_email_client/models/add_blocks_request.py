@@ -54,10 +54,16 @@ class AddBlocksRequest:
             else datetime.date.fromisoformat(_expire_time)
         )
 
-        add_blocks_request = cls(
-            email_or_domain,
-            expire_time,
-        )
+        if cls is AddBlocksRequest:
+            add_blocks_request = object.__new__(cls)
+            add_blocks_request.email_or_domain = email_or_domain
+            add_blocks_request.expire_time = expire_time
+            add_blocks_request.additional_properties = {}
+        else:
+            add_blocks_request = cls(
+                email_or_domain,
+                expire_time,
+            )
 
         if len(src_dict) != (1 + (expire_time is not UNSET)):
             d = {

@@ -34,9 +34,14 @@ class AddBlocksResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         result = Block.from_dict(src_dict["result"])
 
-        add_blocks_response = cls(
-            result,
-        )
+        if cls is AddBlocksResponse:
+            add_blocks_response = object.__new__(cls)
+            add_blocks_response.result = result
+            add_blocks_response.additional_properties = {}
+        else:
+            add_blocks_response = cls(
+                result,
+            )
 
         if len(src_dict) != (1):
             d = {

@@ -36,9 +36,14 @@ class AddNoInterceptionsRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email_or_domain = src_dict["email_or_domain"]
 
-        add_no_interceptions_request = cls(
-            email_or_domain,
-        )
+        if cls is AddNoInterceptionsRequest:
+            add_no_interceptions_request = object.__new__(cls)
+            add_no_interceptions_request.email_or_domain = email_or_domain
+            add_no_interceptions_request.additional_properties = {}
+        else:
+            add_no_interceptions_request = cls(
+                email_or_domain,
+            )
 
         if len(src_dict) != (1):
             d = {

@@ -34,9 +34,14 @@ class AddNoInterceptionsResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         result = NoInterception.from_dict(src_dict["result"])
 
-        add_no_interceptions_response = cls(
-            result,
-        )
+        if cls is AddNoInterceptionsResponse:
+            add_no_interceptions_response = object.__new__(cls)
+            add_no_interceptions_response.result = result
+            add_no_interceptions_response.additional_properties = {}
+        else:
+            add_no_interceptions_response = cls(
+                result,
+            )
 
         if len(src_dict) != (1):
             d = {

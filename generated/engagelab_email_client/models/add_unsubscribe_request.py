@@ -42,10 +42,16 @@ class AddUnsubscribeRequest:
 
         expire_time = datetime.date.fromisoformat(src_dict["expire_time"])
 
-        add_unsubscribe_request = cls(
-            email,
-            expire_time,
-        )
+        if cls is AddUnsubscribeRequest:
+            add_unsubscribe_request = object.__new__(cls)
+            add_unsubscribe_request.email = email
+            add_unsubscribe_request.expire_time = expire_time
+            add_unsubscribe_request.additional_properties = {}
+        else:
+            add_unsubscribe_request = cls(
+                email,
+                expire_time,
+            )
 
         if len(src_dict) != (2):
             d = {

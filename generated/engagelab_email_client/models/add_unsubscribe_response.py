@@ -34,9 +34,14 @@ class AddUnsubscribeResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         result = AddedUnsubscribe.from_dict(src_dict["result"])
 
-        add_unsubscribe_response = cls(
-            result,
-        )
+        if cls is AddUnsubscribeResponse:
+            add_unsubscribe_response = object.__new__(cls)
+            add_unsubscribe_response.result = result
+            add_unsubscribe_response.additional_properties = {}
+        else:
+            add_unsubscribe_response = cls(
+                result,
+            )
 
         if len(src_dict) != (1):
             d = {

@@ -66,12 +66,20 @@ class AddedUnsubscribe:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        added_unsubscribe = cls(
-            email,
-            api_user,
-            unsubscribe_time,
-            expire_time,
-        )
+        if cls is AddedUnsubscribe:
+            added_unsubscribe = object.__new__(cls)
+            added_unsubscribe.email = email
+            added_unsubscribe.api_user = api_user
+            added_unsubscribe.unsubscribe_time = unsubscribe_time
+            added_unsubscribe.expire_time = expire_time
+            added_unsubscribe.additional_properties = {}
+        else:
+            added_unsubscribe = cls(
+                email,
+                api_user,
+                unsubscribe_time,
+                expire_time,
+            )
 
         if len(src_dict) != (
             1

@@ -78,13 +78,22 @@ class Block:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        block = cls(
-            email_or_domain,
-            block_id,
-            api_user,
-            create_time,
-            expire_time,
-        )
+        if cls is Block:
+            block = object.__new__(cls)
+            block.email_or_domain = email_or_domain
+            block.block_id = block_id
+            block.api_user = api_user
+            block.create_time = create_time
+            block.expire_time = expire_time
+            block.additional_properties = {}
+        else:
+            block = cls(
+                email_or_domain,
+                block_id,
+                api_user,
+                create_time,
+                expire_time,
+            )
 
         if len(src_dict) != (
             1

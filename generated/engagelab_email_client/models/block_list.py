@@ -54,11 +54,18 @@ class BlockList:
 
         total = src_dict["total"]
 
-        block_list = cls(
-            result,
-            count,
-            total,
-        )
+        if cls is BlockList:
+            block_list = object.__new__(cls)
+            block_list.result = result
+            block_list.count = count
+            block_list.total = total
+            block_list.additional_properties = {}
+        else:
+            block_list = cls(
+                result,
+                count,
+                total,
+            )
 
         if len(src_dict) != (3):
             d = {

@@ -76,13 +76,22 @@ class Bounce:
 
         api_user = src_dict.get("api_user", UNSET)
 
-        bounce = cls(
-            email,
-            reason,
-            bounce_time,
-            expire_time,
-            api_user,
-        )
+        if cls is Bounce:
+            bounce = object.__new__(cls)
+            bounce.email = email
+            bounce.reason = reason
+            bounce.bounce_time = bounce_time
+            bounce.expire_time = expire_time
+            bounce.api_user = api_user
+            bounce.additional_properties = {}
+        else:
+            bounce = cls(
+                email,
+                reason,
+                bounce_time,
+                expire_time,
+                api_user,
+            )
 
         if len(src_dict) != (
             1

@@ -55,11 +55,18 @@ class BounceList:
 
         total = src_dict["total"]
 
-        bounce_list = cls(
-            result,
-            count,
-            total,
-        )
+        if cls is BounceList:
+            bounce_list = object.__new__(cls)
+            bounce_list.result = result
+            bounce_list.count = count
+            bounce_list.total = total
+            bounce_list.additional_properties = {}
+        else:
+            bounce_list = cls(
+                result,
+                count,
+                total,
+            )
 
         if len(src_dict) != (3):
             d = {

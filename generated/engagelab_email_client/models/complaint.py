@@ -68,12 +68,20 @@ class Complaint:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        complaint = cls(
-            email,
-            reason,
-            complaint_time,
-            expire_time,
-        )
+        if cls is Complaint:
+            complaint = object.__new__(cls)
+            complaint.email = email
+            complaint.reason = reason
+            complaint.complaint_time = complaint_time
+            complaint.expire_time = expire_time
+            complaint.additional_properties = {}
+        else:
+            complaint = cls(
+                email,
+                reason,
+                complaint_time,
+                expire_time,
+            )
 
         if len(src_dict) != (
             1

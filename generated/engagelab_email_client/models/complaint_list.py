@@ -55,11 +55,18 @@ class ComplaintList:
 
         total = src_dict["total"]
 
-        complaint_list = cls(
-            result,
-            count,
-            total,
-        )
+        if cls is ComplaintList:
+            complaint_list = object.__new__(cls)
+            complaint_list.result = result
+            complaint_list.count = count
+            complaint_list.total = total
+            complaint_list.additional_properties = {}
+        else:
+            complaint_list = cls(
+                result,
+                count,
+                total,
+            )
 
         if len(src_dict) != (3):
             d = {

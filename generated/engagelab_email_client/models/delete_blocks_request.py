@@ -63,11 +63,18 @@ class DeleteBlocksRequest:
             UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
         )
 
-        delete_blocks_request = cls(
-            email_or_domain,
-            start_date,
-            end_date,
-        )
+        if cls is DeleteBlocksRequest:
+            delete_blocks_request = object.__new__(cls)
+            delete_blocks_request.email_or_domain = email_or_domain
+            delete_blocks_request.start_date = start_date
+            delete_blocks_request.end_date = end_date
+            delete_blocks_request.additional_properties = {}
+        else:
+            delete_blocks_request = cls(
+                email_or_domain,
+                start_date,
+                end_date,
+            )
 
         if len(src_dict) != (
             0

@@ -66,11 +66,18 @@ class DeleteComplaintsRequest:
             UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
         )
 
-        delete_complaints_request = cls(
-            email,
-            start_date,
-            end_date,
-        )
+        if cls is DeleteComplaintsRequest:
+            delete_complaints_request = object.__new__(cls)
+            delete_complaints_request.email = email
+            delete_complaints_request.start_date = start_date
+            delete_complaints_request.end_date = end_date
+            delete_complaints_request.additional_properties = {}
+        else:
+            delete_complaints_request = cls(
+                email,
+                start_date,
+                end_date,
+            )
 
         if len(src_dict) != (
             0

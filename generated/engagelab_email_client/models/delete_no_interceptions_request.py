@@ -36,9 +36,14 @@ class DeleteNoInterceptionsRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email_or_domain = src_dict["email_or_domain"]
 
-        delete_no_interceptions_request = cls(
-            email_or_domain,
-        )
+        if cls is DeleteNoInterceptionsRequest:
+            delete_no_interceptions_request = object.__new__(cls)
+            delete_no_interceptions_request.email_or_domain = email_or_domain
+            delete_no_interceptions_request.additional_properties = {}
+        else:
+            delete_no_interceptions_request = cls(
+                email_or_domain,
+            )
 
         if len(src_dict) != (1):
             d = {

@@ -66,11 +66,18 @@ class DeleteUnsubscribesRequest:
             UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
         )
 
-        delete_unsubscribes_request = cls(
-            email,
-            start_date,
-            end_date,
-        )
+        if cls is DeleteUnsubscribesRequest:
+            delete_unsubscribes_request = object.__new__(cls)
+            delete_unsubscribes_request.email = email
+            delete_unsubscribes_request.start_date = start_date
+            delete_unsubscribes_request.end_date = end_date
+            delete_unsubscribes_request.additional_properties = {}
+        else:
+            delete_unsubscribes_request = cls(
+                email,
+                start_date,
+                end_date,
+            )
 
         if len(src_dict) != (
             0

@@ -34,9 +34,14 @@ class DeleteUnsubscribesResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         count = src_dict["count"]
 
-        delete_unsubscribes_response = cls(
-            count,
-        )
+        if cls is DeleteUnsubscribesResponse:
+            delete_unsubscribes_response = object.__new__(cls)
+            delete_unsubscribes_response.count = count
+            delete_unsubscribes_response.additional_properties = {}
+        else:
+            delete_unsubscribes_response = cls(
+                count,
+            )
 
         if len(src_dict) != (1):
             d = {

@@ -36,9 +36,14 @@ class DeletedCount:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         count = src_dict["count"]
 
-        deleted_count = cls(
-            count,
-        )
+        if cls is DeletedCount:
+            deleted_count = object.__new__(cls)
+            deleted_count.count = count
+            deleted_count.additional_properties = {}
+        else:
+            deleted_count = cls(
+                count,
+            )
 
         if len(src_dict) != (1):
             d = {

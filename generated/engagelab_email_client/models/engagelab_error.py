@@ -42,10 +42,16 @@ class EngagelabError:
 
         message = src_dict["message"]
 
-        engagelab_error = cls(
-            code,
-            message,
-        )
+        if cls is EngagelabError:
+            engagelab_error = object.__new__(cls)
+            engagelab_error.code = code
+            engagelab_error.message = message
+            engagelab_error.additional_properties = {}
+        else:
+            engagelab_error = cls(
+                code,
+                message,
+            )
 
         if len(src_dict) != (2):
             d = {

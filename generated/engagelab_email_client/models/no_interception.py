@@ -57,11 +57,18 @@ class NoInterception:
 
         create_time = src_dict.get("create_time", UNSET)
 
-        no_interception = cls(
-            email_or_domain,
-            api_user,
-            create_time,
-        )
+        if cls is NoInterception:
+            no_interception = object.__new__(cls)
+            no_interception.email_or_domain = email_or_domain
+            no_interception.api_user = api_user
+            no_interception.create_time = create_time
+            no_interception.additional_properties = {}
+        else:
+            no_interception = cls(
+                email_or_domain,
+                api_user,
+                create_time,
+            )
 
         if len(src_dict) != (1 + (api_user is not UNSET) + (create_time is not UNSET)):
             d = {

@@ -55,11 +55,18 @@ class NoInterceptionList:
 
         total = src_dict["total"]
 
-        no_interception_list = cls(
-            result,
-            count,
-            total,
-        )
+        if cls is NoInterceptionList:
+            no_interception_list = object.__new__(cls)
+            no_interception_list.result = result
+            no_interception_list.count = count
+            no_interception_list.total = total
+            no_interception_list.additional_properties = {}
+        else:
+            no_interception_list = cls(
+                result,
+                count,
+                total,
+            )
 
         if len(src_dict) != (3):
             d = {

@@ -80,13 +80,22 @@ class Unsubscribe:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        unsubscribe = cls(
-            email,
-            api_user,
-            type_,
-            unsubscribe_time,
-            expire_time,
-        )
+        if cls is Unsubscribe:
+            unsubscribe = object.__new__(cls)
+            unsubscribe.email = email
+            unsubscribe.api_user = api_user
+            unsubscribe.type_ = type_
+            unsubscribe.unsubscribe_time = unsubscribe_time
+            unsubscribe.expire_time = expire_time
+            unsubscribe.additional_properties = {}
+        else:
+            unsubscribe = cls(
+                email,
+                api_user,
+                type_,
+                unsubscribe_time,
+                expire_time,
+            )
 
         if len(src_dict) != (
             1

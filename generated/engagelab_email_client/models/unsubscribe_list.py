@@ -55,11 +55,18 @@ class UnsubscribeList:
 
         total = src_dict["total"]
 
-        unsubscribe_list = cls(
-            result,
-            count,
-            total,
-        )
+        if cls is UnsubscribeList:
+            unsubscribe_list = object.__new__(cls)
+            unsubscribe_list.result = result
+            unsubscribe_list.count = count
+            unsubscribe_list.total = total
+            unsubscribe_list.additional_properties = {}
+        else:
+            unsubscribe_list = cls(
+                result,
+                count,
+                total,
+            )
 
         if len(src_dict) != (3):
             d = {

@@ -36,9 +36,14 @@ class BlockedReceiversRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         blocked_receivers = cast(list[str], src_dict["blockedReceivers"])
 
-        blocked_receivers_request = cls(
-            blocked_receivers,
-        )
+        if cls is BlockedReceiversRequest:
+            blocked_receivers_request = object.__new__(cls)
+            blocked_receivers_request.blocked_receivers = blocked_receivers
+            blocked_receivers_request.additional_properties = {}
+        else:
+            blocked_receivers_request = cls(
+                blocked_receivers,
+            )
 
         if len(src_dict) != (1):
             d = {

@@ -46,10 +46,16 @@ class HistoryActionType:
 
         label = src_dict.get("label", UNSET)
 
-        history_action_type = cls(
-            code,
-            label,
-        )
+        if cls is HistoryActionType:
+            history_action_type = object.__new__(cls)
+            history_action_type.code = code
+            history_action_type.label = label
+            history_action_type.additional_properties = {}
+        else:
+            history_action_type = cls(
+                code,
+                label,
+            )
 
         if len(src_dict) != (1 + (label is not UNSET)):
             d = {

@@ -67,12 +67,20 @@ class NcpErrorDetail:
 
         details = src_dict.get("details", UNSET)
 
-        ncp_error_detail = cls(
-            error_code,
-            code,
-            message,
-            details,
-        )
+        if cls is NcpErrorDetail:
+            ncp_error_detail = object.__new__(cls)
+            ncp_error_detail.error_code = error_code
+            ncp_error_detail.code = code
+            ncp_error_detail.message = message
+            ncp_error_detail.details = details
+            ncp_error_detail.additional_properties = {}
+        else:
+            ncp_error_detail = cls(
+                error_code,
+                code,
+                message,
+                details,
+            )
 
         if len(src_dict) != (
             0

@@ -38,9 +38,14 @@ class NcpErrorResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         error = NcpErrorDetail.from_dict(src_dict["error"])
 
-        ncp_error_response = cls(
-            error,
-        )
+        if cls is NcpErrorResponse:
+            ncp_error_response = object.__new__(cls)
+            ncp_error_response.error = error
+            ncp_error_response.additional_properties = {}
+        else:
+            ncp_error_response = cls(
+                error,
+            )
 
         if len(src_dict) != (1):
             d = {

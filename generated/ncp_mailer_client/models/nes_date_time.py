@@ -54,11 +54,18 @@ class NesDateTime:
 
         formatted_date_time = src_dict.get("formattedDateTime", UNSET)
 
-        nes_date_time = cls(
-            utc,
-            formatted_date,
-            formatted_date_time,
-        )
+        if cls is NesDateTime:
+            nes_date_time = object.__new__(cls)
+            nes_date_time.utc = utc
+            nes_date_time.formatted_date = formatted_date
+            nes_date_time.formatted_date_time = formatted_date_time
+            nes_date_time.additional_properties = {}
+        else:
+            nes_date_time = cls(
+                utc,
+                formatted_date,
+                formatted_date_time,
+            )
 
         if len(src_dict) != (
             1 + (formatted_date is not UNSET) + (formatted_date_time is not UNSET)

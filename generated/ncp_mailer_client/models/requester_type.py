@@ -46,10 +46,16 @@ class RequesterType:
 
         label = src_dict.get("label", UNSET)
 
-        requester_type = cls(
-            code,
-            label,
-        )
+        if cls is RequesterType:
+            requester_type = object.__new__(cls)
+            requester_type.code = code
+            requester_type.label = label
+            requester_type.additional_properties = {}
+        else:
+            requester_type = cls(
+                code,
+                label,
+            )
 
         if len(src_dict) != (1 + (label is not UNSET)):
             d = {

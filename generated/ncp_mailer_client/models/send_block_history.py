@@ -126,15 +126,26 @@ class SendBlockHistory:
             "sendResultMessage", UNSET
         )
 
-        send_block_history = cls(
-            target_address,
-            action_type,
-            action_requester_type,
-            request_date,
-            history_sid,
-            send_result_code,
-            send_result_message,
-        )
+        if cls is SendBlockHistory:
+            send_block_history = object.__new__(cls)
+            send_block_history.target_address = target_address
+            send_block_history.action_type = action_type
+            send_block_history.action_requester_type = action_requester_type
+            send_block_history.request_date = request_date
+            send_block_history.history_sid = history_sid
+            send_block_history.send_result_code = send_result_code
+            send_block_history.send_result_message = send_result_message
+            send_block_history.additional_properties = {}
+        else:
+            send_block_history = cls(
+                target_address,
+                action_type,
+                action_requester_type,
+                request_date,
+                history_sid,
+                send_result_code,
+                send_result_message,
+            )
 
         if len(src_dict) != (
             1

@@ -156,19 +156,34 @@ class SendBlockPage:
             ]
         )
 
-        send_block_page = cls(
-            last,
-            total_elements,
-            total_pages,
-            first,
-            number_of_elements,
-            size,
-            number,
-            sort,
-            register_status,
-            expected_delete_date,
-            content,
-        )
+        if cls is SendBlockPage:
+            send_block_page = object.__new__(cls)
+            send_block_page.last = last
+            send_block_page.total_elements = total_elements
+            send_block_page.total_pages = total_pages
+            send_block_page.first = first
+            send_block_page.number_of_elements = number_of_elements
+            send_block_page.size = size
+            send_block_page.number = number
+            send_block_page.sort = sort
+            send_block_page.register_status = register_status
+            send_block_page.expected_delete_date = expected_delete_date
+            send_block_page.content = content
+            send_block_page.additional_properties = {}
+        else:
+            send_block_page = cls(
+                last,
+                total_elements,
+                total_pages,
+                first,
+                number_of_elements,
+                size,
+                number,
+                sort,
+                register_status,
+                expected_delete_date,
+                content,
+            )
 
         if len(src_dict) != (10 + (content is not UNSET)):
             d = {

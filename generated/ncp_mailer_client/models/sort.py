@@ -75,14 +75,24 @@ class Sort:
 
         descending = src_dict.get("descending", UNSET)
 
-        sort = cls(
-            direction,
-            property_,
-            ignore_case,
-            null_handling,
-            ascending,
-            descending,
-        )
+        if cls is Sort:
+            sort = object.__new__(cls)
+            sort.direction = direction
+            sort.property_ = property_
+            sort.ignore_case = ignore_case
+            sort.null_handling = null_handling
+            sort.ascending = ascending
+            sort.descending = descending
+            sort.additional_properties = {}
+        else:
+            sort = cls(
+                direction,
+                property_,
+                ignore_case,
+                null_handling,
+                ascending,
+                descending,
+            )
 
         if len(src_dict) != (
             2

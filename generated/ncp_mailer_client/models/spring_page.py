@@ -98,16 +98,28 @@ class SpringPage:
 
         sort = [Sort.from_dict(sort_item_data) for sort_item_data in src_dict["sort"]]
 
-        spring_page = cls(
-            last,
-            total_elements,
-            total_pages,
-            first,
-            number_of_elements,
-            size,
-            number,
-            sort,
-        )
+        if cls is SpringPage:
+            spring_page = object.__new__(cls)
+            spring_page.last = last
+            spring_page.total_elements = total_elements
+            spring_page.total_pages = total_pages
+            spring_page.first = first
+            spring_page.number_of_elements = number_of_elements
+            spring_page.size = size
+            spring_page.number = number
+            spring_page.sort = sort
+            spring_page.additional_properties = {}
+        else:
+            spring_page = cls(
+                last,
+                total_elements,
+                total_pages,
+                first,
+                number_of_elements,
+                size,
+                number,
+                sort,
+            )
 
         if len(src_dict) != (8):
             d = {

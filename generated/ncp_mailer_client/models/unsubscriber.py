@@ -58,11 +58,18 @@ class Unsubscriber:
 
         is_reg_by_manager = src_dict.get("isRegByManager", UNSET)
 
-        unsubscriber = cls(
-            address,
-            block_date,
-            is_reg_by_manager,
-        )
+        if cls is Unsubscriber:
+            unsubscriber = object.__new__(cls)
+            unsubscriber.address = address
+            unsubscriber.block_date = block_date
+            unsubscriber.is_reg_by_manager = is_reg_by_manager
+            unsubscriber.additional_properties = {}
+        else:
+            unsubscriber = cls(
+                address,
+                block_date,
+                is_reg_by_manager,
+            )
 
         if len(src_dict) != (
             1 + (block_date is not UNSET) + (is_reg_by_manager is not UNSET)

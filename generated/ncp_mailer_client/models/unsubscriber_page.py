@@ -121,17 +121,30 @@ class UnsubscriberPage:
             ]
         )
 
-        unsubscriber_page = cls(
-            last,
-            total_elements,
-            total_pages,
-            first,
-            number_of_elements,
-            size,
-            number,
-            sort,
-            content,
-        )
+        if cls is UnsubscriberPage:
+            unsubscriber_page = object.__new__(cls)
+            unsubscriber_page.last = last
+            unsubscriber_page.total_elements = total_elements
+            unsubscriber_page.total_pages = total_pages
+            unsubscriber_page.first = first
+            unsubscriber_page.number_of_elements = number_of_elements
+            unsubscriber_page.size = size
+            unsubscriber_page.number = number
+            unsubscriber_page.sort = sort
+            unsubscriber_page.content = content
+            unsubscriber_page.additional_properties = {}
+        else:
+            unsubscriber_page = cls(
+                last,
+                total_elements,
+                total_pages,
+                first,
+                number_of_elements,
+                size,
+                number,
+                sort,
+                content,
+            )
 
         if len(src_dict) != (8 + (content is not UNSET)):
             d = {

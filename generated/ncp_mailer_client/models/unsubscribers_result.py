@@ -50,11 +50,18 @@ class UnsubscribersResult:
 
         ignore_count = src_dict["ignoreCount"]
 
-        unsubscribers_result = cls(
-            count,
-            request_count,
-            ignore_count,
-        )
+        if cls is UnsubscribersResult:
+            unsubscribers_result = object.__new__(cls)
+            unsubscribers_result.count = count
+            unsubscribers_result.request_count = request_count
+            unsubscribers_result.ignore_count = ignore_count
+            unsubscribers_result.additional_properties = {}
+        else:
+            unsubscribers_result = cls(
+                count,
+                request_count,
+                ignore_count,
+            )
 
         if len(src_dict) != (3):
             d = {

@@ -46,9 +46,7 @@ class BlockList:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        result = [
-            Block.from_dict(result_item_data) for result_item_data in src_dict["result"]
-        ]
+        result = list(map(Block.from_dict, src_dict["result"]))
 
         count = src_dict["count"]
 

@@ -46,10 +46,7 @@ class BounceList:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        result = [
-            Bounce.from_dict(result_item_data)
-            for result_item_data in src_dict["result"]
-        ]
+        result = list(map(Bounce.from_dict, src_dict["result"]))
 
         count = src_dict["count"]
 

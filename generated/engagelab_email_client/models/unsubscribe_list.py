@@ -46,10 +46,7 @@ class UnsubscribeList:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        result = [
-            Unsubscribe.from_dict(result_item_data)
-            for result_item_data in src_dict["result"]
-        ]
+        result = list(map(Unsubscribe.from_dict, src_dict["result"]))
 
         count = src_dict["count"]
 

@@ -125,7 +125,7 @@ class SendBlockPage:
 
         number = src_dict["number"]
 
-        sort = [Sort.from_dict(sort_item_data) for sort_item_data in src_dict["sort"]]
+        sort = list(map(Sort.from_dict, src_dict["sort"]))
 
         register_status = src_dict["registerStatus"]
 
@@ -150,10 +150,7 @@ class SendBlockPage:
         content: list[SendBlockHistory] | Unset = (
             UNSET
             if _content is UNSET
-            else [
-                SendBlockHistory.from_dict(content_item_data)
-                for content_item_data in _content
-            ]
+            else list(map(SendBlockHistory.from_dict, _content))
         )
 
         if cls is SendBlockPage:

@@ -96,7 +96,7 @@ class SpringPage:
 
         number = src_dict["number"]
 
-        sort = [Sort.from_dict(sort_item_data) for sort_item_data in src_dict["sort"]]
+        sort = list(map(Sort.from_dict, src_dict["sort"]))
 
         if cls is SpringPage:
             spring_page = object.__new__(cls)

@@ -109,16 +109,11 @@ class UnsubscriberPage:
 
         number = src_dict["number"]
 
-        sort = [Sort.from_dict(sort_item_data) for sort_item_data in src_dict["sort"]]
+        sort = list(map(Sort.from_dict, src_dict["sort"]))
 
         _content = src_dict.get("content", UNSET)
         content: list[Unsubscriber] | Unset = (
-            UNSET
-            if _content is UNSET
-            else [
-                Unsubscriber.from_dict(content_item_data)
-                for content_item_data in _content
-            ]
+            UNSET if _content is UNSET else list(map(Unsubscriber.from_dict, _content))
         )
 
         if cls is UnsubscriberPage:

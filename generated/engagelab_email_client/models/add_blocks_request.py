@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AddBlocksRequest")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "expire_time"})
 
@@ -55,7 +56,7 @@ class AddBlocksRequest:
         )
 
         if cls is AddBlocksRequest:
-            add_blocks_request = object.__new__(cls)
+            add_blocks_request = _new_object(cls)
             add_blocks_request.email_or_domain = email_or_domain
             add_blocks_request.expire_time = expire_time
             add_blocks_request.additional_properties = {}

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddNoInterceptionsResponse")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result"})
 
@@ -35,7 +36,7 @@ class AddNoInterceptionsResponse:
         result = NoInterception.from_dict(src_dict["result"])
 
         if cls is AddNoInterceptionsResponse:
-            add_no_interceptions_response = object.__new__(cls)
+            add_no_interceptions_response = _new_object(cls)
             add_no_interceptions_response.result = result
             add_no_interceptions_response.additional_properties = {}
         else:

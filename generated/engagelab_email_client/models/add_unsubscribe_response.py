@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddUnsubscribeResponse")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result"})
 
@@ -35,7 +36,7 @@ class AddUnsubscribeResponse:
         result = AddedUnsubscribe.from_dict(src_dict["result"])
 
         if cls is AddUnsubscribeResponse:
-            add_unsubscribe_response = object.__new__(cls)
+            add_unsubscribe_response = _new_object(cls)
             add_unsubscribe_response.result = result
             add_unsubscribe_response.additional_properties = {}
         else:

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Block")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"email_or_domain", "block_id", "api_user", "create_time", "expire_time"}
@@ -79,7 +80,7 @@ class Block:
         expire_time = src_dict.get("expire_time", UNSET)
 
         if cls is Block:
-            block = object.__new__(cls)
+            block = _new_object(cls)
             block.email_or_domain = email_or_domain
             block.block_id = block_id
             block.api_user = api_user

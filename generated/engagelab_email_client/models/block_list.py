@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="BlockList")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -53,7 +54,7 @@ class BlockList:
         total = src_dict["total"]
 
         if cls is BlockList:
-            block_list = object.__new__(cls)
+            block_list = _new_object(cls)
             block_list.result = result
             block_list.count = count
             block_list.total = total

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Bounce")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "reason", "bounce_time", "expire_time", "api_user"})
 
@@ -77,7 +78,7 @@ class Bounce:
         api_user = src_dict.get("api_user", UNSET)
 
         if cls is Bounce:
-            bounce = object.__new__(cls)
+            bounce = _new_object(cls)
             bounce.email = email
             bounce.reason = reason
             bounce.bounce_time = bounce_time

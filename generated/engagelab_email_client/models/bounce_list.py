@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="BounceList")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -53,7 +54,7 @@ class BounceList:
         total = src_dict["total"]
 
         if cls is BounceList:
-            bounce_list = object.__new__(cls)
+            bounce_list = _new_object(cls)
             bounce_list.result = result
             bounce_list.count = count
             bounce_list.total = total

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Complaint")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "reason", "complaint_time", "expire_time"})
 
@@ -69,7 +70,7 @@ class Complaint:
         expire_time = src_dict.get("expire_time", UNSET)
 
         if cls is Complaint:
-            complaint = object.__new__(cls)
+            complaint = _new_object(cls)
             complaint.email = email
             complaint.reason = reason
             complaint.complaint_time = complaint_time

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="ComplaintList")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -53,7 +54,7 @@ class ComplaintList:
         total = src_dict["total"]
 
         if cls is ComplaintList:
-            complaint_list = object.__new__(cls)
+            complaint_list = _new_object(cls)
             complaint_list.result = result
             complaint_list.count = count
             complaint_list.total = total

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteBlocksRequest")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "start_date", "end_date"})
 
@@ -64,7 +65,7 @@ class DeleteBlocksRequest:
         )
 
         if cls is DeleteBlocksRequest:
-            delete_blocks_request = object.__new__(cls)
+            delete_blocks_request = _new_object(cls)
             delete_blocks_request.email_or_domain = email_or_domain
             delete_blocks_request.start_date = start_date
             delete_blocks_request.end_date = end_date

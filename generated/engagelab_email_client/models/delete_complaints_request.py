@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteComplaintsRequest")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "start_date", "end_date"})
 
@@ -67,7 +68,7 @@ class DeleteComplaintsRequest:
         )
 
         if cls is DeleteComplaintsRequest:
-            delete_complaints_request = object.__new__(cls)
+            delete_complaints_request = _new_object(cls)
             delete_complaints_request.email = email
             delete_complaints_request.start_date = start_date
             delete_complaints_request.end_date = end_date

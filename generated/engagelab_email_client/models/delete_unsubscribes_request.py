@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteUnsubscribesRequest")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "start_date", "end_date"})
 
@@ -67,7 +68,7 @@ class DeleteUnsubscribesRequest:
         )
 
         if cls is DeleteUnsubscribesRequest:
-            delete_unsubscribes_request = object.__new__(cls)
+            delete_unsubscribes_request = _new_object(cls)
             delete_unsubscribes_request.email = email
             delete_unsubscribes_request.start_date = start_date
             delete_unsubscribes_request.end_date = end_date

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="DeleteUnsubscribesResponse")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"count"})
 
@@ -35,7 +36,7 @@ class DeleteUnsubscribesResponse:
         count = src_dict["count"]
 
         if cls is DeleteUnsubscribesResponse:
-            delete_unsubscribes_response = object.__new__(cls)
+            delete_unsubscribes_response = _new_object(cls)
             delete_unsubscribes_response.count = count
             delete_unsubscribes_response.additional_properties = {}
         else:

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="DeletedCount")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"count"})
 
@@ -37,7 +38,7 @@ class DeletedCount:
         count = src_dict["count"]
 
         if cls is DeletedCount:
-            deleted_count = object.__new__(cls)
+            deleted_count = _new_object(cls)
             deleted_count.count = count
             deleted_count.additional_properties = {}
         else:

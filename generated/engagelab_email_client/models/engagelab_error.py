@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="EngagelabError")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"code", "message"})
 
@@ -43,7 +44,7 @@ class EngagelabError:
         message = src_dict["message"]
 
         if cls is EngagelabError:
-            engagelab_error = object.__new__(cls)
+            engagelab_error = _new_object(cls)
             engagelab_error.code = code
             engagelab_error.message = message
             engagelab_error.additional_properties = {}

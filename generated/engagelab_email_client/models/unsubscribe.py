@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Unsubscribe")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"email", "api_user", "type", "unsubscribe_time", "expire_time"}
@@ -81,7 +82,7 @@ class Unsubscribe:
         expire_time = src_dict.get("expire_time", UNSET)
 
         if cls is Unsubscribe:
-            unsubscribe = object.__new__(cls)
+            unsubscribe = _new_object(cls)
             unsubscribe.email = email
             unsubscribe.api_user = api_user
             unsubscribe.type_ = type_

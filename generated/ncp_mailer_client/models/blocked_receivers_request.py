@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="BlockedReceiversRequest")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"blockedReceivers"})
 
@@ -37,7 +38,7 @@ class BlockedReceiversRequest:
         blocked_receivers = cast(list[str], src_dict["blockedReceivers"])
 
         if cls is BlockedReceiversRequest:
-            blocked_receivers_request = object.__new__(cls)
+            blocked_receivers_request = _new_object(cls)
             blocked_receivers_request.blocked_receivers = blocked_receivers
             blocked_receivers_request.additional_properties = {}
         else:

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="HistoryActionType")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"code", "label"})
 
@@ -47,7 +48,7 @@ class HistoryActionType:
         label = src_dict.get("label", UNSET)
 
         if cls is HistoryActionType:
-            history_action_type = object.__new__(cls)
+            history_action_type = _new_object(cls)
             history_action_type.code = code
             history_action_type.label = label
             history_action_type.additional_properties = {}

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="NcpErrorResponse")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"error"})
 
@@ -39,7 +40,7 @@ class NcpErrorResponse:
         error = NcpErrorDetail.from_dict(src_dict["error"])
 
         if cls is NcpErrorResponse:
-            ncp_error_response = object.__new__(cls)
+            ncp_error_response = _new_object(cls)
             ncp_error_response.error = error
             ncp_error_response.additional_properties = {}
         else:

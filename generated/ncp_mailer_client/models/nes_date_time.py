@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NesDateTime")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"utc", "formattedDate", "formattedDateTime"})
 
@@ -55,7 +56,7 @@ class NesDateTime:
         formatted_date_time = src_dict.get("formattedDateTime", UNSET)
 
         if cls is NesDateTime:
-            nes_date_time = object.__new__(cls)
+            nes_date_time = _new_object(cls)
             nes_date_time.utc = utc
             nes_date_time.formatted_date = formatted_date
             nes_date_time.formatted_date_time = formatted_date_time

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendBlockHistory")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -127,7 +128,7 @@ class SendBlockHistory:
         )
 
         if cls is SendBlockHistory:
-            send_block_history = object.__new__(cls)
+            send_block_history = _new_object(cls)
             send_block_history.target_address = target_address
             send_block_history.action_type = action_type
             send_block_history.action_requester_type = action_requester_type

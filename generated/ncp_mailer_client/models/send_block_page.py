@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendBlockPage")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -154,7 +155,7 @@ class SendBlockPage:
         )
 
         if cls is SendBlockPage:
-            send_block_page = object.__new__(cls)
+            send_block_page = _new_object(cls)
             send_block_page.last = last
             send_block_page.total_elements = total_elements
             send_block_page.total_pages = total_pages

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Sort")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"direction", "property", "ignoreCase", "nullHandling", "ascending", "descending"}
@@ -76,7 +77,7 @@ class Sort:
         descending = src_dict.get("descending", UNSET)
 
         if cls is Sort:
-            sort = object.__new__(cls)
+            sort = _new_object(cls)
             sort.direction = direction
             sort.property_ = property_
             sort.ignore_case = ignore_case

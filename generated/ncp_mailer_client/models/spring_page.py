@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="SpringPage")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -99,7 +100,7 @@ class SpringPage:
         sort = list(map(Sort.from_dict, src_dict["sort"]))
 
         if cls is SpringPage:
-            spring_page = object.__new__(cls)
+            spring_page = _new_object(cls)
             spring_page.last = last
             spring_page.total_elements = total_elements
             spring_page.total_pages = total_pages

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Unsubscriber")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"address", "blockDate", "isRegByManager"})
 
@@ -59,7 +60,7 @@ class Unsubscriber:
         is_reg_by_manager = src_dict.get("isRegByManager", UNSET)
 
         if cls is Unsubscriber:
-            unsubscriber = object.__new__(cls)
+            unsubscriber = _new_object(cls)
             unsubscriber.address = address
             unsubscriber.block_date = block_date
             unsubscriber.is_reg_by_manager = is_reg_by_manager

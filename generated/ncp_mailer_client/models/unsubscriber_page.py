@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UnsubscriberPage")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -117,7 +118,7 @@ class UnsubscriberPage:
         )
 
         if cls is UnsubscriberPage:
-            unsubscriber_page = object.__new__(cls)
+            unsubscriber_page = _new_object(cls)
             unsubscriber_page.last = last
             unsubscriber_page.total_elements = total_elements
             unsubscriber_page.total_pages = total_pages

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="UnsubscribersResult")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"count", "requestCount", "ignoreCount"})
 
@@ -51,7 +52,7 @@ class UnsubscribersResult:
         ignore_count = src_dict["ignoreCount"]
 
         if cls is UnsubscribersResult:
-            unsubscribers_result = object.__new__(cls)
+            unsubscribers_result = _new_object(cls)
             unsubscribers_result.count = count
             unsubscribers_result.request_count = request_count
             unsubscribers_result.ignore_count = ignore_count

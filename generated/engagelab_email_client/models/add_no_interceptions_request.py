@@ -46,7 +46,7 @@ class AddNoInterceptionsRequest:
                 email_or_domain,
             )
 
-        if len(src_dict) != (1):
+        if len(src_dict) != 1:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

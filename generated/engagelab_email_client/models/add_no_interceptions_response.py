@@ -44,7 +44,7 @@ class AddNoInterceptionsResponse:
                 result,
             )
 
-        if len(src_dict) != (1):
+        if len(src_dict) != 1:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -66,7 +66,7 @@ class BounceList:
                 total,
             )
 
-        if len(src_dict) != (3):
+        if len(src_dict) != 3:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

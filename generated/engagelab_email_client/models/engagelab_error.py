@@ -54,7 +54,7 @@ class EngagelabError:
                 message,
             )
 
-        if len(src_dict) != (2):
+        if len(src_dict) != 2:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

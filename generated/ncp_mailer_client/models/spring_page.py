@@ -122,7 +122,7 @@ class SpringPage:
                 sort,
             )
 
-        if len(src_dict) != (8):
+        if len(src_dict) != 8:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

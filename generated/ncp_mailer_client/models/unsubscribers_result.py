@@ -64,7 +64,7 @@ class UnsubscribersResult:
                 ignore_count,
             )
 
-        if len(src_dict) != (3):
+        if len(src_dict) != 3:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AddBlocksRequest")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "expire_time"})
 
@@ -48,18 +49,24 @@ class AddBlocksRequest:
         email_or_domain = src_dict["email_or_domain"]
 
         _expire_time = src_dict.get("expire_time", UNSET)
-        expire_time: datetime.date | Unset
-        if isinstance(_expire_time, Unset):
-            expire_time = UNSET
-        else:
-            expire_time = datetime.date.fromisoformat(_expire_time)
-
-        add_blocks_request = cls(
-            email_or_domain,
-            expire_time,
+        expire_time: datetime.date | Unset = (
+            UNSET
+            if _expire_time is UNSET
+            else datetime.date.fromisoformat(_expire_time)
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if cls is AddBlocksRequest:
+            add_blocks_request = _new_object(cls)
+            add_blocks_request.email_or_domain = email_or_domain
+            add_blocks_request.expire_time = expire_time
+            add_blocks_request.additional_properties = {}
+        else:
+            add_blocks_request = cls(
+                email_or_domain,
+                expire_time,
+            )
+
+        if len(src_dict) != (1 + (expire_time is not UNSET)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

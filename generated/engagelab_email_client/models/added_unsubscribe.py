@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AddedUnsubscribe")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "api_user", "unsubscribe_time", "expire_time"})
 
@@ -66,14 +67,27 @@ class AddedUnsubscribe:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        added_unsubscribe = cls(
-            email,
-            api_user,
-            unsubscribe_time,
-            expire_time,
-        )
+        if cls is AddedUnsubscribe:
+            added_unsubscribe = _new_object(cls)
+            added_unsubscribe.email = email
+            added_unsubscribe.api_user = api_user
+            added_unsubscribe.unsubscribe_time = unsubscribe_time
+            added_unsubscribe.expire_time = expire_time
+            added_unsubscribe.additional_properties = {}
+        else:
+            added_unsubscribe = cls(
+                email,
+                api_user,
+                unsubscribe_time,
+                expire_time,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (api_user is not UNSET)
+            + (unsubscribe_time is not UNSET)
+            + (expire_time is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

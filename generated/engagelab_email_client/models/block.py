@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Block")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"email_or_domain", "block_id", "api_user", "create_time", "expire_time"}
@@ -78,15 +79,30 @@ class Block:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        block = cls(
-            email_or_domain,
-            block_id,
-            api_user,
-            create_time,
-            expire_time,
-        )
+        if cls is Block:
+            block = _new_object(cls)
+            block.email_or_domain = email_or_domain
+            block.block_id = block_id
+            block.api_user = api_user
+            block.create_time = create_time
+            block.expire_time = expire_time
+            block.additional_properties = {}
+        else:
+            block = cls(
+                email_or_domain,
+                block_id,
+                api_user,
+                create_time,
+                expire_time,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (block_id is not UNSET)
+            + (api_user is not UNSET)
+            + (create_time is not UNSET)
+            + (expire_time is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Bounce")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "reason", "bounce_time", "expire_time", "api_user"})
 
@@ -76,15 +77,30 @@ class Bounce:
 
         api_user = src_dict.get("api_user", UNSET)
 
-        bounce = cls(
-            email,
-            reason,
-            bounce_time,
-            expire_time,
-            api_user,
-        )
+        if cls is Bounce:
+            bounce = _new_object(cls)
+            bounce.email = email
+            bounce.reason = reason
+            bounce.bounce_time = bounce_time
+            bounce.expire_time = expire_time
+            bounce.api_user = api_user
+            bounce.additional_properties = {}
+        else:
+            bounce = cls(
+                email,
+                reason,
+                bounce_time,
+                expire_time,
+                api_user,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (reason is not UNSET)
+            + (bounce_time is not UNSET)
+            + (expire_time is not UNSET)
+            + (api_user is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

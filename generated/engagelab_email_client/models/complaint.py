@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Complaint")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "reason", "complaint_time", "expire_time"})
 
@@ -68,14 +69,27 @@ class Complaint:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        complaint = cls(
-            email,
-            reason,
-            complaint_time,
-            expire_time,
-        )
+        if cls is Complaint:
+            complaint = _new_object(cls)
+            complaint.email = email
+            complaint.reason = reason
+            complaint.complaint_time = complaint_time
+            complaint.expire_time = expire_time
+            complaint.additional_properties = {}
+        else:
+            complaint = cls(
+                email,
+                reason,
+                complaint_time,
+                expire_time,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (reason is not UNSET)
+            + (complaint_time is not UNSET)
+            + (expire_time is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteBlocksRequest")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "start_date", "end_date"})
 
@@ -54,26 +55,34 @@ class DeleteBlocksRequest:
         email_or_domain = src_dict.get("email_or_domain", UNSET)
 
         _start_date = src_dict.get("start_date", UNSET)
-        start_date: datetime.date | Unset
-        if isinstance(_start_date, Unset):
-            start_date = UNSET
-        else:
-            start_date = datetime.date.fromisoformat(_start_date)
-
-        _end_date = src_dict.get("end_date", UNSET)
-        end_date: datetime.date | Unset
-        if isinstance(_end_date, Unset):
-            end_date = UNSET
-        else:
-            end_date = datetime.date.fromisoformat(_end_date)
-
-        delete_blocks_request = cls(
-            email_or_domain,
-            start_date,
-            end_date,
+        start_date: datetime.date | Unset = (
+            UNSET if _start_date is UNSET else datetime.date.fromisoformat(_start_date)
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        _end_date = src_dict.get("end_date", UNSET)
+        end_date: datetime.date | Unset = (
+            UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
+        )
+
+        if cls is DeleteBlocksRequest:
+            delete_blocks_request = _new_object(cls)
+            delete_blocks_request.email_or_domain = email_or_domain
+            delete_blocks_request.start_date = start_date
+            delete_blocks_request.end_date = end_date
+            delete_blocks_request.additional_properties = {}
+        else:
+            delete_blocks_request = cls(
+                email_or_domain,
+                start_date,
+                end_date,
+            )
+
+        if len(src_dict) != (
+            0
+            + (email_or_domain is not UNSET)
+            + (start_date is not UNSET)
+            + (end_date is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="DeletedCount")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"count"})
 
@@ -36,11 +37,16 @@ class DeletedCount:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         count = src_dict["count"]
 
-        deleted_count = cls(
-            count,
-        )
+        if cls is DeletedCount:
+            deleted_count = _new_object(cls)
+            deleted_count.count = count
+            deleted_count.additional_properties = {}
+        else:
+            deleted_count = cls(
+                count,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != 1:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="NoInterceptionList")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -46,24 +47,26 @@ class NoInterceptionList:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        result = []
-        _result = src_dict["result"]
-        for result_item_data in _result:
-            result_item = NoInterception.from_dict(result_item_data)
-
-            result.append(result_item)
+        result = list(map(NoInterception.from_dict, src_dict["result"]))
 
         count = src_dict["count"]
 
         total = src_dict["total"]
 
-        no_interception_list = cls(
-            result,
-            count,
-            total,
-        )
+        if cls is NoInterceptionList:
+            no_interception_list = _new_object(cls)
+            no_interception_list.result = result
+            no_interception_list.count = count
+            no_interception_list.total = total
+            no_interception_list.additional_properties = {}
+        else:
+            no_interception_list = cls(
+                result,
+                count,
+                total,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != 3:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

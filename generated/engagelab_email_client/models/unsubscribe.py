@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Unsubscribe")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"email", "api_user", "type", "unsubscribe_time", "expire_time"}
@@ -80,15 +81,30 @@ class Unsubscribe:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        unsubscribe = cls(
-            email,
-            api_user,
-            type_,
-            unsubscribe_time,
-            expire_time,
-        )
+        if cls is Unsubscribe:
+            unsubscribe = _new_object(cls)
+            unsubscribe.email = email
+            unsubscribe.api_user = api_user
+            unsubscribe.type_ = type_
+            unsubscribe.unsubscribe_time = unsubscribe_time
+            unsubscribe.expire_time = expire_time
+            unsubscribe.additional_properties = {}
+        else:
+            unsubscribe = cls(
+                email,
+                api_user,
+                type_,
+                unsubscribe_time,
+                expire_time,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (api_user is not UNSET)
+            + (type_ is not UNSET)
+            + (unsubscribe_time is not UNSET)
+            + (expire_time is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="HistoryActionType")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"code", "label"})
 
@@ -46,12 +47,18 @@ class HistoryActionType:
 
         label = src_dict.get("label", UNSET)
 
-        history_action_type = cls(
-            code,
-            label,
-        )
+        if cls is HistoryActionType:
+            history_action_type = _new_object(cls)
+            history_action_type.code = code
+            history_action_type.label = label
+            history_action_type.additional_properties = {}
+        else:
+            history_action_type = cls(
+                code,
+                label,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (1 + (label is not UNSET)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

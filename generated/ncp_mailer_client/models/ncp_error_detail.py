@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NcpErrorDetail")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"errorCode", "code", "message", "details"})
 
@@ -59,32 +60,36 @@ class NcpErrorDetail:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        def _parse_error_code(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
+        error_code: int | str | Unset = src_dict.get("errorCode", UNSET)
 
-        error_code = _parse_error_code(src_dict.get("errorCode", UNSET))
-
-        def _parse_code(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        code = _parse_code(src_dict.get("code", UNSET))
+        code: int | str | Unset = src_dict.get("code", UNSET)
 
         message = src_dict.get("message", UNSET)
 
         details = src_dict.get("details", UNSET)
 
-        ncp_error_detail = cls(
-            error_code,
-            code,
-            message,
-            details,
-        )
+        if cls is NcpErrorDetail:
+            ncp_error_detail = _new_object(cls)
+            ncp_error_detail.error_code = error_code
+            ncp_error_detail.code = code
+            ncp_error_detail.message = message
+            ncp_error_detail.details = details
+            ncp_error_detail.additional_properties = {}
+        else:
+            ncp_error_detail = cls(
+                error_code,
+                code,
+                message,
+                details,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            0
+            + (error_code is not UNSET)
+            + (code is not UNSET)
+            + (message is not UNSET)
+            + (details is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="NcpErrorResponse")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"error"})
 
@@ -38,11 +39,16 @@ class NcpErrorResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         error = NcpErrorDetail.from_dict(src_dict["error"])
 
-        ncp_error_response = cls(
-            error,
-        )
+        if cls is NcpErrorResponse:
+            ncp_error_response = _new_object(cls)
+            ncp_error_response.error = error
+            ncp_error_response.additional_properties = {}
+        else:
+            ncp_error_response = cls(
+                error,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != 1:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendBlockHistory")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -100,61 +101,62 @@ class SendBlockHistory:
         target_address = src_dict["targetAddress"]
 
         _action_type = src_dict.get("actionType", UNSET)
-        action_type: HistoryActionType | Unset
-        if isinstance(_action_type, Unset):
-            action_type = UNSET
-        else:
-            action_type = HistoryActionType.from_dict(_action_type)
+        action_type: HistoryActionType | Unset = (
+            UNSET
+            if _action_type is UNSET
+            else HistoryActionType.from_dict(_action_type)
+        )
 
         _action_requester_type = src_dict.get("actionRequesterType", UNSET)
-        action_requester_type: RequesterType | Unset
-        if isinstance(_action_requester_type, Unset):
-            action_requester_type = UNSET
-        else:
-            action_requester_type = RequesterType.from_dict(_action_requester_type)
+        action_requester_type: RequesterType | Unset = (
+            UNSET
+            if _action_requester_type is UNSET
+            else RequesterType.from_dict(_action_requester_type)
+        )
 
         _request_date = src_dict.get("requestDate", UNSET)
-        request_date: NesDateTime | Unset
-        if isinstance(_request_date, Unset):
-            request_date = UNSET
-        else:
-            request_date = NesDateTime.from_dict(_request_date)
+        request_date: NesDateTime | Unset = (
+            UNSET if _request_date is UNSET else NesDateTime.from_dict(_request_date)
+        )
 
         history_sid = src_dict.get("historySid", UNSET)
 
-        def _parse_send_result_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        send_result_code: None | str | Unset = src_dict.get("sendResultCode", UNSET)
 
-        send_result_code = _parse_send_result_code(
-            src_dict.get("sendResultCode", UNSET)
+        send_result_message: None | str | Unset = src_dict.get(
+            "sendResultMessage", UNSET
         )
 
-        def _parse_send_result_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        if cls is SendBlockHistory:
+            send_block_history = _new_object(cls)
+            send_block_history.target_address = target_address
+            send_block_history.action_type = action_type
+            send_block_history.action_requester_type = action_requester_type
+            send_block_history.request_date = request_date
+            send_block_history.history_sid = history_sid
+            send_block_history.send_result_code = send_result_code
+            send_block_history.send_result_message = send_result_message
+            send_block_history.additional_properties = {}
+        else:
+            send_block_history = cls(
+                target_address,
+                action_type,
+                action_requester_type,
+                request_date,
+                history_sid,
+                send_result_code,
+                send_result_message,
+            )
 
-        send_result_message = _parse_send_result_message(
-            src_dict.get("sendResultMessage", UNSET)
-        )
-
-        send_block_history = cls(
-            target_address,
-            action_type,
-            action_requester_type,
-            request_date,
-            history_sid,
-            send_result_code,
-            send_result_message,
-        )
-
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1
+            + (action_type is not UNSET)
+            + (action_requester_type is not UNSET)
+            + (request_date is not UNSET)
+            + (history_sid is not UNSET)
+            + (send_result_code is not UNSET)
+            + (send_result_message is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

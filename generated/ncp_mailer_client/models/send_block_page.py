@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendBlockPage")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -125,12 +126,7 @@ class SendBlockPage:
 
         number = src_dict["number"]
 
-        sort = []
-        _sort = src_dict["sort"]
-        for sort_item_data in _sort:
-            sort_item = Sort.from_dict(sort_item_data)
-
-            sort.append(sort_item)
+        sort = list(map(Sort.from_dict, src_dict["sort"]))
 
         register_status = src_dict["registerStatus"]
 
@@ -152,29 +148,42 @@ class SendBlockPage:
         )
 
         _content = src_dict.get("content", UNSET)
-        content: list[SendBlockHistory] | Unset = UNSET
-        if _content is not UNSET:
-            content = []
-            for content_item_data in _content:
-                content_item = SendBlockHistory.from_dict(content_item_data)
-
-                content.append(content_item)
-
-        send_block_page = cls(
-            last,
-            total_elements,
-            total_pages,
-            first,
-            number_of_elements,
-            size,
-            number,
-            sort,
-            register_status,
-            expected_delete_date,
-            content,
+        content: list[SendBlockHistory] | Unset = (
+            UNSET
+            if _content is UNSET
+            else list(map(SendBlockHistory.from_dict, _content))
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if cls is SendBlockPage:
+            send_block_page = _new_object(cls)
+            send_block_page.last = last
+            send_block_page.total_elements = total_elements
+            send_block_page.total_pages = total_pages
+            send_block_page.first = first
+            send_block_page.number_of_elements = number_of_elements
+            send_block_page.size = size
+            send_block_page.number = number
+            send_block_page.sort = sort
+            send_block_page.register_status = register_status
+            send_block_page.expected_delete_date = expected_delete_date
+            send_block_page.content = content
+            send_block_page.additional_properties = {}
+        else:
+            send_block_page = cls(
+                last,
+                total_elements,
+                total_pages,
+                first,
+                number_of_elements,
+                size,
+                number,
+                sort,
+                register_status,
+                expected_delete_date,
+                content,
+            )
+
+        if len(src_dict) != (10 + (content is not UNSET)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Sort")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"direction", "property", "ignoreCase", "nullHandling", "ascending", "descending"}
@@ -75,16 +76,32 @@ class Sort:
 
         descending = src_dict.get("descending", UNSET)
 
-        sort = cls(
-            direction,
-            property_,
-            ignore_case,
-            null_handling,
-            ascending,
-            descending,
-        )
+        if cls is Sort:
+            sort = _new_object(cls)
+            sort.direction = direction
+            sort.property_ = property_
+            sort.ignore_case = ignore_case
+            sort.null_handling = null_handling
+            sort.ascending = ascending
+            sort.descending = descending
+            sort.additional_properties = {}
+        else:
+            sort = cls(
+                direction,
+                property_,
+                ignore_case,
+                null_handling,
+                ascending,
+                descending,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            2
+            + (ignore_case is not UNSET)
+            + (null_handling is not UNSET)
+            + (ascending is not UNSET)
+            + (descending is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Unsubscriber")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"address", "blockDate", "isRegByManager"})
 
@@ -52,21 +53,28 @@ class Unsubscriber:
         address = src_dict["address"]
 
         _block_date = src_dict.get("blockDate", UNSET)
-        block_date: NesDateTime | Unset
-        if isinstance(_block_date, Unset):
-            block_date = UNSET
-        else:
-            block_date = NesDateTime.from_dict(_block_date)
+        block_date: NesDateTime | Unset = (
+            UNSET if _block_date is UNSET else NesDateTime.from_dict(_block_date)
+        )
 
         is_reg_by_manager = src_dict.get("isRegByManager", UNSET)
 
-        unsubscriber = cls(
-            address,
-            block_date,
-            is_reg_by_manager,
-        )
+        if cls is Unsubscriber:
+            unsubscriber = _new_object(cls)
+            unsubscriber.address = address
+            unsubscriber.block_date = block_date
+            unsubscriber.is_reg_by_manager = is_reg_by_manager
+            unsubscriber.additional_properties = {}
+        else:
+            unsubscriber = cls(
+                address,
+                block_date,
+                is_reg_by_manager,
+            )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if len(src_dict) != (
+            1 + (block_date is not UNSET) + (is_reg_by_manager is not UNSET)
+        ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UnsubscriberPage")
+_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -109,35 +110,39 @@ class UnsubscriberPage:
 
         number = src_dict["number"]
 
-        sort = []
-        _sort = src_dict["sort"]
-        for sort_item_data in _sort:
-            sort_item = Sort.from_dict(sort_item_data)
-
-            sort.append(sort_item)
+        sort = list(map(Sort.from_dict, src_dict["sort"]))
 
         _content = src_dict.get("content", UNSET)
-        content: list[Unsubscriber] | Unset = UNSET
-        if _content is not UNSET:
-            content = []
-            for content_item_data in _content:
-                content_item = Unsubscriber.from_dict(content_item_data)
-
-                content.append(content_item)
-
-        unsubscriber_page = cls(
-            last,
-            total_elements,
-            total_pages,
-            first,
-            number_of_elements,
-            size,
-            number,
-            sort,
-            content,
+        content: list[Unsubscriber] | Unset = (
+            UNSET if _content is UNSET else list(map(Unsubscriber.from_dict, _content))
         )
 
-        if not src_dict.keys() <= _KNOWN_KEYS:
+        if cls is UnsubscriberPage:
+            unsubscriber_page = _new_object(cls)
+            unsubscriber_page.last = last
+            unsubscriber_page.total_elements = total_elements
+            unsubscriber_page.total_pages = total_pages
+            unsubscriber_page.first = first
+            unsubscriber_page.number_of_elements = number_of_elements
+            unsubscriber_page.size = size
+            unsubscriber_page.number = number
+            unsubscriber_page.sort = sort
+            unsubscriber_page.content = content
+            unsubscriber_page.additional_properties = {}
+        else:
+            unsubscriber_page = cls(
+                last,
+                total_elements,
+                total_pages,
+                first,
+                number_of_elements,
+                size,
+                number,
+                sort,
+                content,
+            )
+
+        if len(src_dict) != (8 + (content is not UNSET)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

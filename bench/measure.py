@@ -75,22 +75,25 @@ class Report:
 
     def columns(self, unit: str) -> None:
         self.say(
-            f"{'scenario':34}{'raw med':>10}{'raw min':>10}{'ours med':>10}{'ours min':>10}"
-            f"{'ratio':>9}{'(min)':>8}{'cpu':>8}  {unit}"
+            f"{'scenario':40}{'raw med':>10}{'raw min':>10}{'ours med':>10}{'ours min':>10}"
+            f"{'ratio':>9}{'(min)':>8}{'paired':>8}{'cpu':>8}  {unit}"
         )
 
     def pair(self, label: str, raw: Stat, ours: Stat, *, us: bool = False) -> tuple[float, float]:
-        """One row (microseconds if ``us``, else seconds); returns the median and min ratios."""
+        """One row (microseconds if ``us``, else seconds); returns the paired ratio (the median
+        of ours / raw within each round: what another process's load does to both cancels
+        out) and the min / min ratio."""
         scale, digits = (1e6, 1) if us else (1.0, 3)
         figures = (raw.median, raw.min, ours.median, ours.min)
-        ratios = (ours.median / raw.median, ours.min / raw.min)
+        ratio, at_min = ours.median / raw.median, ours.min / raw.min
+        paired = statistics.median(o / r for o, r in zip(ours.samples, raw.samples, strict=True))
         cpu = statistics.median(ours.cpu) / statistics.median(raw.cpu) if raw.cpu else math.nan
         self.say(
-            f"{label:34}"
+            f"{label:40}"
             + "".join(f"{value * scale:10.{digits}f}" for value in figures)
-            + f"{ratios[0]:8.2f}x{ratios[1]:7.2f}x{cpu:7.2f}x"
+            + f"{ratio:8.2f}x{at_min:7.2f}x{paired:7.2f}x{cpu:7.2f}x"
         )
-        return ratios
+        return paired, at_min
 
     def target(
         self, name: str, value: float, limit: float, unit: str = "x", note: str = ""

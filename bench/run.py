@@ -49,6 +49,8 @@ from floor import (
     server_process,
 )
 from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
+from mailoptout import _core as core
+from mailoptout._json import _standard as standard_loads
 from measure import (
     CountImports,
     Report,
@@ -65,6 +67,7 @@ from measure import (
 @dataclass(frozen=True)
 class Sizes:
     runs: int
+    call_runs: int  # per-call and page figures: rounds (short ones: more pairs, less noise)
     calls: int  # per-call and page figures: requests per run
     listing: int
     bulk: int
@@ -73,8 +76,19 @@ class Sizes:
     warmup: bool = True
 
 
-FULL = Sizes(runs=7, calls=200, listing=20_000, bulk=100_000, latency=0.020, startup_runs=10)
-QUICK = Sizes(runs=2, calls=3, listing=600, bulk=2_000, latency=0.002, startup_runs=1, warmup=False)
+FULL = Sizes(
+    runs=7, call_runs=21, calls=60, listing=20_000, bulk=100_000, latency=0.020, startup_runs=10
+)
+QUICK = Sizes(
+    runs=2,
+    call_runs=2,
+    calls=3,
+    listing=600,
+    bulk=2_000,
+    latency=0.002,
+    startup_runs=1,
+    warmup=False,
+)
 
 
 # scenarios ---------------------------------------------------------------------------------
@@ -93,18 +107,21 @@ def per_call_and_page(report: Report, port: int, sizes: Sizes) -> None:
     engagelab = EngageLab(EL_USER, EL_KEY, base_url=root)
     since = engagelab_since()
     n = sizes.calls
+    ours_ncp = timed(lambda: sum(1 for _ in ncp.unsubscribers(page_size=PAGE)), n)
+    ours_engagelab = timed(lambda: sum(1 for _ in engagelab.unsubscribes(since, page_size=PAGE)), n)
     sync = measure(
         {
             "raw send-block": timed(raw.send_block, n),
             "ours send-block": timed(lambda: ncp.send_block(ADDRESS), n),
             "raw ncp page": timed(raw.ncp_page, n),
-            "ours ncp page": timed(lambda: sum(1 for _ in ncp.unsubscribers(page_size=PAGE)), n),
+            "ours ncp page": ours_ncp,
             "raw engagelab page": timed(raw.engagelab_page, n),
-            "ours engagelab page": timed(
-                lambda: sum(1 for _ in engagelab.unsubscribes(since, page_size=PAGE)), n
+            "ours engagelab page": ours_engagelab,
+            **with_standard_json(
+                {"ours ncp page": ours_ncp, "ours engagelab page": ours_engagelab}
             ),
         },
-        sizes.runs,
+        sizes.call_runs,
         warmup=sizes.warmup,
     )
     with asyncio.Runner() as runner:
@@ -118,18 +135,23 @@ def per_call_and_page(report: Report, port: int, sizes: Sizes) -> None:
         async def aengagelab_page() -> int:
             return sum([1 async for _ in aengagelab.unsubscribes(since, page_size=PAGE)])
 
+        aours_ncp = atimed(runner, ancp_page, n)
+        aours_engagelab = atimed(runner, aengagelab_page, n)
         asynchronous = measure(
             {
                 "raw send-block": atimed(runner, araw.send_block, n),
                 "ours send-block": atimed(runner, lambda: ancp.send_block(ADDRESS), n),
                 "raw ncp page": atimed(runner, lambda: araw.count_items(araw.ncp_page), n),
-                "ours ncp page": atimed(runner, ancp_page, n),
+                "ours ncp page": aours_ncp,
                 "raw engagelab page": atimed(
                     runner, lambda: araw.count_items(araw.engagelab_page), n
                 ),
-                "ours engagelab page": atimed(runner, aengagelab_page, n),
+                "ours engagelab page": aours_engagelab,
+                **with_standard_json(
+                    {"ours ncp page": aours_ncp, "ours engagelab page": aours_engagelab}
+                ),
             },
-            sizes.runs,
+            sizes.call_runs,
             warmup=sizes.warmup,
         )
         check_async_path(report, runner, ancp, port)
@@ -142,18 +164,56 @@ def per_call_and_page(report: Report, port: int, sizes: Sizes) -> None:
             f"NAVER send-block, {mode}", stats["raw send-block"], stats["ours send-block"], us=True
         )
         for provider, label in (("ncp", "NAVER"), ("engagelab", "EngageLab")):
-            ratio, at_min = report.pair(
-                f"{label} 100-item page, {mode}",
-                stats[f"raw {provider} page"],
-                stats[f"ours {provider} page"],
-                us=True,
-            )
-            report.target(
-                f"100-item page, {label}, {mode}: ours / raw+json.loads",
-                ratio,
-                1.15,
-                note=f", min/min {at_min:.2f}x",
-            )
+            for reader in READERS:
+                ours = stats.get(f"ours {provider} page{reader.suffix}")
+                if ours is None:
+                    continue
+                ratio, at_min = report.pair(
+                    f"{label} 100-item page, {mode}{reader.suffix}",
+                    stats[f"raw {provider} page"],
+                    ours,
+                    us=True,
+                )
+                report.target(
+                    f"100-item page, {label}, {mode}{reader.label}: ours / raw+json.loads",
+                    ratio,
+                    1.15,
+                    note=f", min/min {at_min:.2f}x",
+                )
+
+
+@dataclass(frozen=True)
+class Reader:
+    suffix: str  # of the candidate's name and row
+    label: str  # in the target's name
+
+
+FAST_JSON = installed("msgspec")
+READERS = (
+    Reader("", " (msgspec: the fast extra)" if FAST_JSON else " (json.loads)"),
+    Reader(", json.loads", " (json.loads: without the fast extra)"),
+)
+
+
+def with_standard_json(
+    candidates: dict[str, Callable[[], Timing]],
+) -> dict[str, Callable[[], Timing]]:
+    """The candidates again, the facade reading bodies with ``json.loads`` as it does without
+    the ``fast`` extra (none when that extra is not installed: the candidates already do)."""
+    if not FAST_JSON:
+        return {}
+
+    def standard(candidate: Callable[[], Timing]) -> Callable[[], Timing]:
+        def run() -> Timing:
+            fast, core.loads = core.loads, standard_loads
+            try:
+                return candidate()
+            finally:
+                core.loads = fast
+
+        return run
+
+    return {f"{name}{READERS[1].suffix}": standard(run) for name, run in candidates.items()}
 
 
 def check_async_path(
@@ -227,7 +287,7 @@ def listing(report: Report, port: int, sizes: Sizes) -> None:
         floor, ours = stats[f"raw {provider}"], stats[f"ours {provider}"]
         ratio, at_min = report.pair(f"{label}, ours vs raw", floor, ours)
         report.say(
-            f"{'':34}raw / bound {floor.median / bound:.2f}x (min {floor.min / bound:.2f}x), "
+            f"{'':40}raw / bound {floor.median / bound:.2f}x (min {floor.min / bound:.2f}x), "
             f"ours / bound {ours.median / bound:.2f}x (min {ours.min / bound:.2f}x)"
         )
         name = f"listing {total:,} at c={CONCURRENCY}, {label}"
@@ -282,7 +342,7 @@ def bulk(report: Report, port: int, sizes: Sizes) -> None:
             runner.run(client.aclose())
     ratio, at_min = report.pair("NAVER register, ours vs raw", stats["raw"], stats["ours"])
     report.say(
-        f"{'':34}raw / bound {stats['raw'].median / bound:.2f}x, ours / bound "
+        f"{'':40}raw / bound {stats['raw'].median / bound:.2f}x, ours / bound "
         f"{stats['ours'].median / bound:.2f}x; requests per run: ours {sorted(set(requests['ours']))}, "
         f"raw {sorted(set(requests['raw']))}, minimum {minimum}"
     )
@@ -393,7 +453,7 @@ def startup(report: Report, sizes: Sizes) -> None:
     floor = stats["python -c pass"]
     for name, stat in stats.items():
         report.say(
-            f"{name:34}median {stat.median:6.3f}  min {stat.min:6.3f}  "
+            f"{name:40}median {stat.median:6.3f}  min {stat.min:6.3f}  "
             f"{stat.median / floor.median:5.1f}x python -c pass"
         )
     help_ = stats["mailoptout --help"]
@@ -484,10 +544,13 @@ nothing). This run: {started:%Y-%m-%d %H:%M} UTC, {wall:.0f} s. Method and the a
 
 {chr(10).join(f"- {line}" for line in about)}
 
-Every figure: median and min of {sizes.runs} runs (candidates interleaved), against
-`bench/server.py` in its own process over 127.0.0.1, raw httpx (+ `json.loads`, hand-written
-signing) measured in the same run as the floor; ratios ours / raw: median, min, and the client
-process's CPU time (`cpu`). Section 5 is the in-process emulator, labelled.
+Every figure: median and min of {sizes.runs} runs ({sizes.call_runs} of {sizes.calls} calls in
+section 1), candidates interleaved round by round, against `bench/server.py` in its own process
+over 127.0.0.1, raw httpx (+ `json.loads`, hand-written signing) measured in the same run as the
+floor. Ratios ours / raw: median over median, min over min, `paired` (the median of the per-round
+ratios: other processes' load hits both candidates of a round alike, so it cancels; the targets
+are judged on it), and the client process's CPU time (`cpu`). Section 5 is the in-process
+emulator, labelled.
 
 ## Targets
 

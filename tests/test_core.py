@@ -10,6 +10,8 @@ import pytest
 from conftest import ENGAGELAB, NCP, FakeClock, no_jitter
 from engagelab_email_client.api.unsubscribes import list_unsubscribes
 from engagelab_email_client.models import UnsubscribeList
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mailoptout import (
     APIConnectionError,
     APIResponseValidationError,
@@ -19,6 +21,7 @@ from mailoptout import (
     NcpMailer,
     NotFoundError,
 )
+from mailoptout._core import Request
 from mailoptout.emulator import EmulatorState, SyncASGITransport
 from ncp_mailer_client.api.unsubscribers import get_unsubscribers_list
 from ncp_mailer_client.models import UnsubscriberPage
@@ -184,3 +187,26 @@ def test_base_url_from_environment(
     monkeypatch.setenv(env, url + "/")
     assert cls(*credentials).base_url == url
     assert cls(*credentials, base_url="http://other.example").base_url == "http://other.example"
+
+
+with NcpMailer(*NCP, base_url=NCP_URL) as _mailer:
+    SETUP = _mailer._setup
+query_values = st.one_of(
+    st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(
+        st.text(min_size=1),
+        query_values | st.lists(query_values, max_size=3),
+        max_size=5,
+    )
+)
+def test_query_written_by_us_is_the_one_httpx_would_write(params: dict[str, Any]) -> None:
+    """The pipeline writes the query itself (cheaper than httpx merging ``params=``): the URL
+    sent is the one ``params=`` would have given, for any keys and values."""
+    request = Request("op", {"method": "get", "url": "/unsubscribers", "params": params}, dict)
+    ours = httpx.Request("GET", SETUP.send_args(request, None)["url"]).url
+    assert ours == httpx.Request("GET", f"{NCP_URL}/unsubscribers", params=params).url

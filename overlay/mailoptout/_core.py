@@ -150,9 +150,13 @@ class Setup:
     def send_args(self, request: Request[Any], timeout: Timeout) -> dict[str, Any]:
         """``httpx`` request arguments: absolute URL, our auth and timeout, per request."""
         args = dict(request.args)
+        url = self.base_url + args.pop("url")
+        params = args.pop("params", None)
+        if params:  # the query written here: httpx merging `params=` into a URL costs more
+            url = f"{url}?{httpx.QueryParams(params)}"
         return {
             **args,
-            "url": self.base_url + args["url"],
+            "url": url,
             "auth": self.auth,
             "timeout": self.timeout if timeout is None else check_timeout("timeout", timeout),
         }

@@ -11,7 +11,6 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ncp_mailer_client.models import NesDateTime
 from spec_walk import ROOT
 from test_generated import MODELS, _model_examples
 
@@ -81,32 +80,3 @@ def test_from_dict_passes_fields_in_init_order(cls: Any) -> None:
     assert call.keywords == []
     passed = [arg.id for arg in call.args if isinstance(arg, ast.Name)]
     assert passed == [field.name for field in attrs.fields(cls) if field.init]
-
-
-@pytest.mark.parametrize(("provider", "model", "example"), _model_examples())
-@given(extra=st.dictionaries(st.text(min_size=1, max_size=8), JSON, max_size=2))
-def test_from_dict_builds_what_init_builds(
-    provider: str, model: str, example: dict[str, Any], extra: dict[str, Any]
-) -> None:
-    """from_dict's direct build sets every field as a subclass's build through __init__ does."""
-    cls = getattr(MODELS[provider], model)
-    subclass = type(f"{model}Subclass", (cls,), {})
-    data = {**{key: value for key, value in extra.items() if key not in example}, **example}
-    direct, through_init = cls.from_dict(data), subclass.from_dict(data)
-    assert type(direct) is cls
-    assert type(through_init) is subclass
-    fields = [field.name for field in attrs.fields(cls)]
-    assert [getattr(direct, name) for name in fields] == [
-        getattr(through_init, name) for name in fields
-    ]
-
-
-def test_a_subclass_adding_fields_gets_their_defaults() -> None:
-    """from_dict on a subclass goes through its __init__, so the fields it adds are set."""
-
-    @attrs.define
-    class Tagged(NesDateTime):
-        tag: str = "untagged"
-
-    parsed = Tagged.from_dict({"utc": 1, "note": "x"})
-    assert (parsed.utc, parsed.tag, parsed.additional_properties) == (1, "untagged", {"note": "x"})

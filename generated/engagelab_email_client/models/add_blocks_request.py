@@ -10,7 +10,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AddBlocksRequest")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "expire_time"})
 
@@ -55,16 +54,10 @@ class AddBlocksRequest:
             else datetime.date.fromisoformat(_expire_time)
         )
 
-        if cls is AddBlocksRequest:
-            add_blocks_request = _new_object(cls)
-            add_blocks_request.email_or_domain = email_or_domain
-            add_blocks_request.expire_time = expire_time
-            add_blocks_request.additional_properties = {}
-        else:
-            add_blocks_request = cls(
-                email_or_domain,
-                expire_time,
-            )
+        add_blocks_request = cls(
+            email_or_domain,
+            expire_time,
+        )
 
         if len(src_dict) != (1 + (expire_time is not UNSET)):
             d = {

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddBlocksResponse")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result"})
 
@@ -35,14 +34,9 @@ class AddBlocksResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         result = Block.from_dict(src_dict["result"])
 
-        if cls is AddBlocksResponse:
-            add_blocks_response = _new_object(cls)
-            add_blocks_response.result = result
-            add_blocks_response.additional_properties = {}
-        else:
-            add_blocks_response = cls(
-                result,
-            )
+        add_blocks_response = cls(
+            result,
+        )
 
         if len(src_dict) != 1:
             d = {

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddNoInterceptionsRequest")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email_or_domain"})
 
@@ -37,14 +36,9 @@ class AddNoInterceptionsRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email_or_domain = src_dict["email_or_domain"]
 
-        if cls is AddNoInterceptionsRequest:
-            add_no_interceptions_request = _new_object(cls)
-            add_no_interceptions_request.email_or_domain = email_or_domain
-            add_no_interceptions_request.additional_properties = {}
-        else:
-            add_no_interceptions_request = cls(
-                email_or_domain,
-            )
+        add_no_interceptions_request = cls(
+            email_or_domain,
+        )
 
         if len(src_dict) != 1:
             d = {

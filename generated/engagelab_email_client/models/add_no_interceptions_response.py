@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddNoInterceptionsResponse")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result"})
 
@@ -35,14 +34,9 @@ class AddNoInterceptionsResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         result = NoInterception.from_dict(src_dict["result"])
 
-        if cls is AddNoInterceptionsResponse:
-            add_no_interceptions_response = _new_object(cls)
-            add_no_interceptions_response.result = result
-            add_no_interceptions_response.additional_properties = {}
-        else:
-            add_no_interceptions_response = cls(
-                result,
-            )
+        add_no_interceptions_response = cls(
+            result,
+        )
 
         if len(src_dict) != 1:
             d = {

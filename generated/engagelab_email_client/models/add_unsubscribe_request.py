@@ -8,7 +8,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="AddUnsubscribeRequest")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "expire_time"})
 
@@ -43,16 +42,10 @@ class AddUnsubscribeRequest:
 
         expire_time = datetime.date.fromisoformat(src_dict["expire_time"])
 
-        if cls is AddUnsubscribeRequest:
-            add_unsubscribe_request = _new_object(cls)
-            add_unsubscribe_request.email = email
-            add_unsubscribe_request.expire_time = expire_time
-            add_unsubscribe_request.additional_properties = {}
-        else:
-            add_unsubscribe_request = cls(
-                email,
-                expire_time,
-            )
+        add_unsubscribe_request = cls(
+            email,
+            expire_time,
+        )
 
         if len(src_dict) != 2:
             d = {

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AddedUnsubscribe")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "api_user", "unsubscribe_time", "expire_time"})
 
@@ -67,20 +66,12 @@ class AddedUnsubscribe:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        if cls is AddedUnsubscribe:
-            added_unsubscribe = _new_object(cls)
-            added_unsubscribe.email = email
-            added_unsubscribe.api_user = api_user
-            added_unsubscribe.unsubscribe_time = unsubscribe_time
-            added_unsubscribe.expire_time = expire_time
-            added_unsubscribe.additional_properties = {}
-        else:
-            added_unsubscribe = cls(
-                email,
-                api_user,
-                unsubscribe_time,
-                expire_time,
-            )
+        added_unsubscribe = cls(
+            email,
+            api_user,
+            unsubscribe_time,
+            expire_time,
+        )
 
         if len(src_dict) != (
             1

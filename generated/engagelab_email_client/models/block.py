@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Block")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"email_or_domain", "block_id", "api_user", "create_time", "expire_time"}
@@ -79,22 +78,13 @@ class Block:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        if cls is Block:
-            block = _new_object(cls)
-            block.email_or_domain = email_or_domain
-            block.block_id = block_id
-            block.api_user = api_user
-            block.create_time = create_time
-            block.expire_time = expire_time
-            block.additional_properties = {}
-        else:
-            block = cls(
-                email_or_domain,
-                block_id,
-                api_user,
-                create_time,
-                expire_time,
-            )
+        block = cls(
+            email_or_domain,
+            block_id,
+            api_user,
+            create_time,
+            expire_time,
+        )
 
         if len(src_dict) != (
             1

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="BlockList")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -53,18 +52,11 @@ class BlockList:
 
         total = src_dict["total"]
 
-        if cls is BlockList:
-            block_list = _new_object(cls)
-            block_list.result = result
-            block_list.count = count
-            block_list.total = total
-            block_list.additional_properties = {}
-        else:
-            block_list = cls(
-                result,
-                count,
-                total,
-            )
+        block_list = cls(
+            result,
+            count,
+            total,
+        )
 
         if len(src_dict) != 3:
             d = {

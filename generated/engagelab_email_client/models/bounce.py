@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Bounce")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "reason", "bounce_time", "expire_time", "api_user"})
 
@@ -77,22 +76,13 @@ class Bounce:
 
         api_user = src_dict.get("api_user", UNSET)
 
-        if cls is Bounce:
-            bounce = _new_object(cls)
-            bounce.email = email
-            bounce.reason = reason
-            bounce.bounce_time = bounce_time
-            bounce.expire_time = expire_time
-            bounce.api_user = api_user
-            bounce.additional_properties = {}
-        else:
-            bounce = cls(
-                email,
-                reason,
-                bounce_time,
-                expire_time,
-                api_user,
-            )
+        bounce = cls(
+            email,
+            reason,
+            bounce_time,
+            expire_time,
+            api_user,
+        )
 
         if len(src_dict) != (
             1

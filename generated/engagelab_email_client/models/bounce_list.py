@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="BounceList")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -53,18 +52,11 @@ class BounceList:
 
         total = src_dict["total"]
 
-        if cls is BounceList:
-            bounce_list = _new_object(cls)
-            bounce_list.result = result
-            bounce_list.count = count
-            bounce_list.total = total
-            bounce_list.additional_properties = {}
-        else:
-            bounce_list = cls(
-                result,
-                count,
-                total,
-            )
+        bounce_list = cls(
+            result,
+            count,
+            total,
+        )
 
         if len(src_dict) != 3:
             d = {

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Complaint")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "reason", "complaint_time", "expire_time"})
 
@@ -69,20 +68,12 @@ class Complaint:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        if cls is Complaint:
-            complaint = _new_object(cls)
-            complaint.email = email
-            complaint.reason = reason
-            complaint.complaint_time = complaint_time
-            complaint.expire_time = expire_time
-            complaint.additional_properties = {}
-        else:
-            complaint = cls(
-                email,
-                reason,
-                complaint_time,
-                expire_time,
-            )
+        complaint = cls(
+            email,
+            reason,
+            complaint_time,
+            expire_time,
+        )
 
         if len(src_dict) != (
             1

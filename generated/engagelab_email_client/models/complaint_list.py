@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="ComplaintList")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -53,18 +52,11 @@ class ComplaintList:
 
         total = src_dict["total"]
 
-        if cls is ComplaintList:
-            complaint_list = _new_object(cls)
-            complaint_list.result = result
-            complaint_list.count = count
-            complaint_list.total = total
-            complaint_list.additional_properties = {}
-        else:
-            complaint_list = cls(
-                result,
-                count,
-                total,
-            )
+        complaint_list = cls(
+            result,
+            count,
+            total,
+        )
 
         if len(src_dict) != 3:
             d = {

@@ -10,7 +10,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteBlocksRequest")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "start_date", "end_date"})
 
@@ -64,18 +63,11 @@ class DeleteBlocksRequest:
             UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
         )
 
-        if cls is DeleteBlocksRequest:
-            delete_blocks_request = _new_object(cls)
-            delete_blocks_request.email_or_domain = email_or_domain
-            delete_blocks_request.start_date = start_date
-            delete_blocks_request.end_date = end_date
-            delete_blocks_request.additional_properties = {}
-        else:
-            delete_blocks_request = cls(
-                email_or_domain,
-                start_date,
-                end_date,
-            )
+        delete_blocks_request = cls(
+            email_or_domain,
+            start_date,
+            end_date,
+        )
 
         if len(src_dict) != (
             0

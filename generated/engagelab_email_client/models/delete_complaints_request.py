@@ -10,7 +10,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteComplaintsRequest")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email", "start_date", "end_date"})
 
@@ -67,18 +66,11 @@ class DeleteComplaintsRequest:
             UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
         )
 
-        if cls is DeleteComplaintsRequest:
-            delete_complaints_request = _new_object(cls)
-            delete_complaints_request.email = email
-            delete_complaints_request.start_date = start_date
-            delete_complaints_request.end_date = end_date
-            delete_complaints_request.additional_properties = {}
-        else:
-            delete_complaints_request = cls(
-                email,
-                start_date,
-                end_date,
-            )
+        delete_complaints_request = cls(
+            email,
+            start_date,
+            end_date,
+        )
 
         if len(src_dict) != (
             0

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="DeleteUnsubscribesResponse")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"count"})
 
@@ -35,14 +34,9 @@ class DeleteUnsubscribesResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         count = src_dict["count"]
 
-        if cls is DeleteUnsubscribesResponse:
-            delete_unsubscribes_response = _new_object(cls)
-            delete_unsubscribes_response.count = count
-            delete_unsubscribes_response.additional_properties = {}
-        else:
-            delete_unsubscribes_response = cls(
-                count,
-            )
+        delete_unsubscribes_response = cls(
+            count,
+        )
 
         if len(src_dict) != 1:
             d = {

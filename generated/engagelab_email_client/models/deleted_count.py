@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="DeletedCount")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"count"})
 
@@ -37,14 +36,9 @@ class DeletedCount:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         count = src_dict["count"]
 
-        if cls is DeletedCount:
-            deleted_count = _new_object(cls)
-            deleted_count.count = count
-            deleted_count.additional_properties = {}
-        else:
-            deleted_count = cls(
-                count,
-            )
+        deleted_count = cls(
+            count,
+        )
 
         if len(src_dict) != 1:
             d = {

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="EngagelabError")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"code", "message"})
 
@@ -43,16 +42,10 @@ class EngagelabError:
 
         message = src_dict["message"]
 
-        if cls is EngagelabError:
-            engagelab_error = _new_object(cls)
-            engagelab_error.code = code
-            engagelab_error.message = message
-            engagelab_error.additional_properties = {}
-        else:
-            engagelab_error = cls(
-                code,
-                message,
-            )
+        engagelab_error = cls(
+            code,
+            message,
+        )
 
         if len(src_dict) != 2:
             d = {

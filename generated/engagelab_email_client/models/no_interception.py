@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NoInterception")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "api_user", "create_time"})
 
@@ -58,18 +57,11 @@ class NoInterception:
 
         create_time = src_dict.get("create_time", UNSET)
 
-        if cls is NoInterception:
-            no_interception = _new_object(cls)
-            no_interception.email_or_domain = email_or_domain
-            no_interception.api_user = api_user
-            no_interception.create_time = create_time
-            no_interception.additional_properties = {}
-        else:
-            no_interception = cls(
-                email_or_domain,
-                api_user,
-                create_time,
-            )
+        no_interception = cls(
+            email_or_domain,
+            api_user,
+            create_time,
+        )
 
         if len(src_dict) != (1 + (api_user is not UNSET) + (create_time is not UNSET)):
             d = {

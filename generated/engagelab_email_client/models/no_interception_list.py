@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="NoInterceptionList")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -53,18 +52,11 @@ class NoInterceptionList:
 
         total = src_dict["total"]
 
-        if cls is NoInterceptionList:
-            no_interception_list = _new_object(cls)
-            no_interception_list.result = result
-            no_interception_list.count = count
-            no_interception_list.total = total
-            no_interception_list.additional_properties = {}
-        else:
-            no_interception_list = cls(
-                result,
-                count,
-                total,
-            )
+        no_interception_list = cls(
+            result,
+            count,
+            total,
+        )
 
         if len(src_dict) != 3:
             d = {

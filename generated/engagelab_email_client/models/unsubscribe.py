@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Unsubscribe")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"email", "api_user", "type", "unsubscribe_time", "expire_time"}
@@ -81,22 +80,13 @@ class Unsubscribe:
 
         expire_time = src_dict.get("expire_time", UNSET)
 
-        if cls is Unsubscribe:
-            unsubscribe = _new_object(cls)
-            unsubscribe.email = email
-            unsubscribe.api_user = api_user
-            unsubscribe.type_ = type_
-            unsubscribe.unsubscribe_time = unsubscribe_time
-            unsubscribe.expire_time = expire_time
-            unsubscribe.additional_properties = {}
-        else:
-            unsubscribe = cls(
-                email,
-                api_user,
-                type_,
-                unsubscribe_time,
-                expire_time,
-            )
+        unsubscribe = cls(
+            email,
+            api_user,
+            type_,
+            unsubscribe_time,
+            expire_time,
+        )
 
         if len(src_dict) != (
             1

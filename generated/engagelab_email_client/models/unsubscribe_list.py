@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="UnsubscribeList")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
 
@@ -53,18 +52,11 @@ class UnsubscribeList:
 
         total = src_dict["total"]
 
-        if cls is UnsubscribeList:
-            unsubscribe_list = _new_object(cls)
-            unsubscribe_list.result = result
-            unsubscribe_list.count = count
-            unsubscribe_list.total = total
-            unsubscribe_list.additional_properties = {}
-        else:
-            unsubscribe_list = cls(
-                result,
-                count,
-                total,
-            )
+        unsubscribe_list = cls(
+            result,
+            count,
+            total,
+        )
 
         if len(src_dict) != 3:
             d = {

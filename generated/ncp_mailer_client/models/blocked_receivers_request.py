@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="BlockedReceiversRequest")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"blockedReceivers"})
 
@@ -37,14 +36,9 @@ class BlockedReceiversRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         blocked_receivers = cast(list[str], src_dict["blockedReceivers"])
 
-        if cls is BlockedReceiversRequest:
-            blocked_receivers_request = _new_object(cls)
-            blocked_receivers_request.blocked_receivers = blocked_receivers
-            blocked_receivers_request.additional_properties = {}
-        else:
-            blocked_receivers_request = cls(
-                blocked_receivers,
-            )
+        blocked_receivers_request = cls(
+            blocked_receivers,
+        )
 
         if len(src_dict) != 1:
             d = {

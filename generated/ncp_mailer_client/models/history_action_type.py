@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="HistoryActionType")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"code", "label"})
 
@@ -47,16 +46,10 @@ class HistoryActionType:
 
         label = src_dict.get("label", UNSET)
 
-        if cls is HistoryActionType:
-            history_action_type = _new_object(cls)
-            history_action_type.code = code
-            history_action_type.label = label
-            history_action_type.additional_properties = {}
-        else:
-            history_action_type = cls(
-                code,
-                label,
-            )
+        history_action_type = cls(
+            code,
+            label,
+        )
 
         if len(src_dict) != (1 + (label is not UNSET)):
             d = {

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NcpErrorDetail")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"errorCode", "code", "message", "details"})
 
@@ -68,20 +67,12 @@ class NcpErrorDetail:
 
         details = src_dict.get("details", UNSET)
 
-        if cls is NcpErrorDetail:
-            ncp_error_detail = _new_object(cls)
-            ncp_error_detail.error_code = error_code
-            ncp_error_detail.code = code
-            ncp_error_detail.message = message
-            ncp_error_detail.details = details
-            ncp_error_detail.additional_properties = {}
-        else:
-            ncp_error_detail = cls(
-                error_code,
-                code,
-                message,
-                details,
-            )
+        ncp_error_detail = cls(
+            error_code,
+            code,
+            message,
+            details,
+        )
 
         if len(src_dict) != (
             0

@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="NcpErrorResponse")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"error"})
 
@@ -39,14 +38,9 @@ class NcpErrorResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         error = NcpErrorDetail.from_dict(src_dict["error"])
 
-        if cls is NcpErrorResponse:
-            ncp_error_response = _new_object(cls)
-            ncp_error_response.error = error
-            ncp_error_response.additional_properties = {}
-        else:
-            ncp_error_response = cls(
-                error,
-            )
+        ncp_error_response = cls(
+            error,
+        )
 
         if len(src_dict) != 1:
             d = {

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NesDateTime")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"utc", "formattedDate", "formattedDateTime"})
 
@@ -55,18 +54,11 @@ class NesDateTime:
 
         formatted_date_time = src_dict.get("formattedDateTime", UNSET)
 
-        if cls is NesDateTime:
-            nes_date_time = _new_object(cls)
-            nes_date_time.utc = utc
-            nes_date_time.formatted_date = formatted_date
-            nes_date_time.formatted_date_time = formatted_date_time
-            nes_date_time.additional_properties = {}
-        else:
-            nes_date_time = cls(
-                utc,
-                formatted_date,
-                formatted_date_time,
-            )
+        nes_date_time = cls(
+            utc,
+            formatted_date,
+            formatted_date_time,
+        )
 
         if len(src_dict) != (
             1 + (formatted_date is not UNSET) + (formatted_date_time is not UNSET)

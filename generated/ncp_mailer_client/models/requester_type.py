@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RequesterType")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"code", "label"})
 
@@ -47,16 +46,10 @@ class RequesterType:
 
         label = src_dict.get("label", UNSET)
 
-        if cls is RequesterType:
-            requester_type = _new_object(cls)
-            requester_type.code = code
-            requester_type.label = label
-            requester_type.additional_properties = {}
-        else:
-            requester_type = cls(
-                code,
-                label,
-            )
+        requester_type = cls(
+            code,
+            label,
+        )
 
         if len(src_dict) != (1 + (label is not UNSET)):
             d = {

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendBlockHistory")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -127,26 +126,15 @@ class SendBlockHistory:
             "sendResultMessage", UNSET
         )
 
-        if cls is SendBlockHistory:
-            send_block_history = _new_object(cls)
-            send_block_history.target_address = target_address
-            send_block_history.action_type = action_type
-            send_block_history.action_requester_type = action_requester_type
-            send_block_history.request_date = request_date
-            send_block_history.history_sid = history_sid
-            send_block_history.send_result_code = send_result_code
-            send_block_history.send_result_message = send_result_message
-            send_block_history.additional_properties = {}
-        else:
-            send_block_history = cls(
-                target_address,
-                action_type,
-                action_requester_type,
-                request_date,
-                history_sid,
-                send_result_code,
-                send_result_message,
-            )
+        send_block_history = cls(
+            target_address,
+            action_type,
+            action_requester_type,
+            request_date,
+            history_sid,
+            send_result_code,
+            send_result_message,
+        )
 
         if len(src_dict) != (
             1

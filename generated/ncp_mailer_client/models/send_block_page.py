@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendBlockPage")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -154,34 +153,19 @@ class SendBlockPage:
             else list(map(SendBlockHistory.from_dict, _content))
         )
 
-        if cls is SendBlockPage:
-            send_block_page = _new_object(cls)
-            send_block_page.last = last
-            send_block_page.total_elements = total_elements
-            send_block_page.total_pages = total_pages
-            send_block_page.first = first
-            send_block_page.number_of_elements = number_of_elements
-            send_block_page.size = size
-            send_block_page.number = number
-            send_block_page.sort = sort
-            send_block_page.register_status = register_status
-            send_block_page.expected_delete_date = expected_delete_date
-            send_block_page.content = content
-            send_block_page.additional_properties = {}
-        else:
-            send_block_page = cls(
-                last,
-                total_elements,
-                total_pages,
-                first,
-                number_of_elements,
-                size,
-                number,
-                sort,
-                register_status,
-                expected_delete_date,
-                content,
-            )
+        send_block_page = cls(
+            last,
+            total_elements,
+            total_pages,
+            first,
+            number_of_elements,
+            size,
+            number,
+            sort,
+            register_status,
+            expected_delete_date,
+            content,
+        )
 
         if len(src_dict) != (10 + (content is not UNSET)):
             d = {

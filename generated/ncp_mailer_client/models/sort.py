@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Sort")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {"direction", "property", "ignoreCase", "nullHandling", "ascending", "descending"}
@@ -76,24 +75,14 @@ class Sort:
 
         descending = src_dict.get("descending", UNSET)
 
-        if cls is Sort:
-            sort = _new_object(cls)
-            sort.direction = direction
-            sort.property_ = property_
-            sort.ignore_case = ignore_case
-            sort.null_handling = null_handling
-            sort.ascending = ascending
-            sort.descending = descending
-            sort.additional_properties = {}
-        else:
-            sort = cls(
-                direction,
-                property_,
-                ignore_case,
-                null_handling,
-                ascending,
-                descending,
-            )
+        sort = cls(
+            direction,
+            property_,
+            ignore_case,
+            null_handling,
+            ascending,
+            descending,
+        )
 
         if len(src_dict) != (
             2

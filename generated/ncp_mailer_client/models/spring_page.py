@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="SpringPage")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -99,28 +98,16 @@ class SpringPage:
 
         sort = list(map(Sort.from_dict, src_dict["sort"]))
 
-        if cls is SpringPage:
-            spring_page = _new_object(cls)
-            spring_page.last = last
-            spring_page.total_elements = total_elements
-            spring_page.total_pages = total_pages
-            spring_page.first = first
-            spring_page.number_of_elements = number_of_elements
-            spring_page.size = size
-            spring_page.number = number
-            spring_page.sort = sort
-            spring_page.additional_properties = {}
-        else:
-            spring_page = cls(
-                last,
-                total_elements,
-                total_pages,
-                first,
-                number_of_elements,
-                size,
-                number,
-                sort,
-            )
+        spring_page = cls(
+            last,
+            total_elements,
+            total_pages,
+            first,
+            number_of_elements,
+            size,
+            number,
+            sort,
+        )
 
         if len(src_dict) != 8:
             d = {

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Unsubscriber")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"address", "blockDate", "isRegByManager"})
 
@@ -59,18 +58,11 @@ class Unsubscriber:
 
         is_reg_by_manager = src_dict.get("isRegByManager", UNSET)
 
-        if cls is Unsubscriber:
-            unsubscriber = _new_object(cls)
-            unsubscriber.address = address
-            unsubscriber.block_date = block_date
-            unsubscriber.is_reg_by_manager = is_reg_by_manager
-            unsubscriber.additional_properties = {}
-        else:
-            unsubscriber = cls(
-                address,
-                block_date,
-                is_reg_by_manager,
-            )
+        unsubscriber = cls(
+            address,
+            block_date,
+            is_reg_by_manager,
+        )
 
         if len(src_dict) != (
             1 + (block_date is not UNSET) + (is_reg_by_manager is not UNSET)

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UnsubscriberPage")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset(
     {
@@ -117,30 +116,17 @@ class UnsubscriberPage:
             UNSET if _content is UNSET else list(map(Unsubscriber.from_dict, _content))
         )
 
-        if cls is UnsubscriberPage:
-            unsubscriber_page = _new_object(cls)
-            unsubscriber_page.last = last
-            unsubscriber_page.total_elements = total_elements
-            unsubscriber_page.total_pages = total_pages
-            unsubscriber_page.first = first
-            unsubscriber_page.number_of_elements = number_of_elements
-            unsubscriber_page.size = size
-            unsubscriber_page.number = number
-            unsubscriber_page.sort = sort
-            unsubscriber_page.content = content
-            unsubscriber_page.additional_properties = {}
-        else:
-            unsubscriber_page = cls(
-                last,
-                total_elements,
-                total_pages,
-                first,
-                number_of_elements,
-                size,
-                number,
-                sort,
-                content,
-            )
+        unsubscriber_page = cls(
+            last,
+            total_elements,
+            total_pages,
+            first,
+            number_of_elements,
+            size,
+            number,
+            sort,
+            content,
+        )
 
         if len(src_dict) != (8 + (content is not UNSET)):
             d = {

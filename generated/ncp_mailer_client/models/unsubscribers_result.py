@@ -7,7 +7,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="UnsubscribersResult")
-_new_object = object.__new__
 
 _KNOWN_KEYS = frozenset({"count", "requestCount", "ignoreCount"})
 
@@ -51,18 +50,11 @@ class UnsubscribersResult:
 
         ignore_count = src_dict["ignoreCount"]
 
-        if cls is UnsubscribersResult:
-            unsubscribers_result = _new_object(cls)
-            unsubscribers_result.count = count
-            unsubscribers_result.request_count = request_count
-            unsubscribers_result.ignore_count = ignore_count
-            unsubscribers_result.additional_properties = {}
-        else:
-            unsubscribers_result = cls(
-                count,
-                request_count,
-                ignore_count,
-            )
+        unsubscribers_result = cls(
+            count,
+            request_count,
+            ignore_count,
+        )
 
         if len(src_dict) != 3:
             d = {

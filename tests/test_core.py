@@ -191,6 +191,7 @@ def test_base_url_from_environment(
 
 with NcpMailer(*NCP, base_url=NCP_URL) as _mailer:
     SETUP = _mailer._setup
+CLIENTS = [httpx.Client(), httpx.Client(params={"trace": "1", "page": "client's"})]
 query_values = st.one_of(
     st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)
 )
@@ -202,11 +203,40 @@ query_values = st.one_of(
         st.text(min_size=1),
         query_values | st.lists(query_values, max_size=3),
         max_size=5,
-    )
+    ),
+    st.sampled_from(CLIENTS),
 )
-def test_query_written_by_us_is_the_one_httpx_would_write(params: dict[str, Any]) -> None:
+def test_query_written_by_us_is_the_one_httpx_would_write(
+    params: dict[str, Any], client: httpx.Client
+) -> None:
     """The pipeline writes the query itself (cheaper than httpx merging ``params=``): the URL
-    sent is the one ``params=`` would have given, for any keys and values."""
+    sent is the one ``params=`` would have given, for any keys and values, on a client with
+    params of its own too (httpx merges those)."""
     request = Request("op", {"method": "get", "url": "/unsubscribers", "params": params}, dict)
-    ours = httpx.Request("GET", SETUP.send_args(request, None)["url"]).url
-    assert ours == httpx.Request("GET", f"{NCP_URL}/unsubscribers", params=params).url
+    args = SETUP.send_args(request, None, client)
+    sent = client.build_request("GET", args["url"], params=args.get("params")).url
+    assert sent == client.build_request("GET", f"{NCP_URL}/unsubscribers", params=params).url
+
+
+def test_a_callers_client_with_params_keeps_ours(app: Any, clock: FakeClock) -> None:
+    """A caller's client with params of its own: they are sent, and ours are not lost (the
+    filter still filters, pages still page)."""
+    seen: list[httpx.Request] = []
+    client = httpx.Client(
+        transport=SyncASGITransport(app),
+        params={"trace": "1"},
+        event_hooks={"request": [seen.append], "response": []},
+    )
+    wired = sharing(client, clock, asynchronous=False)
+    with EngageLab(*ENGAGELAB, base_url=ENGAGELAB_URL, **wired) as engagelab:
+        for n in range(3):
+            engagelab.add(f"u{n}@example.com", expire=dt.date(2030, 1, 1))
+        assert [u.email for u in engagelab.unsubscribes(email="u1@example.com")] == [
+            "u1@example.com"
+        ]
+        assert len([u.email for u in engagelab.unsubscribes(page_size=1)]) == 3
+    listed = [r.url for r in seen if r.method == "GET" and r.url.path == "/v1/unsubscribes"]
+    assert all(url.params["trace"] == "1" for url in listed)
+    assert listed[0].params["email"] == "u1@example.com"
+    assert [url.params["offset"] for url in listed[1:]] == ["0", "1", "2"]
+    client.close()

@@ -17,7 +17,8 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(min_value=-(2**70), max_value=2**70)  # beyond 64 bits too
     | st.floats(allow_nan=True, allow_infinity=True)  # NaN/Infinity: the standard library only
-    | st.text(),
+    | st.text()
+    | st.text(st.characters(exclude_categories=[]), max_size=4),  # lone surrogates too
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4)
     ),
@@ -61,6 +62,7 @@ def test_same_value_as_the_standard_library(value: Any, ascii_only: bool, encodi
     [
         b'{"a": 1, "a": 2}',  # duplicate keys: the last wins
         b'"\\ud800"',  # a lone surrogate escape
+        b'{"a": "\xed\xa0\x80"}',  # a lone surrogate, raw (UTF-8 with surrogatepass)
         b"[NaN, Infinity, -Infinity]",
         b"123456789012345678901234567890",
         b"1e400",

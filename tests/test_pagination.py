@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
 import tracemalloc
@@ -219,6 +220,30 @@ async def test_concurrency_is_bounded_and_order_kept(
     assert got == expected
     assert 1 < transport.max_in_flight <= 5
     assert len(transport.requests) == 20
+
+
+@pytest.mark.anyio
+async def test_leaving_early_then_closing_leaves_no_request_running(
+    app: Any, state: EmulatorState, clock: FakeClock
+) -> None:
+    """Breaking out of a listing that fetches ahead, then closing the client: the pages still
+    being fetched are cancelled before the connections close (the event loop would close the
+    iteration only later)."""
+    seed_ncp(state, 200)
+    transport = AsyncScripted(httpx.ASGITransport(app=app))
+    async with AsyncNcpMailer(
+        DEFAULT_NCP_ACCESS_KEY,
+        DEFAULT_NCP_SECRET_KEY,
+        base_url="http://e/api/v1",
+        transport=transport,
+        clock=clock,
+    ) as mailer:
+        async for _ in mailer.unsubscribers(page_size=10, concurrency=5):
+            break
+        assert mailer._runner.ahead  # pages were being fetched ahead
+    fetching = [task for task in asyncio.all_tasks() if "_fetch" in repr(task.get_coro())]
+    assert fetching == []
+    assert transport.in_flight == 0
 
 
 @pytest.mark.anyio

@@ -147,13 +147,16 @@ class Setup:
             provider, base_url.rstrip("/"), auth, timeout, policy, options.get("clock", time.time)
         )
 
-    def send_args(self, request: Request[Any], timeout: Timeout) -> dict[str, Any]:
-        """``httpx`` request arguments: absolute URL, our auth and timeout, per request."""
+    def send_args(
+        self, request: Request[Any], timeout: Timeout, client: httpx.Client | httpx.AsyncClient
+    ) -> dict[str, Any]:
+        """``httpx`` request arguments for ``client``: absolute URL, our auth and timeout."""
         args = dict(request.args)
         url = self.base_url + args.pop("url")
-        params = args.pop("params", None)
-        if params:  # the query written here: httpx merging `params=` into a URL costs more
-            url = f"{url}?{httpx.QueryParams(params)}"
+        # The query is written here (httpx merging `params=` into a URL costs ~30 us), unless
+        # the client has params of its own: httpx would then replace the URL's query with them.
+        if args.get("params") and not client.params:
+            url = f"{url}?{httpx.QueryParams(args.pop('params'))}"
         return {
             **args,
             "url": url,
@@ -204,7 +207,7 @@ class Setup:
             if not isinstance(body, Mapping):
                 raise TypeError(f"a JSON {type(body).__name__}, not an object")  # noqa: TRY301
             return request.parse(body)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             raise APIResponseValidationError.about(
                 response.request,
                 self.provider.name,
@@ -248,7 +251,7 @@ class SyncRunner:
         self, request: Request[T], *, timeout: Timeout = None, max_retries: int | None = None
     ) -> T:
         """Send ``request`` (retrying per the policy) and return its parsed model."""
-        args = self.setup.send_args(request, timeout)
+        args = self.setup.send_args(request, timeout, self.client)
         attempts = Attempts(self.setup, request, max_retries)
         while True:
             try:
@@ -263,11 +266,21 @@ class SyncRunner:
 
 @attrs.define
 class AsyncRunner:
-    """The async twin of :class:`SyncRunner`."""
+    """The async twin of :class:`SyncRunner`; ``ahead`` holds the tasks of pages fetched ahead,
+    which closing the facade cancels (an iteration left early is closed only later, by the
+    event loop)."""
 
     setup: Setup
     client: httpx.AsyncClient
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ahead: set[asyncio.Task[Any]] = attrs.field(factory=set, repr=False)
+
+    async def cancel_ahead(self) -> None:
+        """Cancel the pages still being fetched ahead, and wait for them to end."""
+        tasks = list(self.ahead)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def run(
         self,
@@ -282,7 +295,7 @@ class AsyncRunner:
         ``slot`` (concurrent callers share it) is held only while a request is on the wire: the
         request waiting for it goes out before this answer is parsed, so parsing overlaps the
         next round trip instead of delaying it."""
-        args = self.setup.send_args(request, timeout)
+        args = self.setup.send_args(request, timeout, self.client)
         attempts = Attempts(self.setup, request, max_retries)
         while True:
             async with slot or contextlib.nullcontext():
@@ -451,7 +464,9 @@ class AsyncFacade(Facade, client=httpx.AsyncClient, runner=AsyncRunner, through=
             raise self._setup.status_error(response)
 
     async def aclose(self) -> None:
-        """Close the HTTP connections this client opened (a client passed in stays open)."""
+        """Close the HTTP connections this client opened (a client passed in stays open), after
+        cancelling the pages an iteration left early was still fetching ahead."""
+        await self._runner.cancel_ahead()
         if self._owned is not None:
             await self._owned.aclose()
 

@@ -509,7 +509,7 @@ class AsyncEngageLab(
     ) -> AsyncPaginator[T]:
         queries = self._queries(listing, since, until, filters)
         run = functools.partial(self._runner.run, timeout=filters.get("timeout"))
-        return AsyncPaginator(run, queries, concurrency=concurrency)
+        return AsyncPaginator(run, queries, concurrency=concurrency, tasks=self._runner.ahead)
 
     async def _delete(
         self, deleting: Deleting, value: str | None, options: Mapping[str, Any]

@@ -1,8 +1,9 @@
 """Reading JSON bodies: with msgspec when it is installed (the ``fast`` extra, about twice as
 fast on a 100-item page), else with the standard library; the results are the same.
 
-msgspec refuses what the standard library reads leniently (``NaN``, ``1e400``, lone surrogates,
-a BOM, UTF-16/32 bodies): those bodies are read again by :func:`json.loads`, which decides.
+msgspec refuses what the standard library reads leniently (``NaN``, ``1e400``, lone surrogates
+escaped or raw, a BOM, UTF-16/32 bodies): those bodies are read again by :func:`json.loads`,
+which decides.
 (orjson is as fast but reads integers beyond 64 bits as floats.)
 """
 
@@ -24,12 +25,12 @@ def _pick() -> Callable[[bytes], Any]:
         import msgspec  # noqa: PLC0415  # optional: the `fast` extra
     except ImportError:
         return _standard
-    fast, refused = msgspec.json.decode, msgspec.DecodeError
+    fast = msgspec.json.decode
 
     def loads(body: bytes) -> Any:
         try:
             return fast(body)
-        except refused:
+        except ValueError:  # msgspec.DecodeError, and UnicodeDecodeError for a raw surrogate
             return json.loads(body)
 
     return loads

@@ -392,7 +392,7 @@ class AsyncNcpMailer(
         first are fetched concurrently, still yielded in order."""
         queries = self._unsubscriber_query(**filters)
         run = functools.partial(self._runner.run, timeout=filters.get("timeout"))
-        return AsyncPaginator(run, queries, concurrency=concurrency)
+        return AsyncPaginator(run, queries, concurrency=concurrency, tasks=self._runner.ahead)
 
     async def send_block(self, address: str, **options: Unpack[PageOptions]) -> SendBlockPage:
         """Like :meth:`NcpMailer.send_block`."""
@@ -405,4 +405,4 @@ class AsyncNcpMailer(
         """Like :meth:`NcpMailer.send_block_history`."""
         queries = self._send_block_query(address, **filters)
         run = functools.partial(self._runner.run, timeout=filters.get("timeout"))
-        return AsyncPaginator(run, queries, concurrency=concurrency)
+        return AsyncPaginator(run, queries, concurrency=concurrency, tasks=self._runner.ahead)

@@ -326,12 +326,20 @@ class AsyncPaginator(Generic[T]):
     """
 
     def __init__(
-        self, run: AsyncRun, queries: Sequence[PageQuery[T]], *, concurrency: int = 1
+        self,
+        run: AsyncRun,
+        queries: Sequence[PageQuery[T]],
+        *,
+        concurrency: int = 1,
+        tasks: set[asyncio.Task[Any]] | None = None,
     ) -> None:
         self._run = run
         self._queries = queries
         self._concurrency = check_int("concurrency", concurrency, minimum=1)
         self._ahead = 2 * self._concurrency
+        self._tasks = set() if tasks is None else tasks
+        """Where the tasks fetching ahead are kept while they run (the facade cancels them when
+        it closes)."""
 
     async def _fetch(
         self, query: PageQuery[T], number: int, slot: asyncio.Semaphore | None
@@ -391,7 +399,10 @@ class AsyncPaginator(Generic[T]):
             await plan.aclose()
 
     def _start(self, index: int, number: int, slot: asyncio.Semaphore) -> asyncio.Task[Page[T]]:
-        return asyncio.ensure_future(self._fetch(self._queries[index], number, slot))
+        task = asyncio.ensure_future(self._fetch(self._queries[index], number, slot))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _plan(
         self,

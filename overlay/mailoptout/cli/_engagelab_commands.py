@@ -43,7 +43,8 @@ def engagelab_list(
     as_json: Json = False,
 ) -> None:
     """List the unsubscribe list: of --from..--to (split into 3-month windows), or --email
-    alone, or without either the provider's default window (the last 3 months)."""
+    alone, or without either EngageLab's default window (undocumented; the emulator's is the
+    last 3 months)."""
     from mailoptout import engagelab_time  # noqa: PLC0415
     from mailoptout._lookups import unsubscribe_reason  # noqa: PLC0415
 

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from conftest import ENGAGELAB, FakeClock, no_jitter, wiring
+from conftest import ENGAGELAB, NCP, FakeClock, no_jitter, wiring
 from helpers import AsyncScripted, Scripted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -231,13 +231,8 @@ async def test_leaving_early_then_closing_leaves_no_request_running(
     iteration only later)."""
     seed_ncp(state, 200)
     transport = AsyncScripted(httpx.ASGITransport(app=app))
-    async with AsyncNcpMailer(
-        DEFAULT_NCP_ACCESS_KEY,
-        DEFAULT_NCP_SECRET_KEY,
-        base_url="http://e/api/v1",
-        transport=transport,
-        clock=clock,
-    ) as mailer:
+    wired = wiring(transport, clock, asynchronous=True)
+    async with AsyncNcpMailer(*NCP, base_url="http://e/api/v1", **wired) as mailer:
         async for _ in mailer.unsubscribers(page_size=10, concurrency=5):
             break
         assert mailer._runner.ahead  # pages were being fetched ahead

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import FakeClock, no_jitter
+from conftest import NCP, FakeClock, wiring
 from mailoptout import AsyncNcpMailer
-from mailoptout.emulator import DEFAULT_NCP_ACCESS_KEY, DEFAULT_NCP_SECRET_KEY, EmulatorState
+from mailoptout.emulator import EmulatorState
 from mailoptout.emulator._answers import ncp_status_error
 from mailoptout.sync._protocols import Outcome
 from mailoptout.sync._targets import NcpTarget
@@ -45,13 +45,7 @@ async def test_a_refused_address_is_isolated_and_holds_back_no_other(
     lands, the refused one is reported alone with NAVER's reason, in log2(chunk) extra requests."""
     transport = Refusing(httpx.ASGITransport(app=app))
     mailer = AsyncNcpMailer(
-        DEFAULT_NCP_ACCESS_KEY,
-        DEFAULT_NCP_SECRET_KEY,
-        base_url="http://e/api/v1",
-        transport=transport,
-        clock=clock,
-        sleep=clock.asleep,
-        retry_policy=no_jitter(),
+        *NCP, base_url="http://e/api/v1", **wiring(transport, clock, asynchronous=True)
     )
     addresses = [f"u{i:02d}@example.com" for i in range(20)]
     addresses.insert(13, REFUSED)

@@ -22,7 +22,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Generic, ParamSpec, Protocol, Self, TypedDict, TypeVar
 
@@ -56,6 +56,7 @@ __all__ = [
     "SyncFacade",
     "SyncOptions",
     "SyncRunner",
+    "cancel_all",
     "limits",
 ]
 
@@ -239,6 +240,14 @@ class Attempts:
         return wait
 
 
+async def cancel_all(tasks: Iterable[asyncio.Task[Any]]) -> None:
+    """Cancel ``tasks`` (those not done yet) and wait until every one has ended."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 @attrs.define
 class SyncRunner:
     """Sends requests on ``client``, retrying; sleeps with ``sleep``."""
@@ -274,13 +283,6 @@ class AsyncRunner:
     client: httpx.AsyncClient
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     ahead: set[asyncio.Task[Any]] = attrs.field(factory=set, repr=False)
-
-    async def cancel_ahead(self) -> None:
-        """Cancel the pages still being fetched ahead, and wait for them to end."""
-        tasks = list(self.ahead)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def run(
         self,
@@ -466,7 +468,7 @@ class AsyncFacade(Facade, client=httpx.AsyncClient, runner=AsyncRunner, through=
     async def aclose(self) -> None:
         """Close the HTTP connections this client opened (a client passed in stays open), after
         cancelling the pages an iteration left early was still fetching ahead."""
-        await self._runner.cancel_ahead()
+        await cancel_all(self._runner.ahead)
         if self._owned is not None:
             await self._owned.aclose()
 

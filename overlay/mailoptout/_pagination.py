@@ -336,7 +336,7 @@ class AsyncPaginator(Generic[T]):
         self._run = run
         self._queries = queries
         self._concurrency = check_int("concurrency", concurrency, minimum=1)
-        self._ahead = 2 * self._concurrency
+        self._most_held = 2 * self._concurrency
         self._tasks = set() if tasks is None else tasks
         """Where the tasks fetching ahead are kept while they run (the facade cancels them when
         it closes)."""
@@ -372,7 +372,7 @@ class AsyncPaginator(Generic[T]):
         window = 0
 
         async def fill() -> None:
-            while not ahead or len(ahead) + len(early) < self._ahead:
+            while not ahead or len(ahead) + len(early) < self._most_held:
                 step = await anext(plan, None)
                 if step is None:
                     return
@@ -417,7 +417,7 @@ class AsyncPaginator(Generic[T]):
             task = early.pop(index, None) or self._start(index, 0, slot)
             yield index, task
             later = index + 1
-            while later < len(self._queries) and len(ahead) + len(early) < self._ahead - 1:
+            while later < len(self._queries) and len(ahead) + len(early) < self._most_held - 1:
                 if later not in early:
                     early[later] = self._start(later, 0, slot)
                 later += 1

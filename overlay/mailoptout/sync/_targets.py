@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from mailoptout._bulk import BulkResult
+from mailoptout._core import cancel_all
 from mailoptout._engagelab import AsyncEngageLab, date_windows
 from mailoptout._errors import APIError, APIStatusError, BulkOperationError
 from mailoptout._ncp import AsyncNcpMailer
@@ -140,6 +141,4 @@ async def _gather(jobs: Iterable[Coroutine[Any, Any, None]]) -> None:
     try:
         await asyncio.gather(*tasks)
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_all(tasks)

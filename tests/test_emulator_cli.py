@@ -4,6 +4,7 @@ one parser) as a user runs it: subprocesses, a real socket, few and small."""
 from __future__ import annotations
 
 import json
+import pydoc
 import signal
 import socket
 import subprocess
@@ -13,7 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mailoptout.emulator import DEFAULT_ENGAGELAB_API_KEY, DEFAULT_ENGAGELAB_API_USER
+from mailoptout.emulator import (
+    DEFAULT_ENGAGELAB_API_KEY,
+    DEFAULT_ENGAGELAB_API_USER,
+    EmulatorState,
+)
 from mailoptout.emulator._cli import build_parser
 
 MODULE = [sys.executable, "-m", "mailoptout.emulator"]
@@ -137,3 +142,30 @@ def test_serves_seeded_in_test_mode_and_stops_on_ctrl_c(
     assert stderr.strip().splitlines() == [
         "python -m mailoptout.emulator: stopped (its state is gone)"
     ]
+
+
+def test_an_unclosed_in_process_transport_never_holds_up_exit() -> None:
+    """A SyncASGITransport used and never closed (and others dropped unclosed): the interpreter
+    exits at once."""
+    code = (
+        "import gc, httpx\n"
+        "from mailoptout.emulator import SyncASGITransport, create_app\n"
+        "transport = SyncASGITransport(create_app())\n"
+        "client = httpx.Client(transport=transport, base_url='http://emulator')\n"
+        "print(client.get('/v1/unsubscribes').status_code)\n"
+        "for _ in range(3):\n"
+        "    dropped = SyncASGITransport(create_app())\n"
+        "del dropped\n"
+        "gc.collect()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "401", "")
+
+
+def test_help_shows_how_to_seed_every_list() -> None:
+    text = pydoc.render_doc(EmulatorState)
+    for call in ("state.suppressions.add", "state.ncp_register", "state.seed_send_block"):
+        assert call in text
+    assert "state.engagelab_seed" in text

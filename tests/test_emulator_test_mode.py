@@ -26,6 +26,7 @@ from mailoptout.emulator import (
     SeedError,
     SyncASGITransport,
     apply_seed,
+    contract_seed,
     create_app,
     load_seed,
     parse_seed,
@@ -503,3 +504,36 @@ def test_lowercase_storage_variant(clock: FakeClock) -> None:
             }
         finally:
             running.close()
+
+
+# contract runs ----------------------------------------------------------------------------------
+
+
+def test_the_contract_seed_fills_every_list_and_every_default_window(clock: FakeClock) -> None:
+    """Every list of both providers has entries, the default windows (last 3 months) too, and
+    a reset between scenarios brings back what a scenario deleted."""
+    now = dt.datetime.fromtimestamp(clock(), tz=dt.UTC)
+    data = contract_seed(now=now, per_list=60)
+    assert contract_seed(now=now, per_list=60) == data  # deterministic
+    state = EmulatorState(clock=clock)
+    apply_seed(state, parse_seed(data))
+    running = Emulator(state, clock)
+    try:
+        ncp = running.ncp.get("/unsubscribers", params={**ALL_TIME, "size": "1"}).json()
+        assert ncp["totalElements"] == 60
+        for name in ("unsubscribes", "complaints", "blocks", "no_interceptions"):
+            total = running.engagelab.get(f"/{name}", params={"limit": "1"}).json()["total"]
+            assert 15 <= total <= 60, name  # the default window holds a third or more
+        for address in ("example1@example.com", "1@2.com"):
+            assert running.listed("bounces", email=address) == [address]
+            block = running.ncp.get("/send-block", params={"targetAddress": address}).json()
+            assert block["content"]
+        today = _today(running)
+        window = {"start_date": str(today - dt.timedelta(days=60)), "end_date": str(today)}
+        deleted = running.engagelab.request("DELETE", "/complaints", json=window).json()["count"]
+        assert deleted > 0
+        left = len(running.listed("complaints"))
+        running.post("reset", {})
+        assert len(running.listed("complaints")) == left + deleted
+    finally:
+        running.close()

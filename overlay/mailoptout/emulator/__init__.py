@@ -17,6 +17,7 @@ require_extra("emulator")
 
 # ruff: noqa: E402 - the extra is checked before anything it provides is imported
 from mailoptout.emulator._app import NCP_PREFIXES, create_app
+from mailoptout.emulator._contract import contract_seed
 from mailoptout.emulator._faults import Faults
 from mailoptout.emulator._seed import SeedError, apply_seed, load_seed, parse_seed
 from mailoptout.emulator._server import serve, serve_in_thread
@@ -44,6 +45,7 @@ __all__ = [
     "SeedError",
     "SyncASGITransport",
     "apply_seed",
+    "contract_seed",
     "create_app",
     "load_seed",
     "parse_seed",

@@ -31,6 +31,7 @@ from mailoptout.emulator import (
     load_seed,
     parse_seed,
 )
+from mailoptout.emulator._ncp_api import kst_param
 
 ROUTES = [
     ("GET", "/_emulator/clock"),
@@ -537,3 +538,17 @@ def test_the_contract_seed_fills_every_list_and_every_default_window(clock: Fake
         assert len(running.listed("complaints")) == left + deleted
     finally:
         running.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "ms"),
+    [("2020-06-18 18:15:05.229", 229), ("2020-06-18 18:15:05 229", 229), ("2020-06-18", None)],
+)
+def test_ncp_reads_both_documented_millisecond_forms(text: str, ms: int | None) -> None:
+    """``HH:mm:ss.SSS`` and ``HH:mm:ss SSS`` (NAVER's page lists both), in KST."""
+    kst = dt.timezone(dt.timedelta(hours=9))
+    moment = dt.datetime.fromtimestamp(kst_param(text) / 1000, tz=kst)
+    if ms is None:
+        assert moment == dt.datetime(2020, 6, 18, tzinfo=kst)
+    else:
+        assert moment == dt.datetime(2020, 6, 18, 18, 15, 5, ms * 1000, tzinfo=kst)

@@ -28,6 +28,7 @@ from mailoptout.emulator._validation import Invalid
 __all__ = ["NCP_API", "NCP_HANDLERS", "ncp_authenticate"]
 
 MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")  # ASCII digits only: "²".isdigit() is True
 
 
@@ -118,17 +119,26 @@ def sorted_by(
     return items
 
 
-KST_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S %f")
-"""NAVER's documented date-time query formats (the spec's pattern allows only 3-digit ms)."""
+KST_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S %f",
+)
+"""The date-time query formats the emulator reads (KST): the page lists ``yyyy-MM-dd``,
+``yyyy-MM-dd HH:mm``, ``yyyy-MM-dd HH:mm:ss.SSS`` and ``yyyy-MM-dd HH:mm:ss SSS``. The spec's
+``NesDateTimeParam`` pattern decides which reach this parser (3-digit milliseconds only)."""
 
 
 def kst_param(value: str) -> int:
     """Epoch ms of a KST parameter in one of :data:`KST_FORMATS`."""
     for fmt in KST_FORMATS:
         try:
-            return int(dt.datetime.strptime(value, fmt).replace(tzinfo=KST).timestamp() * 1000)
+            moment = dt.datetime.strptime(value, fmt).replace(tzinfo=KST)
         except ValueError:
             continue
+        return (moment - EPOCH) // dt.timedelta(milliseconds=1)  # exact: no float
     raise Invalid(f"not a date or date-time: {value!r}")
 
 

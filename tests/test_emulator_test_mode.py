@@ -264,6 +264,31 @@ def test_offsets_index_the_current_list_when_entries_go_while_paging(emulator: E
     assert [item["address"] for item in rest["content"]] == sorted(emails[20:])
 
 
+def test_a_removal_can_wait_for_a_clients_next_page(emulator: Emulator) -> None:
+    """``after`` holds a removal until N more requests of an operation arrived, then runs it
+    just before the next is served: another process can be made to page over a deletion."""
+    emails = [f"u{i:03d}@example.com" for i in range(30)]
+    emulator.post("seed", {"engagelab": {"unsubscribes": [{"email": e} for e in emails]}})
+    body = {
+        "provider": "engagelab",
+        "list": "unsubscribes",
+        "entries": emails[:5],
+        "after": {"listUnsubscribes": 2},
+    }
+    assert emulator.post("remove", body) == {"scheduled": 5}
+    pages = [emulator.listed("unsubscribes", limit="10", offset=str(n)) for n in (0, 10, 20)]
+    assert pages[0] + pages[1] == sorted(emails)[:20]
+    assert pages[2] == sorted(emails)[25:]  # the third request saw 25 entries
+    for bad, named in [
+        ({**body, "after": {"listNothing": 1}}, "'listNothing'"),
+        ({**body, "after": {"listUnsubscribes": -1}}, "-1"),
+        ({**body, "list": "nope"}, "'nope'"),
+    ]:
+        response = emulator.http.post("/_emulator/remove", json=bad)
+        assert response.status_code == 400
+        assert named in response.json()["error"]
+
+
 def test_requests_are_counted_per_operation_and_reset(emulator: Emulator) -> None:
     assert emulator.http.get("/_emulator/requests").json() == {}
     for _ in range(3):

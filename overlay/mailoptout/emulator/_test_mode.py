@@ -74,9 +74,13 @@ def _now(state: EmulatorState) -> dict[str, str]:
 
 
 async def _json(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > _MAX_BODY:
-        raise _Refused(f"body over {_MAX_BODY} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > _MAX_BODY:
+            raise _Refused(f"body over {_MAX_BODY} bytes")
+        chunks.append(chunk)
+    body = b"".join(chunks)
     try:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as problem:

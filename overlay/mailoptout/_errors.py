@@ -76,16 +76,15 @@ _STOP = frozenset({401, 403, 404, 405, 415})
 def classify_status(status_code: int) -> StatusClass:
     """What a non-2xx ``status_code`` means, the one table every module asks:
 
-    ========  ==========================  ==================================================
-    class     statuses                    meaning
-    ========  ==========================  ==================================================
-    retry     408, 429, 5xx               the same request may succeed later: retried with
-                                          backoff (so are connection errors and timeouts)
-    stop      401, 403, 404, 405, 415     no later request can succeed either (credentials,
-                                          permission, endpoint, method, media type): stop
-    refused   any other 4xx (400, 413...) this request is refused; the others go on
-    ========  ==========================  ==================================================
+    | class | statuses | meaning |
+    |---|---|---|
+    | ``retry`` | 408, 429, 5xx | may succeed later: retried with backoff |
+    | ``stop`` | 401, 403, 404, 405, 415 | no later request can succeed: stop sending |
+    | ``refused`` | any other 4xx (400, 413...) | this request is refused; the others go on |
 
+    ``stop`` means the credentials, the permission, the endpoint, the method or the media type
+    are wrong, for every request alike. Connection errors and timeouts, which have no status,
+    are retried too (:func:`~mailoptout._retry.should_retry`).
     A status below 400 that is not a success (a redirect, which is never followed) is ``stop``:
     the base URL is wrong, and every request would get it.
 

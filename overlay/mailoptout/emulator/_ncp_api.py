@@ -119,16 +119,9 @@ def sorted_by(
     return items
 
 
-KST_FORMATS = (
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%d %H:%M:%S %f",
-)
-"""The date-time query formats the emulator reads (KST): the page lists ``yyyy-MM-dd``,
-``yyyy-MM-dd HH:mm``, ``yyyy-MM-dd HH:mm:ss.SSS`` and ``yyyy-MM-dd HH:mm:ss SSS``. The spec's
-``NesDateTimeParam`` pattern decides which reach this parser (3-digit milliseconds only)."""
+KST_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S %f")
+"""NAVER's documented date-time query formats (the spec's pattern allows only 3-digit ms, and
+refuses seconds without milliseconds, which no page lists)."""
 
 
 def kst_param(value: str) -> int:

@@ -32,7 +32,13 @@ from mailoptout.cli._clients import (  # noqa: E402
 from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
 from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
-from mailoptout.cli._options import ChunkOpt, Json, add_common_options, parse_date  # noqa: E402
+from mailoptout.cli._options import (  # noqa: E402
+    ChunkOpt,
+    Json,
+    add_common_options,
+    examples,
+    parse_date,
+)
 from mailoptout.cli._output import Output, StdoutClosed, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
 from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt, stopped  # noqa: E402
@@ -53,11 +59,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=examples(
+        "mailoptout status someone@example.com",
+        "mailoptout ncp list --since 2025-01-01 --json",
+        "mailoptout engagelab delete --since 2025-01-01 --until 2025-01-31 --dry-run",
+        "mailoptout emulator --seed-demo",
+    ),
 )
 app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
-app.command("status")(status)
+app.command(
+    "status",
+    epilog=examples(
+        "mailoptout status a@example.com b@example.com",
+        "mailoptout status --file campaign.csv --column email --json > answers.jsonl",
+    ),
+)(status)
 
 
 def _version(value: bool) -> None:
@@ -367,7 +385,7 @@ def emulator(
     serve(create_app(state, faults=faults), host=host, port=port)
 
 
-@app.command()
+@app.command(epilog=examples("mailoptout demo"))
 def demo() -> None:
     """The main job on the built-in emulator: list, sync twice, look up a send block."""
     from mailoptout.cli._demo import run_demo  # noqa: PLC0415 - starts the emulator

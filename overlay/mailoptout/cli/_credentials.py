@@ -115,6 +115,17 @@ class Connection:
             raise ConfigurationError(unsafe)
         return str(value)
 
+    def credentials_source(self, provider: str) -> str:
+        """Where ``provider``'s credentials are read from, in words, for an error to name."""
+        keys = PROFILE_KEYS[provider]
+        from_env = [env for env in keys.values() if os.environ.get(env)]
+        from_profile = [key for key, env in keys.items() if not os.environ.get(env)]
+        parts = [f"{' and '.join(from_env)} (environment)"] if from_env else []
+        if from_profile:
+            names = " and ".join(from_profile)
+            parts.append(f"{names} in [{provider}] of the profile {self.profile_path}")
+        return "; ".join(parts)
+
     def known_secrets(self) -> list[str]:
         """Every secret value this run may use, from the environment (to mask in logs)."""
         return known_secrets()

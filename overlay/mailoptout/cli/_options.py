@@ -70,6 +70,7 @@ __all__ = [
     "iso",
     "not_in_future",
     "parse_date",
+    "parse_day",
     "provider",
     "usage",
     "usage_error",
@@ -107,7 +108,7 @@ def examples(*lines: str) -> str:
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _day(value: str) -> dt.date:
+def parse_day(value: str) -> dt.date:
     """``YYYY-MM-DD`` as a date, or the reason it is not one (for click to name the option)."""
     if not _DAY.fullmatch(value):
         raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD")
@@ -127,28 +128,32 @@ def parse_date(value: str | dt.date | None, option: str) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
-        return _day(value)
+        return parse_day(value)
     except typer.BadParameter as bad:
         usage_error(option, bad.message)
 
 
 Since = Annotated[
     dt.date | None,
-    typer.Option("--since", metavar="DATE", parser=_day, help="First day, YYYY-MM-DD."),
+    typer.Option("--since", metavar="DATE", parser=parse_day, help="First day, YYYY-MM-DD."),
 ]
 Until = Annotated[
     dt.date | None,
     typer.Option(
-        "--until", metavar="DATE", parser=_day, help="Last day, YYYY-MM-DD (default: today)."
+        "--until", metavar="DATE", parser=parse_day, help="Last day, YYYY-MM-DD (default: today)."
     ),
 ]
 FromAlias = Annotated[
     dt.date | None,
-    typer.Option("--from", metavar="DATE", parser=_day, hidden=True, help="Old name of --since."),
+    typer.Option(
+        "--from", metavar="DATE", parser=parse_day, hidden=True, help="Old name of --since."
+    ),
 ]
 ToAlias = Annotated[
     dt.date | None,
-    typer.Option("--to", metavar="DATE", parser=_day, hidden=True, help="Old name of --until."),
+    typer.Option(
+        "--to", metavar="DATE", parser=parse_day, hidden=True, help="Old name of --until."
+    ),
 ]
 
 

@@ -179,8 +179,9 @@ class Output:
             return count
         rows = (tuple(map(_cell, cells)) for _, cells in items)
         if not self.terminal:
+            first = next(rows, None)  # a failed first page leaves stdout empty, no header
             self._write("\t".join(columns) + "\n")
-            for cells in rows:
+            for cells in itertools.chain([] if first is None else [first], rows):
                 self._write("\t".join(cells) + "\n")
                 count += 1
             self.flush()

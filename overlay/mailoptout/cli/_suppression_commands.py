@@ -32,6 +32,7 @@ from mailoptout.cli._options import (
     dates,
     examples,
     parse_date,
+    parse_day,
     usage,
     usage_error,
     when,
@@ -276,6 +277,22 @@ def _app(kind: Kind) -> typer.Typer:
         typer.Option(kind.old_option, metavar=metavar, hidden=True, help="Old form of ENTRY."),
     ]
     dated = " --since 2025-01-01 --until 2025-03-31" if kind.by_dates else ""
+    DeleteSince = Annotated[  # noqa: N806 - a type alias; hidden where deletes take no dates
+        dt.date | None,
+        typer.Option(
+            "--since", metavar="DATE", parser=parse_day, hidden=not kind.by_dates, help="First day."
+        ),
+    ]
+    DeleteUntil = Annotated[  # noqa: N806 - a type alias
+        dt.date | None,
+        typer.Option(
+            "--until",
+            metavar="DATE",
+            parser=parse_day,
+            hidden=not kind.by_dates,
+            help="Last day (default: today).",
+        ),
+    ]
 
     @app.command(
         "list",
@@ -325,8 +342,8 @@ def _app(kind: Kind) -> typer.Typer:
         ctx: typer.Context,
         *,
         entries: Entries = None,
-        since: Since = None,
-        until: Until = None,
+        since: DeleteSince = None,
+        until: DeleteUntil = None,
         yes: Yes = False,
         dry_run: DryRun = False,
         as_json: Json = False,

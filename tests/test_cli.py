@@ -60,12 +60,13 @@ class Server:
     ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [SCRIPT, *args],
-            input=stdin,
+            input=stdin or "",  # never the test runner's terminal
             capture_output=True,
             text=True,
             env={**self.env, **(env or {})},
             timeout=300,
             check=False,
+            start_new_session=True,  # no controlling terminal: a delete cannot ask
         )
         if ok:
             assert done.returncode == 0, done.stderr + done.stdout

@@ -34,6 +34,7 @@ from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
 from mailoptout.cli._options import (  # noqa: E402
     ChunkOpt,
+    Concurrency,
     Json,
     add_common_options,
     examples,
@@ -175,7 +176,12 @@ def root(
     )
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "mailoptout sync --from engagelab --to ncp",
+        "mailoptout sync --from ncp --to engagelab --dry-run --json",
+    )
+)
 def sync(
     ctx: typer.Context,
     source: Annotated[
@@ -219,10 +225,7 @@ def sync(
         ),
     ] = DEFAULT_EXPIRE_DAYS,
     chunk_size: ChunkOpt = 1000,
-    concurrency: Annotated[
-        int,
-        typer.Option(min=1, metavar="N", help="EngageLab adds in flight at once."),
-    ] = 8,
+    concurrency: Concurrency = 8,
     what: Annotated[
         str,
         typer.Option(
@@ -344,7 +347,7 @@ def _report_sync(out: Output, report: SyncReport, *, as_json: bool) -> None:
     out.record(f"sync {report.direction}", record)
 
 
-@app.command()
+@app.command(epilog=examples("mailoptout emulator --seed-demo", "mailoptout emulator --port 8026"))
 def emulator(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8025,

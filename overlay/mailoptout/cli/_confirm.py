@@ -25,12 +25,41 @@ SHOWN = 10
 """Entries listed before the question (the rest are counted)."""
 
 
-def _terminal() -> IO[str] | None:
+class _Terminal:
+    """The controlling terminal, to ask on: written and read apart (a terminal cannot seek,
+    so one read-write text file of it is refused)."""
+
+    def __init__(self) -> None:
+        self.writer = open("/dev/tty", "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        try:
+            self.reader = open("/dev/tty", encoding="utf-8", errors="replace")  # noqa: SIM115
+        except OSError:
+            self.writer.close()
+            raise
+
+    def ask(self, text: str) -> str:
+        self.writer.write(text)
+        self.writer.flush()
+        return self.reader.readline()
+
+    def close(self) -> None:
+        self.writer.close()
+        self.reader.close()
+
+
+def _is_terminal(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def _terminal() -> _Terminal | None:
     """The controlling terminal, opened for the question, or None without one."""
-    if not (sys.stdin.isatty() or sys.stderr.isatty()):
+    if not (_is_terminal(sys.stdin) or _is_terminal(sys.stderr)):
         return None
     try:
-        return open("/dev/tty", "r+", encoding="utf-8", errors="replace")
+        return _Terminal()
     except OSError:
         return None
 
@@ -94,11 +123,11 @@ class Confirm:
         if terminal is None:  # lost since needed(): never delete unasked
             usage("there is no terminal to ask on: give --yes")
         on_interrupt("nothing was deleted")
-        with terminal:
-            terminal.write(f"Delete {title}: {_entries(count, entries)}\n")
-            terminal.write(f"Delete these {count:,}? [y/N] ")
-            terminal.flush()
-            answer = terminal.readline().strip().lower()
+        try:
+            question = f"Delete {title}: {_entries(count, entries)}\nDelete these {count:,}? [y/N] "
+            answer = terminal.ask(question).strip().lower()
+        finally:
+            terminal.close()
         if answer not in ("y", "yes"):
             raise MailOptOutError("not confirmed: nothing was deleted")
         return True

@@ -41,7 +41,9 @@ def _lines(file: str) -> Iterator[str]:
     except OSError as exc:
         raise InvalidInputError(f"cannot read {_name(file)}: {exc.strerror or exc}") from None
     finally:
-        if file != "-":
+        if isinstance(handle, io.TextIOWrapper) and file == "-":
+            handle.detach()  # stdin stays open: a question may yet check it
+        else:
             handle.close()
 
 

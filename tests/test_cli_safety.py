@@ -97,6 +97,14 @@ class TestDeletesThatAsk:
         assert server.state.engagelab_emails() == set()
 
     @linux_only
+    def test_ctrl_c_at_the_question_deletes_nothing(self, server: Server) -> None:
+        emails = seed_engagelab(server.state, ["a@example.com", "b@example.com"])
+        code, shown, _ = _asked(server, ["engagelab", "delete", *emails], b"\x03")
+        assert code == 130
+        assert shown.splitlines()[-1] == "mailoptout: interrupted; nothing was deleted"
+        assert server.state.engagelab_emails() == emails
+
+    @linux_only
     def test_a_range_that_changed_is_not_deleted(self, server: Server) -> None:
         """What the dates match when the answer comes differs from what was shown: nothing is
         deleted, exit 1, saying why."""

@@ -126,6 +126,9 @@ class Confirm:
         try:
             question = f"Delete {title}: {_entries(count, entries)}\nDelete these {count:,}? [y/N] "
             answer = terminal.ask(question).strip().lower()
+        except KeyboardInterrupt:  # Ctrl-C: the stop line goes below the question
+            terminal.writer.write("\n")
+            raise
         finally:
             terminal.close()
         if answer not in ("y", "yes"):

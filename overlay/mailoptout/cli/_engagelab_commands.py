@@ -26,6 +26,7 @@ from mailoptout.cli._options import (
     dates,
     examples,
     parse_date,
+    reading,
     when,
 )
 from mailoptout.cli._output import Output, warn
@@ -87,6 +88,7 @@ def engagelab_list(
     entry = alias(entry, email, "--entry", "--email")
     out = Output(as_json=as_json)
     with engagelab_client(ctx) as client, out.progress("engagelab list") as progress:
+        progress.phase(reading("EngageLab", since, until))
         paginator = client.unsubscribes(since, until, email=entry, api_user=api_user)
         records = (
             {

@@ -38,6 +38,7 @@ from mailoptout.cli._options import (
     dates,
     examples,
     iso,
+    reading,
     when,
 )
 from mailoptout.cli._output import Output, Progress
@@ -238,10 +239,12 @@ def ncp_list(
     from mailoptout import nes_datetime  # noqa: PLC0415 - the library loads when a command runs
 
     on_interrupt(INCOMPLETE)
-    start, end = _day_bounds(*dates(since, until, from_, to))
+    since, until = dates(since, until, from_, to)
+    start, end = _day_bounds(since, until)
     entry = alias(entry, email, "--entry", "--email")
     out = Output(as_json=as_json)
     with ncp_client(ctx) as mailer, out.progress("ncp list") as progress:
+        progress.phase(reading("NAVER", since, until))
         paginator = mailer.unsubscribers(start=start, end=end, email=entry, by_manager=by_operator)
         records = (
             {

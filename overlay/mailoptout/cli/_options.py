@@ -72,6 +72,7 @@ __all__ = [
     "parse_date",
     "parse_day",
     "provider",
+    "reading",
     "usage",
     "usage_error",
     "when",
@@ -178,6 +179,13 @@ def dates(
     if since is not None and until is not None and since > until:
         usage(f"{first} {since} is after {last} {until}: nothing is in that range")
     return since, until
+
+
+def reading(provider: str, since: dt.date | None, until: dt.date | None) -> str:
+    """A listing's phase in words: "reading EngageLab 2025-01-01..today"."""
+    if since is None and until is None:
+        return f"reading {provider}"
+    return f"reading {provider} {since or 'the start'}..{until or 'today'}"
 
 
 def not_in_future(day: dt.date | None, option: str, today: dt.date) -> dt.date | None:

@@ -33,6 +33,7 @@ from mailoptout.cli._options import (
     examples,
     parse_date,
     parse_day,
+    reading,
     usage,
     usage_error,
     when,
@@ -327,6 +328,7 @@ def _app(kind: Kind) -> typer.Typer:
             filters["api_user"] = api_user
         out = Output(as_json=as_json)
         with engagelab_client(ctx) as client, out.progress(f"engagelab {kind.name}") as progress:
+            progress.phase(reading("EngageLab", since, until))
             items = kind.list_(client)(since, until, **filters)
             _rows(out, kind.title, kind.columns, listed(items, progress, limit, totals=False))
 

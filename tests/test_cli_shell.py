@@ -429,7 +429,7 @@ def test_progress_on_a_terminal_only(tmp_path: Path) -> None:
     rows_file = tmp_path / "rows.tsv"
     for server in serve(state, tmp_path, Faults(latency=0.02)):  # frames mid-run
         shown, rows = _terminal_output(server, ["ncp", "list"], stdout_file=rows_file)
-        assert re.search(r"ncp list · listed \d+/250 \(\d+%\)", shown), shown
+        assert re.search(r"ncp list: reading NAVER · listed \d+/250 \(\d+%\)", shown), shown
         assert len(rows.splitlines()) == 251  # the rows stay in the file, never via the bar
         assert "subscriber00001" not in shown
         listing = tmp_path / "new.txt"

@@ -51,6 +51,10 @@ def test_frames_are_throttled() -> None:
     frames = _frames(stream)
     assert len(frames) == 3
     assert frames[-1].startswith("ncp register: reading EngageLab 2010-01..2010-03 · sent 4")
+    bar("listed", 1)  # a new stage: drawn at once
+    bar("listed", 1, total=10)  # a new total: at once
+    bar("listed", 1, total=10)
+    assert len(_frames(stream)) == 5
 
 
 def test_leading_stage_is_the_one_with_a_total() -> None:

@@ -12,12 +12,12 @@ it keeps working. Each stage keeps its own count (``listed 300 · sent 200/5000`
 ETA are those of the *leading* stage: the first one given a total, else the first one.
 
 A frame is one line, redrawn in place (``\\r``) at most every ``interval`` seconds of ``clock``
-(injectable: tests drive frames with a fake clock), cut to the terminal's width so that it
-never wraps, and wiped when the block ends. It is drawn only where it cannot garble anything:
-stderr is a terminal, ``--quiet`` is off, and stdout is not a pipe (``| less`` on the same
-terminal would get the frame inside its rows; a file or the terminal itself is fine, and rows
-written to the terminal wipe the frame first: :func:`clear_line`). Otherwise every call is a
-cheap no-op.
+(injectable: tests drive frames with a fake clock), at once for a new phase, stage or total; it
+is cut to the terminal's width so that it never wraps, and wiped when the block ends. It is
+drawn only where it cannot garble anything: stderr is a terminal, ``--quiet`` is off, and
+stdout is not a pipe (``| less`` on the same terminal would get the frame inside its rows; a
+file or the terminal itself is fine, and rows written to the terminal wipe the frame first:
+:func:`clear_line`). Otherwise every call is a cheap no-op.
 """
 
 from __future__ import annotations
@@ -95,10 +95,11 @@ class Bar:
         """``n`` more items went through ``stage``; ``total``, when given, is its total."""
         if not self.counts and self.expected is not None:
             self.totals.setdefault(stage, self.expected)
+        new = stage not in self.counts or (total is not None and total != self.totals.get(stage))
         self.counts[stage] = self.counts.get(stage, 0) + n
         if total is not None:
             self.totals[stage] = total
-        self._tick()
+        self._tick(force=new)  # a new stage or total is drawn at once
 
     def phase(self, words: str) -> None:
         """What is happening now, in words ("reading EngageLab 2010-01..2010-03"); the counts

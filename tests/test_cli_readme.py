@@ -42,7 +42,7 @@ def _emulator_options() -> set[str]:
     parser = build_parser("mailoptout emulator")
     names = {
         next(o for o in action.option_strings if o.startswith("--"))
-        for action in parser._actions  # noqa: SLF001 - argparse has no public list of actions
+        for action in parser._actions  # argparse has no public list of its actions
         if action.option_strings
     }
     return names - EVERYWHERE

@@ -28,6 +28,7 @@ from mailoptout.emulator._validation import Invalid
 __all__ = ["NCP_API", "NCP_HANDLERS", "ncp_authenticate"]
 
 MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")  # ASCII digits only: "²".isdigit() is True
 
 
@@ -57,7 +58,7 @@ def ncp_authenticate(state: EmulatorState, request: Request) -> str | JSONRespon
     timestamp = headers[TIMESTAMP_HEADER]
     if (
         not _TIMESTAMP.fullmatch(timestamp)
-        or abs(state.now_ms() - int(timestamp)) >= MAX_CLOCK_SKEW_MS
+        or abs(round(state.wall_clock() * 1000) - int(timestamp)) >= MAX_CLOCK_SKEW_MS
     ):
         return gateway_denied("timestamp is invalid or expired")
     expected = ncp_signature(request.method, wire_uri(request), timestamp, access_key, secret)
@@ -127,9 +128,10 @@ def kst_param(value: str) -> int:
     """Epoch ms of a KST parameter in one of :data:`KST_FORMATS`."""
     for fmt in KST_FORMATS:
         try:
-            return int(dt.datetime.strptime(value, fmt).replace(tzinfo=KST).timestamp() * 1000)
+            moment = dt.datetime.strptime(value, fmt).replace(tzinfo=KST)
         except ValueError:
             continue
+        return (moment - EPOCH) // dt.timedelta(milliseconds=1)  # exact: no float
     raise Invalid(f"not a date or date-time: {value!r}")
 
 
@@ -163,6 +165,7 @@ def get_unsubscribers_list(
 ) -> Response:
     start, end = _range_end(params, "start"), _range_end(params, "end")
     email, by_manager = params.get("emailAddress"), params.get("isRegByManager")
+    email = None if email is None else state.stored(email)
     sort = parse_sort(params.get("sort"), "createUtc")
 
     def matching() -> list[Any]:

@@ -127,7 +127,7 @@ class ProviderSetup:
             return cls(
                 provider,
                 (values[0], values[1]),
-                f"environment ({', '.join(names)})",
+                "the environment",
                 base_url,
                 label,
             )
@@ -211,6 +211,16 @@ class Unreachable(Exception):
     """The provider could not be reached at all (the connection check says why)."""
 
 
+class _Borrowed(httpx.BaseTransport):
+    """The caller's transport, left open when a probe's client closes."""
+
+    def __init__(self, transport: httpx.BaseTransport) -> None:
+        self.transport = transport
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.transport.handle_request(request)
+
+
 class Probe:
     """One provider's raw HTTP: every answer is kept, for headers, error codes and evidence."""
 
@@ -233,7 +243,10 @@ class Probe:
             else httpx.BasicAuth(first, second)
         )
         self.client = httpx.Client(
-            base_url=setup.base_url.rstrip("/"), auth=auth, transport=transport, timeout=timeout
+            base_url=setup.base_url.rstrip("/"),
+            auth=auth,
+            transport=None if transport is None else _Borrowed(transport),
+            timeout=timeout,
         )
         self.answers: list[httpx.Response] = []
         self.received_at: list[float] = []
@@ -312,7 +325,8 @@ def _skew(probe: Probe) -> tuple[float | None, str]:
             server = email.utils.parsedate_to_datetime(date)
         except (TypeError, ValueError):
             return None, f"unreadable Date header {date!r}"
-        return received - server.timestamp(), f"Date: {date}"
+        # Date is whole seconds: the server's time was within the second after it
+        return received - server.timestamp() - 0.5, f"Date: {date}"
     return None, "the server sent no Date header"
 
 
@@ -357,6 +371,8 @@ def _connection_checks(probe: Probe, first: httpx.Response, fix: str) -> Iterato
     else:
         direction = "ahead of" if skew > 0 else "behind"
         text = f"this clock is {_duration(skew)} {direction} the server's"
+        if abs(skew) < 2:  # noqa: PLR2004 - Date's resolution and a round trip
+            text = "this clock agrees with the server's (within 2 s)"
         if name == "ncp" and abs(skew) >= NCP_SKEW_LIMIT_S:
             yield Check(
                 name,
@@ -535,6 +551,19 @@ def doctor(
                     "providers",
                     "failed",
                     f"no credentials for {names}: set them, or `mailoptout profile write`",
+                )
+            ]
+        )
+    left = [] if cleanup or cleanup_record is None else cleanup_record.pending()
+    if left:
+        where = ", ".join(f"{item.provider}/{item.list}" for item in left)
+        note(
+            [
+                Check(
+                    None,
+                    "cleanup",
+                    "failed",
+                    f"an interrupted write test left its address on {where}: run `mailoptout doctor --cleanup`",
                 )
             ]
         )

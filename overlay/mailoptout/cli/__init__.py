@@ -26,6 +26,7 @@ from mailoptout.cli._clients import (  # noqa: E402
     ncp_options,
 )
 from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
+from mailoptout.cli._doctor_commands import doctor_command  # noqa: E402
 from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
 from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
@@ -54,6 +55,7 @@ app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
 app.command("status")(status)
+app.command("doctor")(doctor_command)
 
 
 def _version(value: bool) -> None:

@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         env["MAILOPTOUT_CONTRACT_COUNTS"] = str(counts)
         print(f"contract: {args.spec} spec against {url}", flush=True)
         code = subprocess.run([*command, *extra], env=env, check=False).returncode
+        if args.mutate:
+            print(f"contract: {args.mutate} rewrote {app.rewritten} answers", flush=True)
         return code or items_verdict(counts, share)
 
 
@@ -124,10 +126,11 @@ def _mutations() -> list[str]:
 
 def seeded_state() -> Any:
     """An emulator state with every list populated (the seed its reset returns to)."""
-    from mailoptout.emulator import EmulatorState, contract_seed  # noqa: PLC0415
+    from mailoptout.emulator import EmulatorState, apply_seed, parse_seed  # noqa: PLC0415
+    from mailoptout.emulator._contract import contract_seed  # noqa: PLC0415
 
     state = EmulatorState()
-    contract_seed(state)
+    apply_seed(state, parse_seed(contract_seed(), "contract seed"))
     return state
 
 

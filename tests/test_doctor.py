@@ -105,7 +105,7 @@ EXPECTED_NCP = {
     "date-time formats",
     "send-block status",
     "body limit",
-    "error codes",
+    "errors seen",
     "rate limits",
 }
 EXPECTED_ENGAGELAB = {
@@ -130,6 +130,7 @@ EXPECTED_ENGAGELAB = {
     "write bodies",
     "block expiry",
     "plain times",
+    "errors seen",
     "rate limits",
 }
 
@@ -323,3 +324,68 @@ def test_cli_over_a_socket(tmp_path: Any) -> None:
 
 def named_clock_ok(checks: list[dict[str, Any]]) -> bool:
     return all(c["status"] == "ok" for c in checks if c["name"] == "clock")
+
+
+GUESS_VARIANTS = {
+    # variant: (provider, check, words the line must hold, needs --write-test)
+    "ncp-strict-datetime": ("ncp", "date-time formats", "yyyy-MM-dd HH:mm:ss.SSS", False),
+    "ncp-page-without-totals": ("ncp", "spring page", "totalElements, totalPages", False),
+    "ncp-items-without-flag": ("ncp", "item fields", "without isRegByManager", False),
+    "engagelab-default-window-all": ("engagelab", "default window", "not the last 3 months", False),
+    "engagelab-offset-is-page": ("engagelab", "blocks offset", "not the start position", False),
+    "engagelab-allow-list-window": ("engagelab", "allow-list window", "was refused", False),
+    "engagelab-complaints-no-window": ("engagelab", "complaints window", "no 3-month rule", False),
+    "engagelab-email-respects-dates": (
+        "engagelab",
+        "complaints by entry",
+        "applies the dates",
+        False,
+    ),
+    "engagelab-error-codes": ("engagelab", "error codes", "carries code 10400", False),
+    "engagelab-plain-times-utc": ("engagelab", "plain times", "-8.0 h off", True),
+    "engagelab-body-field-email": ("engagelab", "blocks write body", "guessed body failed", True),
+    "engagelab-blocks-expire": ("engagelab", "block expiry", "expires at", True),
+}
+
+
+def test_every_guess_variant_is_tested() -> None:
+    """Each doctor variant of the emulator's registry has its case below."""
+    from mailoptout.emulator import VARIANTS
+
+    assert set(GUESS_VARIANTS) == set(VARIANTS) - {"lowercase-storage"}
+
+
+@pytest.mark.parametrize("variant", list(GUESS_VARIANTS))
+def test_a_provider_breaking_a_guess_is_named(variant: str, clock: FakeClock) -> None:
+    """Under a variant that breaks one guess, the doctor lists that guess as refuted, in one
+    line saying how; --strict then exits 1."""
+    provider, name, words, writes = GUESS_VARIANTS[variant]
+    state = seed(EmulatorState(clock=clock, variants=frozenset({variant})))
+    old = dt.datetime.fromtimestamp(clock(), tz=dt.UTC) - dt.timedelta(days=400)
+    state.engagelab_seed(
+        [EngageLabEntry("old@example.com", USER, 0, old, old + dt.timedelta(days=4000))]
+    )
+    extra: dict[str, Any] = (
+        {"write_test": TEST_ADDRESS, "cleanup_record": MemoryCleanupRecord()} if writes else {}
+    )
+    report = run(state, clock, **extra)
+    check = named(report, provider, name)
+    assert check.status == "refuted", [c.line() for c in report.checks]
+    assert words in one_line(check)
+    assert report.exit_code(strict=True) == 1
+    others = [
+        c.line()
+        for c in report.refuted
+        if c is not check and c.name not in RELATED.get(variant, ())
+    ]
+    assert others == []
+
+
+RELATED = {
+    # checks a variant also refutes, through the same behaviour
+    "ncp-page-without-totals": ("ncp/unsubscribers shape",),
+    "ncp-items-without-flag": ("ncp/unsubscribers shape",),
+    "engagelab-offset-is-page": ("no_interceptions offset",),
+    "engagelab-email-respects-dates": ("unsubscribes by entry", "blocks by entry"),
+    "engagelab-body-field-email": ("no_interceptions write body",),
+}

@@ -618,7 +618,7 @@ def doctor(
                 [
                     Check(
                         probe.provider,
-                        "error codes",
+                        "errors seen",
                         "info",
                         ", ".join(probe.error_codes()) or "none seen",
                     ),

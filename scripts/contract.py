@@ -144,7 +144,7 @@ def items_verdict(counts: Path, share: float) -> int:
     answers = sum(c[1] for c in seen.values())
     detail = ", ".join(f"{op} {c[0]}/{c[1]}" for op, c in sorted(seen.items()))
     print(f"contract: list answers with items: {with_items} of {answers} ({detail})", flush=True)
-    if answers == 0 and share > 0 or with_items < share * answers:
+    if (answers == 0 and share > 0) or with_items < share * answers:
         print(
             f"contract: FAILED: fewer than {share:.0%} of the list answers had items: the run"
             " cannot see a drift in the items (seed the lists)",

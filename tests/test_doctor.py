@@ -14,7 +14,6 @@ import sys
 import time
 from typing import Any
 
-import httpx
 import pytest
 from conftest import FakeClock
 from mailoptout import InvalidInputError
@@ -31,6 +30,7 @@ from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_USER,
     DEFAULT_NCP_ACCESS_KEY,
     DEFAULT_NCP_SECRET_KEY,
+    VARIANTS,
     EmulatorState,
     EngageLabEntry,
     SyncASGITransport,
@@ -180,7 +180,8 @@ class TestSetupFailures:
         report = run(state, clock, ncp=ncp_setup(secret=PLANTED))
         assert report.exit_code() == 1
         line = one_line(named(report, "ncp", "auth"))
-        assert "credentials refused (401" in line and "NCLOUD_SECRET_KEY" in line
+        assert "credentials refused (401" in line
+        assert "NCLOUD_SECRET_KEY" in line
         assert PLANTED not in repr(report)
 
     def test_skewed_clock(self) -> None:
@@ -194,7 +195,8 @@ class TestSetupFailures:
             )
         assert report.exit_code() == 1
         clock_line = one_line(named(report, "ncp", "clock"))
-        assert "ahead of the server's" in clock_line and "NTP" in clock_line
+        assert "ahead of the server's" in clock_line
+        assert "NTP" in clock_line
         assert "the clock is off" in named(report, "ncp", "auth").summary
 
     def test_not_subscribed(self, clock: FakeClock) -> None:
@@ -204,21 +206,24 @@ class TestSetupFailures:
         assert report.exit_code() == 1
         assert named(report, "ncp", "auth").status == "ok"
         line = one_line(named(report, "ncp", "subscription"))
-        assert "77202" in line and "SENS" in line
+        assert "77202" in line
+        assert "SENS" in line
 
     def test_wrong_base_path(self, state: EmulatorState, clock: FakeClock) -> None:
         """A base URL whose path serves nothing (a bare 404): the base URL is named."""
         report = run(state, clock, only="ncp", ncp=ncp_setup("http://emulator/api/v2"))
         assert report.exit_code() == 1
         line = one_line(named(report, "ncp", "auth"))
-        assert "base URL is wrong" in line and "/api/v1-sgn" in line
+        assert "base URL is wrong" in line
+        assert "/api/v1-sgn" in line
 
     def test_wrong_engagelab_key(self, state: EmulatorState, clock: FakeClock) -> None:
         """A wrong EngageLab key: 401 and code 30000, naming the variables to check."""
         report = run(state, clock, only="engagelab", engagelab=engagelab_setup(key=PLANTED))
         assert report.exit_code() == 1
         line = one_line(named(report, "engagelab", "auth"))
-        assert "30000" in line and "ENGAGELAB_API_KEY" in line
+        assert "30000" in line
+        assert "ENGAGELAB_API_KEY" in line
         assert PLANTED not in repr(report)
 
     def test_unreachable(self, clock: FakeClock) -> None:
@@ -271,7 +276,8 @@ class TestWriteTest:
         assert left.exit_code() == 1
         done = run(state, clock, cleanup=True, cleanup_record=record)
         assert named(done, "engagelab", "cleanup").status == "ok"
-        assert record.pending() == [] and state.engagelab_intercepting(TEST_ADDRESS) == []
+        assert record.pending() == []
+        assert state.engagelab_intercepting(TEST_ADDRESS) == []
 
     def test_bad_address_is_refused_before_sending(self) -> None:
         """A write-test value that is no address is an input error."""
@@ -318,7 +324,8 @@ def test_cli_over_a_socket(tmp_path: Any) -> None:
     assert {c["name"] for c in checks if c["provider"] == "ncp"} == EXPECTED_NCP
     assert named_clock_ok(checks)
     assert bad.returncode == 1
-    assert bad.stderr.count("\n") == 1 and "ENGAGELAB_API_KEY" in bad.stderr, bad.stderr
+    assert bad.stderr.count("\n") == 1, bad.stderr
+    assert "ENGAGELAB_API_KEY" in bad.stderr
     assert PLANTED not in bad.stdout + bad.stderr
 
 
@@ -350,8 +357,6 @@ GUESS_VARIANTS = {
 
 def test_every_guess_variant_is_tested() -> None:
     """Each doctor variant of the emulator's registry has its case below."""
-    from mailoptout.emulator import VARIANTS
-
     assert set(GUESS_VARIANTS) == set(VARIANTS) - {"lowercase-storage"}
 
 

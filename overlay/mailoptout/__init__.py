@@ -22,6 +22,7 @@ import typing as _typing
 if _typing.TYPE_CHECKING:
     from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
     from mailoptout._config import engagelab_base_url, ncp_base_url
+    from mailoptout._doctor import Check, DoctorReport, JsonCleanupRecord, ProviderSetup, doctor
     from mailoptout._engagelab import AsyncEngageLab, EngageLab
     from mailoptout._errors import (
         APIConnectionError,
@@ -82,6 +83,12 @@ __all__ = [
     "RequestTooLargeError",
     "ServerError",
     "UnsupportedMediaTypeError",
+    # the doctor
+    "Check",
+    "DoctorReport",
+    "JsonCleanupRecord",
+    "ProviderSetup",
+    "doctor",
     # building blocks
     "NcpSigner",
     "RetryPolicy",
@@ -100,6 +107,7 @@ __all__ = [
 _MODULES = {
     "mailoptout._bulk": ("BulkResult", "ChunkResult", "Rejected", "normalize_address"),
     "mailoptout._config": ("engagelab_base_url", "ncp_base_url"),
+    "mailoptout._doctor": ("doctor", "Check", "DoctorReport", "JsonCleanupRecord", "ProviderSetup"),
     "mailoptout._engagelab": ("AsyncEngageLab", "EngageLab"),
     "mailoptout._errors": tuple(name for name in __all__ if name.endswith("Error")),
     "mailoptout._ncp": ("AsyncNcpMailer", "NcpMailer"),

@@ -21,7 +21,7 @@ import json
 import os
 import ssl
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -134,7 +134,8 @@ class ProviderSetup:
         problem = None
         if any(values):
             missing = [env for env, value in zip(names, values, strict=True) if not value]
-            problem = f"missing {', '.join(missing)}: set it beside {', '.join(set(names) - set(missing))}"
+            given = ", ".join(sorted(set(names) - set(missing)))
+            problem = f"missing {', '.join(missing)}: set it beside {given}"
         return cls(provider, None, "not found", base_url, label, problem)
 
 
@@ -207,7 +208,7 @@ class MemoryCleanupRecord:
         self.items = [other for other in self.items if other != item]
 
 
-class Unreachable(Exception):
+class Unreachable(Exception):  # noqa: N818 - a condition reported as a check, never raised out
     """The provider could not be reached at all (the connection check says why)."""
 
 
@@ -232,7 +233,7 @@ class Probe:
         transport: httpx.BaseTransport | None,
         timeout: float,
     ) -> None:
-        assert setup.credentials is not None  # noqa: S101 - only configured providers are probed
+        assert setup.credentials is not None
         self.setup = setup
         self.provider = setup.provider
         self.clock = clock
@@ -312,7 +313,8 @@ def _network_problem(problem: httpx.HTTPError, base_url: str) -> str:
         cause = cause.__cause__ or cause.__context__
     if isinstance(problem, httpx.TimeoutException):
         return f"{host} did not answer in time: check the network, or the base URL's host"
-    return f"cannot connect to {host} ({problem.__class__.__name__}: {problem}): check the network and the base URL"
+    reason = f"{problem.__class__.__name__}: {problem}"
+    return f"cannot connect to {host} ({reason}): check the network and the base URL"
 
 
 def _skew(probe: Probe) -> tuple[float | None, str]:
@@ -357,12 +359,12 @@ def _first_read(probe: Probe) -> httpx.Response:
 def _connection_checks(probe: Probe, first: httpx.Response, fix: str) -> Iterator[Check]:
     """Connection, clock, authentication and (NAVER) subscription, from the first read."""
     name, url = probe.provider, str(first.request.url.copy_with(query=None))
-    scheme = first.request.url.scheme
+    over = "TLS" if first.request.url.scheme == "https" else "plain HTTP (no TLS)"
     yield Check(
         name,
         "connection",
         "ok",
-        f"{first.request.url.host} answered over {'TLS' if scheme == 'https' else 'plain HTTP (no TLS)'}",
+        f"{first.request.url.host} answered over {over}",
         evidence=f"{first.request.method} {url} -> {first.status_code}",
     )
     skew, evidence = _skew(probe)
@@ -371,7 +373,7 @@ def _connection_checks(probe: Probe, first: httpx.Response, fix: str) -> Iterato
     else:
         direction = "ahead of" if skew > 0 else "behind"
         text = f"this clock is {_duration(skew)} {direction} the server's"
-        if abs(skew) < 2:  # noqa: PLR2004 - Date's resolution and a round trip
+        if abs(skew) < 2:
             text = "this clock agrees with the server's (within 2 s)"
         if name == "ncp" and abs(skew) >= NCP_SKEW_LIMIT_S:
             yield Check(
@@ -491,6 +493,41 @@ def _provider_checks(
     yield from guesses.read_checks(probe, writing=writing)
 
 
+def _checked_input(only: str | None, write_test: str | None) -> None:
+    if only is not None and only not in PROVIDERS:
+        raise InvalidInputError(f"only={only!r}: use one of {sorted(PROVIDERS)}")
+    if write_test is not None:
+        from mailoptout._bulk import normalize_address  # noqa: PLC0415 - email-validator is heavy
+
+        try:
+            normalize_address(write_test)
+        except ValueError as problem:  # InvalidInputError is a ValueError
+            message = f"write_test={write_test!r} is not an address: {problem}"
+            raise InvalidInputError(message) from None
+
+
+def _preflight(
+    setups: list[ProviderSetup], record: CleanupRecord | None, *, cleanup: bool
+) -> Iterator[Check]:
+    """Failures known before anything is sent: no provider at all, an unfinished write test."""
+    if not any(setup.credentials or setup.problem for setup in setups):
+        names = " or ".join(PROVIDERS[setup.provider].title for setup in setups)
+        fix = "set them, or `mailoptout profile write`"
+        yield Check(None, "providers", "failed", f"no credentials for {names}: {fix}")
+    left = [] if cleanup or record is None else record.pending()
+    if left:
+        where = ", ".join(f"{item.provider}/{item.list}" for item in left)
+        fix = "run `mailoptout doctor --cleanup`"
+        yield Check(None, "cleanup", "failed", f"a write test left its address on {where}: {fix}")
+
+
+def _finish(probes: dict[ProviderName, Probe]) -> Iterator[Check]:
+    for probe in probes.values():
+        seen = ", ".join(probe.error_codes()) or "none"
+        yield Check(probe.provider, "errors seen", "info", seen)
+        yield _rate_limit_check(probe)
+
+
 def doctor(
     *,
     only: ProviderName | None = None,
@@ -512,24 +549,14 @@ def doctor(
     step noted first in ``cleanup_record`` (required with it); ``cleanup=True`` removes what an
     interrupted write test left. ``on_check`` sees each check as it is made.
     """
-    if only is not None and only not in PROVIDERS:
-        raise InvalidInputError(f"only={only!r}: use one of {sorted(PROVIDERS)}")
+    _checked_input(only, write_test)
     if (write_test is not None or cleanup) and cleanup_record is None:
-        raise InvalidInputError(
-            "write_test and cleanup need cleanup_record= (where to note what to undo)"
-        )
-    if write_test is not None:
-        from mailoptout._bulk import normalize_address  # noqa: PLC0415 - email-validator is heavy
-
-        try:
-            normalize_address(write_test)
-        except (InvalidInputError, ValueError) as problem:
-            raise InvalidInputError(
-                f"write_test={write_test!r} is not an address: {problem}"
-            ) from None
+        message = "write_test and cleanup need cleanup_record= (where to note what to undo)"
+        raise InvalidInputError(message)
+    chosen: dict[ProviderName, ProviderSetup | None] = {"ncp": ncp, "engagelab": engagelab}
     setups = [
         setup or ProviderSetup.from_environment(name)
-        for name, setup in (("ncp", ncp), ("engagelab", engagelab))
+        for name, setup in chosen.items()
         if only in (None, name)
     ]
     checks: list[Check] = []
@@ -540,34 +567,9 @@ def doctor(
             if on_check is not None:
                 on_check(check)
 
-    if not any(setup.credentials for setup in setups) and not any(
-        setup.problem for setup in setups
-    ):
-        names = " or ".join(PROVIDERS[setup.provider].title for setup in setups)
-        note(
-            [
-                Check(
-                    None,
-                    "providers",
-                    "failed",
-                    f"no credentials for {names}: set them, or `mailoptout profile write`",
-                )
-            ]
-        )
-    left = [] if cleanup or cleanup_record is None else cleanup_record.pending()
-    if left:
-        where = ", ".join(f"{item.provider}/{item.list}" for item in left)
-        note(
-            [
-                Check(
-                    None,
-                    "cleanup",
-                    "failed",
-                    f"an interrupted write test left its address on {where}: run `mailoptout doctor --cleanup`",
-                )
-            ]
-        )
+    note(_preflight(setups, cleanup_record, cleanup=cleanup))
     probes: dict[ProviderName, Probe] = {}
+    http: dict[str, Any] = {"clock": clock, "transport": transport, "timeout": timeout}
     try:
         for setup in setups:
             try:
@@ -578,53 +580,23 @@ def doctor(
                         cleanup=cleanup,
                         writing=write_test is not None,
                         record=cleanup_record,
-                        clock=clock,
-                        transport=transport,
-                        timeout=timeout,
+                        **http,
                     )
                 )
             except Unreachable as problem:
+                note([Check(setup.provider, "connection", "failed", f"lost: {problem}")])
                 lost = probes.pop(setup.provider, None)
                 if lost is not None:
                     lost.close()
-                note(
-                    [
-                        Check(
-                            setup.provider,
-                            "connection",
-                            "failed",
-                            f"lost during the checks: {problem}",
-                        )
-                    ]
-                )
         if write_test is not None and cleanup_record is not None:
             from mailoptout._doctor_guesses import run_write_test  # noqa: PLC0415
 
             try:
                 note(run_write_test(probes, write_test, cleanup_record))
             except Unreachable as problem:
-                note(
-                    [
-                        Check(
-                            None,
-                            "write test",
-                            "failed",
-                            f"connection lost: {problem}; run `doctor --cleanup` later",
-                        )
-                    ]
-                )
-        for probe in probes.values():
-            note(
-                [
-                    Check(
-                        probe.provider,
-                        "errors seen",
-                        "info",
-                        ", ".join(probe.error_codes()) or "none seen",
-                    ),
-                    _rate_limit_check(probe),
-                ]
-            )
+                fix = "run `mailoptout doctor --cleanup` when it is back"
+                note([Check(None, "write test", "failed", f"connection lost ({problem}): {fix}")])
+        note(_finish(probes))
     finally:
         for probe in probes.values():
             probe.close()

@@ -139,7 +139,10 @@ def _page_checks(probe: Probe, key: str, response: httpx.Response) -> Iterator[C
     items = _items(body)
     seen = sorted({field for item in items for field in item})
     always = sorted(set.intersection(*(set(item) for item in items))) if items else []
-    evidence = f"{len(items)} items; fields always present: {', '.join(always) or '-'}; seen: {', '.join(seen) or '-'}"
+    evidence = (
+        f"{len(items)} items; fields always present: {', '.join(always) or '-'};"
+        f" seen: {', '.join(seen) or '-'}"
+    )
     if problems is None:
         yield _check(
             probe,
@@ -482,7 +485,8 @@ def run_write_test(
         probe,
         "complaints delete body",
         "not_checkable" if complaint.status_code < 300 else "refuted",
-        "complaints cannot be added; deleting an absent address was accepted, which is weak evidence"
+        "complaints cannot be added; deleting an absent address was accepted:"
+        " weak evidence that the body is read"
         if complaint.status_code < 300
         else f"deleting by email was refused ({error_text('engagelab', complaint)})",
     )
@@ -514,7 +518,8 @@ def _write_one(probe: Probe, name: str, address: str, record: CleanupRecord) -> 
             probe,
             f"{name} write body",
             "refuted",
-            f"added, but the guessed delete body left it listed: remove the test address from {name} in EngageLab's console",
+            "added, but the guessed delete body left it listed: remove the test address"
+            f" from {name} in EngageLab's console",
         )
         return
     record.done(item)
@@ -557,7 +562,7 @@ def _block_times(probe: Probe, listed: dict[str, Any], before: float) -> Iterato
         "confirmed" if close else "refuted",
         "a plain time read as +08:00 is the time the block was added"
         if close
-        else f"read as +08:00, create_time is {off / 3600:+.1f} h off the time of adding (another zone)",
+        else f"read as +08:00, create_time is {off / 3600:+.1f} h off the time of adding",
         f"create_time {created!r}",
     )
 

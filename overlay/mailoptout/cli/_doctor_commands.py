@@ -33,7 +33,9 @@ def _credentials_source(conn: Connection, provider: ProviderName) -> str:
         return "the environment"
     if not from_env:
         return f"the profile {conn.profile_path}"
-    return f"{', '.join(from_env)} from the environment, the rest from the profile {conn.profile_path}"
+    return (
+        f"{', '.join(from_env)} from the environment, the rest from the profile {conn.profile_path}"
+    )
 
 
 def provider_setup(conn: Connection, provider: ProviderName) -> ProviderSetup:
@@ -46,8 +48,8 @@ def provider_setup(conn: Connection, provider: ProviderName) -> ProviderSetup:
     for key, _ in spec.credentials:
         try:
             found.append(conn.credential(provider, key))
-        except ConfigurationError as problem:
-            problems.append(str(problem))
+        except ConfigurationError as error:
+            problems.append(str(error))
     base_url = conn.setting(provider, "base_url")
     if provider == "ncp":
         region = conn.setting(provider, "region") or "KR"
@@ -59,10 +61,14 @@ def provider_setup(conn: Connection, provider: ProviderName) -> ProviderSetup:
         default = spec.base_url(label)
     if base_url:
         label = "custom base URL"
-    credentials = (found[0], found[1]) if len(found) == 2 else None  # noqa: PLR2004 - the pair
-    problem = problems[0] if problems and found else None
-    if problems and not found and any(os.environ.get(env) for _, env in spec.credentials):
-        problem = problems[0]
+    credentials = (found[0], found[1]) if not problems else None
+    # one credential missing, or a profile others can read: a problem; none at all: not set up
+    given = found or any(os.environ.get(env) for _, env in spec.credentials)
+    try:
+        given = given or bool(conn.profile().get(provider))
+    except ConfigurationError:
+        given = True  # an unreadable profile is a problem to report
+    problem = problems[0] if problems and given else None
     source = _credentials_source(conn, provider) if credentials else "not found"
     return ProviderSetup(provider, credentials, source, base_url or default, label, problem)
 
@@ -73,7 +79,7 @@ def _only(value: str | None) -> str | None:
     return value
 
 
-def doctor_command(
+def doctor_command(  # noqa: PLR0917 - typer's options are its parameters
     ctx: typer.Context,
     only: Annotated[
         str | None,

@@ -213,11 +213,10 @@ def _selection(
             start, end = _list_window(state, values)
             return lambda e: e.key == stored and start <= _local(e.created).date() <= end
         return lambda entry: entry.key == stored
-    if shape.kind == "no_interceptions" and "engagelab-allow-list-window" in variants:
-        start, end = _list_window(state, values)
-    elif shape.window and not (
+    windowed = shape.window and not (
         shape.kind == "complaints" and "engagelab-complaints-no-window" in variants
-    ):
+    )
+    if windowed or (shape.kind == "no_interceptions" and "engagelab-allow-list-window" in variants):
         start, end = _list_window(state, values)
     else:  # no documented window limit: the given bounds, or everything
         start = _date(values, "start_date") or dt.date.min
@@ -259,7 +258,8 @@ def _body_key(state: EmulatorState, shape: ListShape, body: Any) -> str | None:
     if "engagelab-body-field-email" in state.variants and shape.key == "email_or_domain":
         if body.get("email") is None and (body.get(shape.key) or not body.get("start_date")):
             raise Invalid("email is required")
-        return body.get("email")
+        email: str | None = body.get("email")
+        return email
     key: str | None = body.get(shape.key)
     return key
 
@@ -275,7 +275,11 @@ def add_handler(shape: ListShape) -> Handler:
                 dt.date.fromisoformat(day), dt.time(23, 59, 59), tzinfo=ENGAGELAB_NAIVE_TZ
             )
         )
-        if expire is None and shape.kind == "blocks" and "engagelab-blocks-expire" in state.variants:
+        if (
+            expire is None
+            and shape.kind == "blocks"
+            and "engagelab-blocks-expire" in state.variants
+        ):
             expire = dt.datetime.fromtimestamp(state.clock(), tz=dt.UTC) + dt.timedelta(days=90)
         entry = state.suppressions.add(shape.kind, user, str(entry_key), expire=expire)
         return JSONResponse({"result": _item(state, shape, entry)})

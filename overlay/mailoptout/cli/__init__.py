@@ -345,45 +345,16 @@ def _report_sync(out: Output, report: SyncReport, *, as_json: bool) -> None:
     out.record(f"sync {report.direction}", record)
 
 
-@app.command()
-def emulator(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8025,
-    seed_demo: Annotated[
-        bool, typer.Option("--seed-demo", help="Start with the demo's data.")
-    ] = False,
-    latency: Annotated[
-        float, typer.Option(help="Fault mode: seconds added to each request.")
-    ] = 0.0,
-    rate_429: Annotated[
-        float, typer.Option(help="Fault mode: share of requests answered 429.")
-    ] = 0.0,
-    retry_after: Annotated[
-        str | None, typer.Option(help="Fault mode: Retry-After sent with 429s.")
-    ] = None,
-    rate_5xx: Annotated[float, typer.Option(help="Fault mode: share answered 503.")] = 0.0,
-    rate_drop: Annotated[
-        float, typer.Option(help="Fault mode: share whose connection is dropped after processing.")
-    ] = 0.0,
-) -> None:
-    """Serve the built-in emulator of both APIs (local credentials are printed)."""
-    from mailoptout.cli._demo import describe, seed  # noqa: PLC0415
-    from mailoptout.emulator import EmulatorState, Faults, create_app, serve  # noqa: PLC0415
+@app.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+def emulator(ctx: typer.Context) -> None:
+    """Serve the built-in emulator of both APIs (local credentials are printed; options:
+    mailoptout emulator --help)."""
+    from mailoptout.emulator._cli import main as emulator_main  # noqa: PLC0415 - its extra
 
-    on_interrupt("the emulator stopped (its state is gone)")
-    state = EmulatorState()
-    if seed_demo:
-        seed(state)
-    faults = Faults(
-        latency=latency,
-        rate_429=rate_429,
-        retry_after=retry_after,
-        rate_5xx=rate_5xx,
-        rate_drop=rate_drop,
-        seed=None,
-    )
-    typer.echo(describe(f"http://{host}:{port}"))
-    serve(create_app(state, faults=faults), host=host, port=port)
+    raise typer.Exit(emulator_main(ctx.args, prog="mailoptout emulator"))
 
 
 @app.command()

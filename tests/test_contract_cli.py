@@ -14,7 +14,8 @@ EXAMPLES = os.environ.get("MAILOPTOUT_CONTRACT_EXAMPLES", "25")
 
 @pytest.mark.parametrize("spec", ["ncp", "engagelab"])
 def test_contract_run_finds_no_failure(spec: str) -> None:
-    """All phases (examples, coverage, fuzzing, stateful) and all checks pass, no warnings."""
+    """All phases (examples, coverage, fuzzing, stateful) and all checks pass, no warnings, on
+    a seeded emulator whose list answers mostly have items."""
     done = subprocess.run(
         [
             sys.executable,
@@ -39,3 +40,5 @@ def test_contract_run_finds_no_failure(spec: str) -> None:
     assert "WARNINGS" not in output, output[-6000:]  # e.g. "mostly rejected generated data"
     assert "could not resolve" not in output.lower(), output[-6000:]  # links
     assert "signature-v2: [Filtered]" in output or "signature-v2:" not in output
+    assert "contract: list answers with items:" in output, output[-3000:]
+    assert "FAILED" not in output, output[-3000:]

@@ -17,6 +17,7 @@ import pytest
 from contract_mutations import MUTATIONS
 from spec_walk import ROOT
 
+
 def contract(mutation: str | None, spec: str) -> subprocess.CompletedProcess[str]:
     operation = "getUnsubscribersList" if spec == "ncp" else "listUnsubscribes"
     command = [

@@ -4,6 +4,10 @@
     python scripts/contract.py --spec engagelab --url https://email.api.engagelab.cc -n 200
     python scripts/contract.py --spec ncp --emulator        # against a local emulator
 
+Against a deployment (--url) only the read operations run unless --allow-writes is given: the
+write operations add and delete generated entries, and a delete by dates removes every real
+opt-out in its window.
+
 Credentials come from NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY or ENGAGELAB_API_USER /
 ENGAGELAB_API_KEY; NAVER requests are signed by mailoptout's signer (scripts/contract_hooks.py).
 With --emulator, an emulator is started on 127.0.0.1 with its local credentials, every list
@@ -47,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="fail when fewer list answers than this share had items (default: 0.5 with"
         " --emulator, 0 against a deployment, whose lists may be empty)",
+    )
+    parser.add_argument(
+        "--allow-writes",
+        action="store_true",
+        help="with --url: also run the write operations (they add and delete generated entries,"
+        " and a delete by dates deletes real opt-outs: a test account only)",
     )
     parser.add_argument(
         "--mutate",
@@ -108,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if args.seed is not None:
             command += ["--seed", str(args.seed)]
+        if args.url and not args.allow_writes:
+            command += ["--include-method", "GET"]
+            print("contract: read operations only (--allow-writes runs the others)", flush=True)
         counts = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "counts.json"
         env["MAILOPTOUT_CONTRACT_COUNTS"] = str(counts)
         print(f"contract: {args.spec} spec against {url}", flush=True)

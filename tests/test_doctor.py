@@ -11,15 +11,20 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import FakeClock
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mailoptout import InvalidInputError
 from mailoptout._doctor import (
     Check,
     DoctorReport,
+    JsonCleanupRecord,
     MemoryCleanupRecord,
     Pending,
     ProviderSetup,
@@ -105,6 +110,7 @@ EXPECTED_NCP = {
     "date-time formats",
     "send-block status",
     "body limit",
+    "write answers",
     "errors seen",
     "rate limits",
 }
@@ -147,7 +153,7 @@ class TestHealthy:
             for c in report.checks
             if c.status == "not_checkable"
             and "needs --write-test" not in c.summary
-            and c.name not in ("clock", "send-block status", "body limit")
+            and c.name not in ("clock", "send-block status", "body limit", "write answers")
         ]
 
     def test_write_test_confirms_the_bodies_and_leaves_nothing(
@@ -394,3 +400,29 @@ RELATED = {
     "engagelab-email-respects-dates": ("unsubscribes by entry", "blocks by entry"),
     "engagelab-body-field-email": ("no_interceptions write body",),
 }
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.booleans(),
+            st.sampled_from(["blocks", "no_interceptions"]),
+            st.sampled_from(["a@x.com", "b@x.com"]),
+        )
+    )
+)
+@settings(max_examples=40, deadline=None)
+def test_the_cleanup_record_keeps_what_is_not_done(steps: list[tuple[bool, str, str]]) -> None:
+    """The JSON cleanup record holds exactly the entries added and not yet done, in order."""
+    with tempfile.TemporaryDirectory() as folder:
+        record = JsonCleanupRecord(Path(folder) / "state" / "doctor-cleanup.json")
+        model: list[Pending] = []
+        for add, name, entry in steps:
+            item = Pending("engagelab", name, entry)
+            if add:
+                record.add(item)
+                model += [] if item in model else [item]
+            else:
+                record.done(item)
+                model = [other for other in model if other != item]
+            assert record.pending() == model

@@ -26,6 +26,7 @@ from mailoptout._doctor import (
     error_text,
     json_body,
 )
+from mailoptout._extras import EXTRAS
 from mailoptout._identity import address_key
 from mailoptout._providers import ProviderName
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST, add_months, to_epoch_ms
@@ -34,35 +35,30 @@ __all__ = ["cleanup", "read_checks", "run_write_test"]
 
 NCP_ITEM_FIELDS = ("address", "blockDate", "isRegByManager")
 """Marked Required on NAVER's data-type page (api-notes, "More corrections")."""
-PAGES: dict[str, tuple[ProviderName, str, str, str]] = {
-    # list -> (provider, path, schema in the spec, generated module.class)
+PAGES: dict[str, tuple[ProviderName, str, str]] = {
+    # list -> (provider, schema in the spec, generated module.class)
     "ncp/unsubscribers": (
         "ncp",
-        "/unsubscribers",
         "UnsubscriberPage",
         "ncp_mailer_client.models.UnsubscriberPage",
     ),
     "engagelab/unsubscribes": (
         "engagelab",
-        "/v1/unsubscribes",
         "UnsubscribeList",
         "engagelab_email_client.models.UnsubscribeList",
     ),
     "engagelab/complaints": (
         "engagelab",
-        "/v1/complaints",
         "ComplaintList",
         "engagelab_email_client.models.ComplaintList",
     ),
     "engagelab/blocks": (
         "engagelab",
-        "/v1/blocks",
         "BlockList",
         "engagelab_email_client.models.BlockList",
     ),
     "engagelab/no_interceptions": (
         "engagelab",
-        "/v1/no_interceptions",
         "NoInterceptionList",
         "engagelab_email_client.models.NoInterceptionList",
     ),
@@ -92,9 +88,7 @@ def _items(body: Any) -> list[dict[str, Any]]:
 def _spec_problems(provider: ProviderName, schema: str, body: Any) -> list[str] | None:
     """Where ``body`` departs from the spec's ``schema`` (None when the emulator extra, which
     reads the specs, is not installed)."""
-    if any(
-        importlib.util.find_spec(name) is None for name in ("jsonschema", "yaml", "referencing")
-    ):
+    if any(importlib.util.find_spec(name) is None for name in EXTRAS["emulator"]):
         return None
     from mailoptout.emulator._spec import schema_validator  # noqa: PLC0415 - optional extra
 
@@ -117,7 +111,7 @@ def _model_problem(model: str, body: Any) -> str | None:
 
 def _page_checks(probe: Probe, key: str, response: httpx.Response) -> Iterator[Check]:
     """Can the library read this list's page (a failure if not), and does it fit the spec?"""
-    provider, _, schema, model = PAGES[key]
+    provider, schema, model = PAGES[key]
     body = json_body(response)
     if response.status_code >= 300:
         yield _check(

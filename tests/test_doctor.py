@@ -426,3 +426,19 @@ def test_the_cleanup_record_keeps_what_is_not_done(steps: list[tuple[bool, str, 
                 record.done(item)
                 model = [other for other in model if other != item]
             assert record.pending() == model
+
+
+def test_cli_usage_errors_name_the_option(tmp_path: Any) -> None:
+    """A bad --write-test address or --only value: one line naming the option, exit 2."""
+    for option, value in (("--write-test", "not-an-address"), ("--only", "sens")):
+        done = subprocess.run(
+            [sys.executable, "-m", "mailoptout", "doctor", option, value],
+            env={**os.environ, "MAILOPTOUT_PROFILE": str(tmp_path / "none.toml")},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1, done.stderr
+        assert option in done.stderr

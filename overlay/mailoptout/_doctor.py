@@ -469,7 +469,7 @@ def _provider_checks(
     **http: Any,
 ) -> Iterator[Check]:
     """The checks of one provider; its probe is left in ``probes`` when it works."""
-    from mailoptout import _doctor_guesses as guesses  # noqa: PLC0415 - a module of its own
+    from mailoptout import _doctor_guesses as guesses  # noqa: PLC0415 - it imports this module
 
     names = " and ".join(env for _, env in PROVIDERS[setup.provider].credentials)
     yield from _setup_checks(setup, f"set {names}, or `mailoptout profile write`")

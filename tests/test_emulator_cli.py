@@ -169,3 +169,18 @@ def test_help_shows_how_to_seed_every_list() -> None:
     for call in ("state.suppressions.add", "state.ncp_register", "state.seed_send_block"):
         assert call in text
     assert "state.engagelab_seed" in text
+
+
+def test_without_its_extra_the_module_says_which_in_one_line() -> None:
+    """`python -m mailoptout.emulator` without starlette: the extra to install, no traceback."""
+    code = (
+        "import runpy, sys, importlib.util as util\n"
+        "find = util.find_spec\n"
+        "util.find_spec = lambda name, *rest: None if name == 'starlette' else find(name, *rest)\n"
+        "sys.argv = ['-m']  # as python -m has it while importing the package\n"
+        "runpy.run_module('mailoptout.emulator', run_name='__main__', alter_sys=True)\n"
+    )
+    done = run([sys.executable, "-c", code])
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert "mailoptout[emulator]" in line

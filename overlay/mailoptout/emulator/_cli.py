@@ -78,14 +78,20 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     """The options of the emulator's command, shared by both ways of starting it."""
     parser = _Parser(
         prog=prog,
-        description="Serve the built-in emulator of both APIs (NAVER Cloud Outbound Mailer and"
-        " EngageLab Email) on a local port; its local credentials are printed.",
+        description="Serve the built-in emulator of both APIs (NAVER Cloud Outbound Mailer and\n"
+        "EngageLab Email) on a local port; its local credentials are printed.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
     add("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    add("--port", type=_port, default=8025, help="port (default: %(default)s; 0: any free one)")
+    add(
+        "--port",
+        type=_port,
+        default=8025,
+        metavar="PORT",
+        help="port (default: %(default)s; 0: any free one)",
+    )
     seeding = parser.add_argument_group("seeding (combinable)")
     seeding.add_argument("--seed-demo", action="store_true", help="start with the demo's data")
     seeding.add_argument(
@@ -119,19 +125,34 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     )
     faults = parser.add_argument_group("fault mode")
     faults.add_argument(
-        "--latency", type=_seconds, default=0.0, help="seconds added to each request"
+        "--latency",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="seconds added to each request",
     )
     faults.add_argument(
-        "--rate-429", type=_share, default=0.0, help="share of requests answered 429"
+        "--rate-429",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="share of requests (0 to 1) answered 429",
     )
     faults.add_argument(
-        "--retry-after", type=_header, default=None, help="Retry-After sent with the 429s"
+        "--retry-after",
+        type=_header,
+        default=None,
+        metavar="VALUE",
+        help="Retry-After sent with the 429s (seconds or an HTTP date)",
     )
-    faults.add_argument("--rate-5xx", type=_share, default=0.0, help="share answered 503")
+    faults.add_argument(
+        "--rate-5xx", type=_share, default=0.0, metavar="SHARE", help="share answered 503"
+    )
     faults.add_argument(
         "--rate-drop",
         type=_share,
         default=0.0,
+        metavar="SHARE",
         help="share whose connection is dropped after the request was processed",
     )
     return parser

@@ -43,10 +43,13 @@ if _typing.TYPE_CHECKING:
         ServerError,
         UnsupportedMediaTypeError,
     )
+    from mailoptout._lists import LISTS, Entry, ListRef
+    from mailoptout._mirror import Mirror, Refreshed, RefreshError
     from mailoptout._ncp import AsyncNcpMailer, NcpMailer
     from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator, date_windows
     from mailoptout._retry import RetryPolicy, parse_retry_after
     from mailoptout._signing import NcpSigner, ncp_signature
+    from mailoptout._store import StoreBusyError, StoreError, StoreFullError
     from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
     from mailoptout._version import __version__
 
@@ -82,6 +85,16 @@ __all__ = [
     "RequestTooLargeError",
     "ServerError",
     "UnsupportedMediaTypeError",
+    # the mirror
+    "LISTS",
+    "Entry",
+    "ListRef",
+    "Mirror",
+    "RefreshError",
+    "Refreshed",
+    "StoreBusyError",
+    "StoreError",
+    "StoreFullError",
     # building blocks
     "NcpSigner",
     "RetryPolicy",
@@ -101,7 +114,14 @@ _MODULES = {
     "mailoptout._bulk": ("BulkResult", "ChunkResult", "Rejected", "normalize_address"),
     "mailoptout._config": ("engagelab_base_url", "ncp_base_url"),
     "mailoptout._engagelab": ("AsyncEngageLab", "EngageLab"),
-    "mailoptout._errors": tuple(name for name in __all__ if name.endswith("Error")),
+    "mailoptout._errors": tuple(
+        name
+        for name in __all__
+        if name.endswith("Error") and not name.startswith(("Store", "Refresh"))
+    ),
+    "mailoptout._lists": ("LISTS", "Entry", "ListRef"),
+    "mailoptout._mirror": ("Mirror", "RefreshError", "Refreshed"),
+    "mailoptout._store": ("StoreError", "StoreBusyError", "StoreFullError"),
     "mailoptout._ncp": ("AsyncNcpMailer", "NcpMailer"),
     "mailoptout._pagination": ("AsyncPaginator", "Page", "SyncPaginator", "date_windows"),
     "mailoptout._retry": ("RetryPolicy", "parse_retry_after"),

@@ -27,6 +27,7 @@ from mailoptout.cli._clients import (  # noqa: E402
 )
 from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
 from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
+from mailoptout.cli._mirror_commands import mirror_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
 from mailoptout.cli._options import ChunkOpt, Json, parse_date  # noqa: E402
 from mailoptout.cli._output import Output, settings  # noqa: E402
@@ -53,6 +54,7 @@ app = typer.Typer(
 app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
+app.add_typer(mirror_app, name="mirror")
 app.command("status")(status)
 
 

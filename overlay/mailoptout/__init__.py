@@ -44,11 +44,13 @@ if _typing.TYPE_CHECKING:
         UnsupportedMediaTypeError,
     )
     from mailoptout._lists import LISTS, Entry, ListRef
+    from mailoptout._lookups import may_i_mail, may_i_mail_async
     from mailoptout._mirror import Mirror, Refreshed, RefreshError
     from mailoptout._ncp import AsyncNcpMailer, NcpMailer
     from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator, date_windows
     from mailoptout._retry import RetryPolicy, parse_retry_after
     from mailoptout._signing import NcpSigner, ncp_signature
+    from mailoptout._status import Answer, Unread
     from mailoptout._store import StoreBusyError, StoreError, StoreFullError
     from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
     from mailoptout._version import __version__
@@ -95,6 +97,11 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "StoreFullError",
+    # may I mail?
+    "Answer",
+    "Unread",
+    "may_i_mail",
+    "may_i_mail_async",
     # building blocks
     "NcpSigner",
     "RetryPolicy",
@@ -121,6 +128,8 @@ _MODULES = {
     ),
     "mailoptout._lists": ("LISTS", "Entry", "ListRef"),
     "mailoptout._mirror": ("Mirror", "RefreshError", "Refreshed"),
+    "mailoptout._lookups": ("may_i_mail", "may_i_mail_async"),
+    "mailoptout._status": ("Answer", "Unread"),
     "mailoptout._store": ("StoreError", "StoreBusyError", "StoreFullError"),
     "mailoptout._ncp": ("AsyncNcpMailer", "NcpMailer"),
     "mailoptout._pagination": ("AsyncPaginator", "Page", "SyncPaginator", "date_windows"),

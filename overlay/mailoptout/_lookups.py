@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Iterator
@@ -29,7 +30,7 @@ from mailoptout._errors import InvalidInputError, MailOptOutError
 from mailoptout._identity import address_key
 from mailoptout._lists import LISTS, Entry
 from mailoptout._mirror import EXPIRY_MARGIN
-from mailoptout._status import Answer, Unread, decide, label
+from mailoptout._status import Answer, Unread, Word, decide, label
 from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
 
 if TYPE_CHECKING:
@@ -50,12 +51,17 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 LISTABLE = tuple(ref.label for ref in LISTS if ref.listable)
 """The lists answered from the mirror."""
 PER_ADDRESS = tuple(ref.label for ref in LISTS if not ref.listable)
 """The lists asked one address at a time (NAVER send-block, EngageLab bounces)."""
 PROVIDERS = tuple(dict.fromkeys(ref.provider for ref in LISTS))
+_DOMAIN_LISTS = frozenset(ref.label for ref in LISTS if ref.kind == "address_or_domain")
+"""Lists whose entries may be domains: an address is on them when its domain is."""
+BATCH = 1000
+"""Addresses keyed, and looked up in the mirror, at once."""
 
 # Plain ASCII (printable, no blank, one @), within every length limit: storable as it is, so
 # most addresses of a campaign skip the slower check (~0.3 us instead of ~2.5 us).
@@ -102,6 +108,22 @@ def refreshed(mirror: Mirror) -> dict[str, dt.datetime]:
         if full and moments:  # an incremental refresh counts only after a full one
             times[f"{provider}/{name}"] = max(moments)
     return times
+
+
+_FIND = (
+    "SELECT provider, list, entry, api_user, key, at, expires, reason FROM entries WHERE key IN ("
+)
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    return None if text is None else dt.datetime.fromisoformat(text)
+
+
+def _batches(addresses: Iterable[str]) -> Iterator[list[str]]:
+    """``addresses`` in lists of :data:`BATCH`, read as they are needed."""
+    it = iter(addresses)
+    while batch := list(itertools.islice(it, BATCH)):
+        yield batch
 
 
 def active_keys(mirror: Mirror, name: str, now: dt.datetime) -> Iterator[str]:
@@ -189,8 +211,8 @@ class Run:
     """Lists no address can be answered from (stale mirror, provider not configured...)."""
     mirrored: tuple[str, ...] = ()
     """The mirrored lists read."""
-    _lists_of: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
-    """Each active key (address or domain) -> the mirrored lists holding it."""
+    _keys: set[str] = attrs.field(factory=set)
+    """Every active key (address or domain) of the mirrored lists."""
 
     @classmethod
     def plan(
@@ -236,43 +258,69 @@ class Run:
         return run
 
     def load(self) -> None:
-        """The active keys of every mirrored list, into one dict (once per run)."""
-        lists_of: dict[str, tuple[str, ...]] = {}
+        """The active keys (addresses and domains) of every mirrored list, into one set."""
+        keys: set[str] = set()
         for name in self.mirrored:
-            one = (name,)
-            for key in active_keys(self.mirror, name, self.now):
-                held = lists_of.get(key)
-                lists_of[key] = one if held is None else (*held, name)
-        self._lists_of = lists_of
+            keys.update(active_keys(self.mirror, name, self.now))
+        self._keys = keys
 
-    def from_mirror(self, key: str) -> list[Entry]:
-        """The mirrored entries active for ``key`` or its domain. A domain is a key too: it
-        costs one dict lookup per address, and a query of the mirror only when it is listed."""
-        lists_of = self._lists_of
-        held = lists_of.get(key)
-        by_domain = lists_of.get(key[key.rfind("@") + 1 :])
-        if held is None and by_domain is None:
-            return []
-        names = {*(held or ()), *(by_domain or ())}
-        return [
-            entry
-            for entry in self.mirror.find(key)
-            if label(entry) in names and not entry.expired(self.now, EXPIRY_MARGIN)
-        ]
+    def _found(self, keys: set[str]) -> dict[str, list[Entry]]:
+        """The active entries of the mirrored lists under ``keys``, by key: one query."""
+        query = _FIND + ",".join("?" * len(keys)) + ")"
+        rows = self.mirror.db.execute(query, tuple(keys))
+        found: dict[str, list[Entry]] = {}
+        oldest, read = _utc(self.now - EXPIRY_MARGIN), set(self.mirrored)
+        for provider, name, entry, api_user, key, at, expires, reason in rows:
+            if f"{provider}/{name}" in read and (expires is None or expires > oldest):
+                found.setdefault(key, []).append(
+                    Entry(
+                        provider,
+                        name,
+                        entry,
+                        key,
+                        _moment(at),
+                        _moment(expires),
+                        reason,
+                        api_user or None,
+                    )
+                )
+        return found
 
-    def start(self, address: str) -> Answer | tuple[str, list[Entry]]:
-        """The answer for ``address`` when no list is asked per address (or the address is
-        none), else the address to ask about and the mirror's findings so far."""
-        text = address.strip()
-        problem = address_problem(text)
-        if problem is not None:  # nothing can be read for it: unknown
-            lists = (*self.mirrored, *self.per_address)
-            unread = (*self.unread, *(Unread(name, problem) for name in lists))
-            return decide(address, (), unread, self.skipped)
-        found = self.from_mirror(address_key(text))
-        if not self.per_address:
-            return decide(address, found, self.unread, self.skipped)
-        return text, found
+    def start(self, addresses: list[str]) -> list[Answer | tuple[str, list[Entry]]]:
+        """For each address: its answer when no list is asked per address (or it is no
+        address), else the address to ask about and the mirror's findings so far. The mirror
+        is queried once for every address (or domain) of ``addresses`` that it holds."""
+        keys, unread, skipped, per_address = self._keys, self.unread, self.skipped, self.per_address
+        clear: Word = "unknown" if unread else "may_mail"
+        started: list[Answer | tuple[str, list[Entry]]] = []
+        held: list[tuple[int, str, str, str, str]] = []  # in the mirror: index, address, ...
+        for address in addresses:
+            text = address.strip()
+            problem = None if _PLAIN.fullmatch(text) else address_problem(text)
+            if problem is not None:  # nothing can be read for it: unknown
+                lists = (*self.mirrored, *per_address)
+                why = (*unread, *(Unread(name, problem) for name in lists))
+                started.append(decide(address, (), why, skipped))
+                continue
+            key = address_key(text)
+            domain = key[key.rfind("@") + 1 :]
+            if key in keys or domain in keys:
+                held.append((len(started), address, text, key, domain))
+                started.append(Answer(address, clear))  # a placeholder, replaced below
+            elif per_address:
+                started.append((text, []))
+            else:
+                started.append(Answer(address, clear, (), (), (), unread, skipped))
+        if held:
+            found = self._found({k for *_, key, domain in held for k in (key, domain) if k in keys})
+            for index, address, text, key, domain in held:
+                by_domain = (e for e in found.get(domain, ()) if label(e) in _DOMAIN_LISTS)
+                entries = [*found.get(key, ()), *by_domain]
+                if per_address:
+                    started[index] = (text, entries)
+                else:
+                    started[index] = decide(address, entries, unread, skipped)
+        return started
 
     def answer(self, address: str, found: list[Entry], unread: list[Unread]) -> Answer:
         """The answer for ``address`` from every finding, and the lists asked that failed."""
@@ -350,19 +398,19 @@ def may_i_mail(
     askers = _askers(ncp, engagelab, moment)
     run = Run.plan(mirror, configured=_configured(askers), skip=skip, max_age=max_age, now=moment)
 
-    for address in addresses:
-        started = run.start(address)
-        if isinstance(started, Answer):
-            yield started
-            continue
-        text, found = started
-        unread = []
-        for name in run.per_address:
-            try:
-                found += askers[name](text)
-            except MailOptOutError as error:
-                unread.append(Unread(name, _describe(error)))
-        yield run.answer(address, found, unread)
+    for batch in _batches(addresses):
+        for address, started in zip(batch, run.start(batch), strict=True):
+            if isinstance(started, Answer):
+                yield started
+                continue
+            text, found = started
+            unread = []
+            for name in run.per_address:
+                try:
+                    found += askers[name](text)
+                except MailOptOutError as error:
+                    unread.append(Unread(name, _describe(error)))
+            yield run.answer(address, found, unread)
 
 
 async def may_i_mail_async(
@@ -382,8 +430,8 @@ async def may_i_mail_async(
     askers = _async_askers(ncp, engagelab, moment)
     run = Run.plan(mirror, configured=_configured(askers), skip=skip, max_age=max_age, now=moment)
 
-    async def one(address: str) -> Answer:
-        started = run.start(address)
+    async def one(item: tuple[str, Answer | tuple[str, list[Entry]]]) -> Answer:
+        address, started = item
         if isinstance(started, Answer):
             return started
         text, found = started
@@ -401,16 +449,20 @@ async def may_i_mail_async(
         return run.answer(address, found, unread)
 
     if not run.per_address:  # nothing asked per address: no task per address either
-        for address in addresses:
-            started = run.start(address)
-            yield started if isinstance(started, Answer) else await one(address)
+        for batch in _batches(addresses):
+            for started in run.start(batch):
+                assert isinstance(started, Answer)
+                yield started
         return
-    async for answer in in_order(addresses, one, concurrency):
+    items = (
+        item for batch in _batches(addresses) for item in zip(batch, run.start(batch), strict=True)
+    )
+    async for answer in in_order(items, one, concurrency):
         yield answer
 
 
 async def in_order(
-    items: Iterable[str], check: Callable[[str], Awaitable[T]], concurrency: int
+    items: Iterable[U], check: Callable[[U], Awaitable[T]], concurrency: int
 ) -> AsyncIterator[T]:
     """``check(item)`` for each item, at most ``concurrency`` at once, in input order."""
     ahead: deque[asyncio.Future[T]] = deque()

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from mailoptout._lists import Entry
-    from mailoptout._status import Answer, Word
+    from mailoptout._status import Answer, Unread, Word
 
 __all__ = ["parse_duration", "status"]
 
@@ -110,7 +110,11 @@ def _cells(answer: Answer) -> list[str]:
 
 
 def _clean(cell: str) -> str:
-    return "-" if not cell else cell.replace("\t", " ").replace("\n", " ")
+    if not cell:
+        return "-"
+    if "\t" in cell or "\n" in cell or "\r" in cell:
+        return cell.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return cell
 
 
 class Rows:
@@ -124,8 +128,9 @@ class Rows:
         self.counts: dict[Word, int] = {"may_mail": 0, "must_not": 0, "unknown": 0}
         self.unread: dict[str, str] = {}
         self.skipped: tuple[str, ...] = ()
-        # an answer with no finding, by (word, unread, skipped): the row after its address
-        self._tails: dict[tuple[str, int, int], tuple[Answer, str]] = {}
+        # per word: the unread and skipped lists of the last answer without findings, and
+        # its row after the address
+        self._tails: dict[str, tuple[tuple[Unread, ...], tuple[str, ...], str]] = {}
         if not as_json:
             self.write(self.separator.join(COLUMNS) + "\n")
 
@@ -135,17 +140,20 @@ class Rows:
         return self.separator.join(map(_clean, _cells(answer))) + "\n"
 
     def _tail(self, answer: Answer) -> str:
-        key = (answer.word, id(answer.unread), id(answer.skipped))
-        cached = self._tails.get(key)
-        if cached is None or cached[0].unread is not answer.unread:
+        """The row after its address, for an answer without findings: made once per word
+        while the answers share their unread and skipped lists (a run's own)."""
+        cached = self._tails.get(answer.word)
+        if cached is None or cached[0] is not answer.unread or cached[1] is not answer.skipped:
             for unread in answer.unread:
                 self.unread.setdefault(unread.list, unread.reason)
             self.skipped = answer.skipped
             line = self._line(answer)
-            cut = len(json.dumps(answer.address, ensure_ascii=False)) + 12  # '{"address": '
-            cached = (answer, line[cut:] if self.as_json else line[len(answer.address) :])
-            self._tails[key] = cached
-        return cached[1]
+            if self.as_json:
+                tail = line[len(json.dumps(answer.address, ensure_ascii=False)) + 12 :]
+            else:
+                tail = line[len(_clean(answer.address)) :]
+            cached = self._tails[answer.word] = (answer.unread, answer.skipped, tail)
+        return cached[2]
 
     def add(self, answer: Answer) -> None:
         self.counts[answer.word] += 1

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from mailoptout import Mirror
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_USER,
     DEFAULT_NCP_ACCESS_KEY,
@@ -302,3 +303,16 @@ def test_mirror_refresh_stats_export(server: Emulator) -> None:
     assert [(r["list"], r["refresh"]) for r in incremental] == [
         ("ncp/unsubscribers", "incremental")
     ]
+
+
+def test_a_fresh_mirror_is_read_without_its_lock(server: Emulator) -> None:
+    """While another run holds the store (a sync), status --max-age answers from a mirror
+    fresh enough, read-only; one that must refresh first says the store is busy, one line."""
+    _complained(server.state)
+    server.run("mirror", "refresh")
+    with Mirror.open(server.home / "mirror.sqlite3"):
+        (row,) = server.rows("status", ADDRESS, "--max-age", "1h", "--skip-per-address")
+        assert row["answer"] == "must_not"
+        busy = server.run("status", ADDRESS, ok=False)
+    assert busy.returncode == 1
+    assert len(busy.stderr.strip().splitlines()) == 1

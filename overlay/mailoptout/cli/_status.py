@@ -28,6 +28,7 @@ from mailoptout.cli._mirror_commands import (
     open_mirror,
     provider_clients,
     refresh_lists,
+    store_path,
 )
 from mailoptout.cli._options import ColumnOpt, FileOpt, Json, iso
 from mailoptout.cli._output import Output, settings, warn
@@ -36,7 +37,8 @@ from mailoptout.cli._signals import on_interrupt
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from mailoptout._lists import Entry
+    from mailoptout._lists import Entry, ListRef
+    from mailoptout._mirror import Mirror
     from mailoptout._status import Answer, Unread, Word
 
 __all__ = ["parse_duration", "status"]
@@ -188,6 +190,23 @@ def _total(arguments: list[str], file: str | None) -> int | None:
     return len(arguments) + count
 
 
+def _stale(mirror: Mirror, clients: dict[str, Any], max_age: dt.timedelta | None) -> list[ListRef]:
+    """The mirrored lists of the configured providers refreshed more than ``max_age`` ago, or
+    never (``max_age`` None: all of them)."""
+    from mailoptout._lists import LISTS  # noqa: PLC0415 - not on --help's path
+    from mailoptout._lookups import refreshed  # noqa: PLC0415
+
+    oldest = NEVER if max_age is None else mirror.now() - max_age
+    times = refreshed(mirror)
+    return [
+        ref
+        for ref in LISTS
+        if ref.listable
+        and ref.provider in clients
+        and (max_age is None or times.get(ref.label, NEVER) < oldest)
+    ]
+
+
 async def _answers(
     ctx: typer.Context,
     addresses: Iterable[str],
@@ -201,47 +220,43 @@ async def _answers(
 ) -> None:
     """Refresh the lists that must be read and are older than ``max_age`` (None: all of
     them), then write the answer of every address."""
-    from mailoptout._lists import LISTS  # noqa: PLC0415 - not on --help's path
-    from mailoptout._lookups import may_i_mail_async, refreshed  # noqa: PLC0415
+    from mailoptout._lookups import may_i_mail_async  # noqa: PLC0415 - not on --help's path
 
     async with AsyncExitStack() as stack:
         providers = [p for p in PROVIDERS if p not in skip]
         clients, _ = await provider_clients(ctx, providers, stack)
-        with open_mirror(store) as mirror:
-            started = mirror.now()
-            times = refreshed(mirror)
-            stale = [
-                ref
-                for ref in LISTS
-                if ref.listable
-                and ref.provider in clients
-                and ref.label not in skip
-                and (max_age is None or times.get(ref.label, NEVER) < started - max_age)
-            ]
-            done = await refresh_lists(
-                mirror, stale, clients, full=False, concurrency=concurrency, progress=progress
-            )
-            for name, result in done.items():
-                if isinstance(result, MailOptOutError):
-                    rows.unread[name] = f"refresh failed: {describe_error(result)}"
-                    warn(f"{name} could not be refreshed: {describe_error(result)}")
-            answers = may_i_mail_async(
-                addresses,
-                mirror=mirror,
-                max_age=max_age or mirror.now() - started,
-                ncp=clients.get("ncp"),
-                engagelab=clients.get("engagelab"),
-                skip=skip,
-                concurrency=concurrency,
-            )
-            done_rows = 0
-            async for answer in answers:
-                rows.add(answer)
-                done_rows += 1
-                if done_rows % BATCH == 0:
-                    progress("answered", BATCH)
-            rows.flush()
-            progress("answered", done_rows % BATCH)
+        read_only = max_age is not None and store_path(store).exists()
+        mirror = stack.enter_context(open_mirror(store, read_only=read_only))
+        stale = _stale(mirror, clients, max_age)
+        if stale and read_only:  # refreshing writes: take the store's lock
+            mirror.close()
+            mirror = stack.enter_context(open_mirror(store))
+            stale = _stale(mirror, clients, max_age)
+        started = mirror.now()
+        done = await refresh_lists(
+            mirror, stale, clients, full=False, concurrency=concurrency, progress=progress
+        )
+        for name, result in done.items():
+            if isinstance(result, MailOptOutError):
+                rows.unread[name] = f"refresh failed: {describe_error(result)}"
+                warn(f"{name} could not be refreshed: {describe_error(result)}")
+        answers = may_i_mail_async(
+            addresses,
+            mirror=mirror,
+            max_age=max_age or mirror.now() - started,
+            ncp=clients.get("ncp"),
+            engagelab=clients.get("engagelab"),
+            skip=skip,
+            concurrency=concurrency,
+        )
+        done_rows = 0
+        async for answer in answers:
+            rows.add(answer)
+            done_rows += 1
+            if done_rows % BATCH == 0:
+                progress("answered", BATCH)
+        rows.flush()
+        progress("answered", done_rows % BATCH)
 
 
 def status(

@@ -3,7 +3,6 @@ store option and the refresh that ``status`` shares."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import json
@@ -145,6 +144,8 @@ async def refresh_lists(
         except MailOptOutError as error:
             return error
 
+    import asyncio  # noqa: PLC0415 - not on --help's path
+
     chosen = [ref for ref in refs if ref.provider in clients]
     done = await asyncio.gather(*(one(ref) for ref in chosen))
     return {ref.label: result for ref, result in zip(chosen, done, strict=True)}
@@ -212,6 +213,8 @@ def refresh(
                     concurrency=concurrency,
                     progress=progress,
                 )
+
+    import asyncio  # noqa: PLC0415 - not on --help's path
 
     with out.progress("mirror refresh") as progress:
         done = asyncio.run(run(progress))

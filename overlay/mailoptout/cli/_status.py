@@ -12,8 +12,8 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import AsyncExitStack, ExitStack
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -35,6 +35,7 @@ from mailoptout.cli._output import Output, settings, warn
 from mailoptout.cli._signals import on_interrupt
 
 if TYPE_CHECKING:
+    import asyncio
     from pathlib import Path
 
     from mailoptout._lists import Entry, ListRef
@@ -130,11 +131,12 @@ class Rows:
         self.counts: dict[Word, int] = {"may_mail": 0, "must_not": 0, "unknown": 0}
         self.unread: dict[str, str] = {}
         self.skipped: tuple[str, ...] = ()
+        self._noted: tuple[Unread, ...] = ()
         # per word: the unread and skipped lists of the last answer without findings, and
         # its row after the address
         self._tails: dict[str, tuple[tuple[Unread, ...], tuple[str, ...], str]] = {}
-        if not as_json:
-            self.write(self.separator.join(COLUMNS) + "\n")
+        if not as_json:  # the header, written with the first rows
+            self.pending.append(self.separator.join(COLUMNS) + "\n")
 
     def _line(self, answer: Answer) -> str:
         if self.as_json:
@@ -146,9 +148,6 @@ class Rows:
         while the answers share their unread and skipped lists (a run's own)."""
         cached = self._tails.get(answer.word)
         if cached is None or cached[0] is not answer.unread or cached[1] is not answer.skipped:
-            for unread in answer.unread:
-                self.unread.setdefault(unread.list, unread.reason)
-            self.skipped = answer.skipped
             line = self._line(answer)
             if self.as_json:
                 tail = line[len(json.dumps(answer.address, ensure_ascii=False)) + 12 :]
@@ -157,11 +156,23 @@ class Rows:
             cached = self._tails[answer.word] = (answer.unread, answer.skipped, tail)
         return cached[2]
 
-    def add(self, answer: Answer) -> None:
+    def note(self, answer: Answer) -> None:
+        """Count ``answer`` for the summary."""
         self.counts[answer.word] += 1
-        if answer.findings or answer.overridden or answer.allowed:
+        if answer.unread and answer.unread is not self._noted:
+            self._noted = answer.unread
             for unread in answer.unread:
                 self.unread.setdefault(unread.list, unread.reason)
+        self.skipped = answer.skipped
+
+    def write_all(self, answers: Iterable[Answer]) -> None:
+        """Write every answer, in batches."""
+        for answer in answers:
+            self.add(answer)
+        self.flush()
+
+    def add(self, answer: Answer) -> None:
+        if answer.findings or answer.overridden or answer.allowed:
             self.pending.append(self._line(answer))
         elif self.as_json:
             address = json.dumps(answer.address, ensure_ascii=False)
@@ -207,56 +218,83 @@ def _stale(mirror: Mirror, clients: dict[str, Any], max_age: dt.timedelta | None
     ]
 
 
-async def _answers(
+def _stepped(runner: asyncio.Runner, answers: AsyncIterator[Answer]) -> Iterator[Answer]:
+    """The answers of an async iterator, each awaited on ``runner``'s loop (where the clients
+    live), as they come."""
+
+    async def step() -> Answer:
+        return await anext(answers)
+
+    try:
+        while True:
+            try:
+                yield runner.run(step())
+            except StopAsyncIteration:
+                return
+    finally:
+        runner.run(answers.aclose())  # type: ignore[attr-defined]
+
+
+def _answers(
     ctx: typer.Context,
+    runner: asyncio.Runner,
+    stack: ExitStack,
     addresses: Iterable[str],
-    rows: Rows,
     *,
+    rows: Rows,
     store: Path | None,
     skip: tuple[str, ...],
     max_age: dt.timedelta | None,
     concurrency: int,
     progress: Callable[[str, int], None],
-) -> None:
-    """Refresh the lists that must be read and are older than ``max_age`` (None: all of
-    them), then write the answer of every address."""
-    from mailoptout._lookups import may_i_mail_async  # noqa: PLC0415 - not on --help's path
+) -> Iterator[Answer]:
+    """Refresh the mirrored lists older than ``max_age`` (None: all of them), then the answers.
 
-    async with AsyncExitStack() as stack:
-        providers = [p for p in PROVIDERS if p not in skip]
-        clients, _ = await provider_clients(ctx, providers, stack)
-        read_only = max_age is not None and store_path(store).exists()
-        mirror = stack.enter_context(open_mirror(store, read_only=read_only))
+    The per-address lists are asked with the async clients, ``concurrency`` addresses at once;
+    when none is (skipped, or its provider not configured), the mirror answers alone, through
+    the sync twin: no event loop per address.
+    """
+    from mailoptout._lookups import (  # noqa: PLC0415 - not on --help's path
+        PER_ADDRESS,
+        may_i_mail,
+        may_i_mail_async,
+    )
+
+    clients_stack = AsyncExitStack()
+    stack.callback(lambda: runner.run(clients_stack.aclose()))
+    providers = [p for p in PROVIDERS if p not in skip]
+    clients, _ = runner.run(provider_clients(ctx, providers, clients_stack))
+    read_only = max_age is not None and store_path(store).exists()
+    mirror = stack.enter_context(open_mirror(store, read_only=read_only))
+    stale = _stale(mirror, clients, max_age)
+    if stale and read_only:  # a refresh writes: take the store's lock
+        mirror.close()
+        mirror = stack.enter_context(open_mirror(store))
         stale = _stale(mirror, clients, max_age)
-        if stale and read_only:  # refreshing writes: take the store's lock
-            mirror.close()
-            mirror = stack.enter_context(open_mirror(store))
-            stale = _stale(mirror, clients, max_age)
-        started = mirror.now()
-        done = await refresh_lists(
+    started = mirror.now()
+    done = runner.run(
+        refresh_lists(
             mirror, stale, clients, full=False, concurrency=concurrency, progress=progress
         )
-        for name, result in done.items():
-            if isinstance(result, MailOptOutError):
-                rows.unread[name] = f"refresh failed: {describe_error(result)}"
-                warn(f"{name} could not be refreshed: {describe_error(result)}")
-        answers = may_i_mail_async(
-            addresses,
-            mirror=mirror,
-            max_age=max_age or mirror.now() - started,
-            ncp=clients.get("ncp"),
-            engagelab=clients.get("engagelab"),
-            skip=skip,
-            concurrency=concurrency,
-        )
-        done_rows = 0
-        async for answer in answers:
-            rows.add(answer)
-            done_rows += 1
-            if done_rows % BATCH == 0:
-                progress("answered", BATCH)
-        rows.flush()
-        progress("answered", done_rows % BATCH)
+    )
+    for name, result in done.items():
+        if isinstance(result, MailOptOutError):
+            rows.unread[name] = f"refresh failed: {describe_error(result)}"
+            warn(f"{name} could not be refreshed: {describe_error(result)}")
+    age = max_age or mirror.now() - started
+    asked = [n for n in PER_ADDRESS if n not in skip and n.partition("/")[0] in clients]
+    if not asked:
+        return may_i_mail(addresses, mirror=mirror, max_age=age, skip=skip)
+    answers = may_i_mail_async(
+        addresses,
+        mirror=mirror,
+        max_age=age,
+        ncp=clients.get("ncp"),
+        engagelab=clients.get("engagelab"),
+        skip=skip,
+        concurrency=concurrency,
+    )
+    return _stepped(runner, answers)
 
 
 def status(
@@ -328,25 +366,38 @@ def status(
     wanted = addresses_from(addresses or [], file, column)
     total = _total(addresses or [], file)
     out = Output(as_json=as_json)
-    rows = Rows(sys.stdout.write, as_json=as_json, terminal=out.terminal)
-
+    rows = Rows(sys.stdout.write, as_json=as_json, terminal=False)
     import asyncio  # noqa: PLC0415 - not on --help's path
 
-    with out.progress("status", total) as progress:
-        asyncio.run(
-            _answers(
-                ctx,
-                wanted,
-                rows,
-                store=store,
-                skip=skip,
-                max_age=age,
-                concurrency=concurrency,
-                progress=lambda stage, n: progress(
-                    stage, n, total if stage == "answered" else None
-                ),
-            )
+    with (
+        asyncio.Runner() as runner,
+        ExitStack() as stack,
+        out.progress("status", total) as progress,
+    ):
+        answers = _answers(
+            ctx,
+            runner,
+            stack,
+            wanted,
+            rows=rows,
+            store=store,
+            skip=skip,
+            max_age=age,
+            concurrency=concurrency,
+            progress=progress,
         )
+
+        def noted() -> Iterator[Answer]:
+            for n, answer in enumerate(answers, 1):
+                rows.note(answer)
+                if n % BATCH == 0:
+                    progress("answered", BATCH, total)
+                yield answer
+
+        if out.terminal and not as_json:  # a table that fits the terminal
+            out.rows("mailoptout status", COLUMNS, ((record(a), _cells(a)) for a in noted()))
+        else:
+            rows.write_all(noted())
     sys.stdout.flush()
     counted = sum(rows.counts.values())
     if counted == 0:

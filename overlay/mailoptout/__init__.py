@@ -20,6 +20,9 @@ import sys as _sys
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
+    from engagelab_email_client.types import UnsubscribeType
+    from ncp_mailer_client.types import RequesterCode, SendBlockAction, SendResultCode
+
     from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
     from mailoptout._config import engagelab_base_url, ncp_base_url
     from mailoptout._engagelab import AsyncEngageLab, EngageLab
@@ -52,7 +55,7 @@ if _typing.TYPE_CHECKING:
     from mailoptout._signing import NcpSigner, ncp_signature
     from mailoptout._status import Answer, Unread
     from mailoptout._store import StoreBusyError, StoreError, StoreFullError
-    from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
+    from mailoptout._time import engagelab_time, nes_datetime
     from mailoptout._version import __version__
 
 __all__ = [
@@ -102,10 +105,14 @@ __all__ = [
     "Unread",
     "may_i_mail",
     "may_i_mail_async",
+    # values the pages list (unknown ones stay as they came)
+    "RequesterCode",
+    "SendBlockAction",
+    "SendResultCode",
+    "UnsubscribeType",
     # building blocks
     "NcpSigner",
     "RetryPolicy",
-    "UnsubscribeType",
     "__version__",
     "date_windows",
     "engagelab_base_url",
@@ -135,7 +142,9 @@ _MODULES = {
     "mailoptout._pagination": ("AsyncPaginator", "Page", "SyncPaginator", "date_windows"),
     "mailoptout._retry": ("RetryPolicy", "parse_retry_after"),
     "mailoptout._signing": ("NcpSigner", "ncp_signature"),
-    "mailoptout._time": ("UnsubscribeType", "engagelab_time", "nes_datetime"),
+    "mailoptout._time": ("engagelab_time", "nes_datetime"),
+    "engagelab_email_client.types": ("UnsubscribeType",),
+    "ncp_mailer_client.types": ("RequesterCode", "SendBlockAction", "SendResultCode"),
     "mailoptout._version": ("__version__",),
 }
 _SOURCE = {name: module for module, names in _MODULES.items() for name in names}

@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import attrs
+from engagelab_email_client.types import UnsubscribeType
 
 from mailoptout._identity import address_key
-from mailoptout._time import KST, UnsubscribeType, engagelab_time, nes_datetime
+from mailoptout._time import KST, engagelab_time, nes_datetime
 
 __all__ = [
     "ENGAGELAB_ALLOW",

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
+from engagelab_email_client.types import UnsubscribeType
 
 from mailoptout._bulk import storable_address
 from mailoptout._errors import InvalidInputError, MailOptOutError
@@ -31,7 +32,7 @@ from mailoptout._identity import address_key
 from mailoptout._lists import LISTS, Entry
 from mailoptout._mirror import EXPIRY_MARGIN
 from mailoptout._status import Answer, Unread, Word, decide, label
-from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
+from mailoptout._time import engagelab_time, nes_datetime
 
 if TYPE_CHECKING:
     from ncp_mailer_client.models import SendBlockPage

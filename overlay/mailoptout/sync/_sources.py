@@ -14,7 +14,7 @@ from ncp_mailer_client.models import Unsubscriber
 from mailoptout._engagelab import AsyncEngageLab, date_windows
 from mailoptout._ncp import AsyncNcpMailer
 from mailoptout._pagination import AsyncPaginator, Page
-from mailoptout._time import KST
+from mailoptout._time import KST, to_epoch_ms
 from mailoptout.sync._protocols import SourcePage
 
 __all__ = [
@@ -58,9 +58,7 @@ class NcpSource:
                 async for page in pages:
                     if not page.items:
                         return
-                    # an item without its (optional) date leaves the position as it is
-                    last_date = page.items[-1].block_date
-                    last_ms = last_date.utc if last_date else start_ms
+                    last_ms = to_epoch_ms(page.items[-1].block_date)
                     yield SourcePage([item.address for item in page.items], str(last_ms))
                     if not page.has_next:
                         return

@@ -12,7 +12,7 @@ import attrs
 from mailoptout._bulk import BulkResult
 from mailoptout._core import cancel_all
 from mailoptout._engagelab import AsyncEngageLab, date_windows
-from mailoptout._errors import APIError, APIStatusError, BulkOperationError
+from mailoptout._errors import APIError, APIStatusError, BulkOperationError, classify_status
 from mailoptout._ncp import AsyncNcpMailer
 from mailoptout.sync._protocols import Outcome, Record, StopSyncError, Verdict
 from mailoptout.sync._sources import ENGAGELAB_FIRST_DAY, ENGAGELAB_PAGE_SIZE, NCP_PAGE_SIZE
@@ -23,12 +23,12 @@ READ_ATTEMPTS = 3
 
 
 def _stopping(error: APIError) -> bool:
-    return isinstance(error, APIStatusError) and error.status_code in (401, 403)
+    return isinstance(error, APIStatusError) and classify_status(error.status_code) == "stop"
 
 
 def _refused(error: APIError) -> bool:
-    """An answer about the addresses themselves (a 4xx other than 401/403/429)."""
-    return isinstance(error, APIStatusError) and not error.retryable and not _stopping(error)
+    """An answer about the addresses themselves (see :func:`classify_status`)."""
+    return isinstance(error, APIStatusError) and classify_status(error.status_code) == "refused"
 
 
 @attrs.define
@@ -55,8 +55,10 @@ class NcpTarget:
             result: BulkResult = await self.mailer.register(
                 chunk, chunk_size=len(chunk), strict=False
             )
-        except BulkOperationError as exc:
-            error = exc.result.failed[0].error
+        except (BulkOperationError, APIStatusError) as exc:  # a stop error: nothing written
+            if exc.bulk_result is None:
+                raise
+            error = exc.bulk_result.failed[0].error
             assert error is not None  # a failed chunk carries its error
             if _stopping(error):
                 raise StopSyncError(str(error)) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from mailoptout._lists import LISTS, Entry
 from mailoptout._lookups import LISTABLE, PER_ADDRESS, may_i_mail, may_i_mail_async
 from mailoptout._mirror import EXPIRY_MARGIN
 from mailoptout._status import Answer, Unread, decide, label
+from mailoptout.cli._status import COLUMNS, Rows, record
 from mailoptout.emulator import EmulatorState, SyncASGITransport, create_app
 
 LISTS_ALL = [ref.label for ref in LISTS]
@@ -295,3 +297,49 @@ async def test_async_twin_agrees(mirror: Mirror, state: EmulatorState, clock: Fa
     assert must_not == ["a3@example.com", "a7@example.com"]
     assert len(counted.requests) == 40
     assert counted.max_in_flight <= 8
+
+
+# the rows of the command line: the cached tails write what the full rows would ---------------
+
+WORDS = ("may_mail", "must_not", "unknown")
+
+
+@st.composite
+def answer_runs(draw: st.DrawFn) -> list[Answer]:
+    """Answers as a run gives them: most share the run's unread and skipped tuples."""
+    unread = tuple(Unread(n, "x\ty") for n in draw(st.lists(st.sampled_from(LISTS_ALL))))
+    skipped = tuple(draw(st.lists(st.sampled_from(LISTS_ALL), unique=True)))
+    answers = []
+    for i in range(draw(st.integers(0, 30))):
+        address = draw(st.sampled_from([f"a{i}@example.com", f"ü{i}@bücher.example", "x\ty"]))
+        findings = draw(st.lists(st.sampled_from(LISTS_ALL), max_size=2))
+        own = draw(st.booleans())  # an answer with its own unread tuple (an address asked)
+        answers.append(
+            Answer(
+                address,
+                draw(st.sampled_from(WORDS)),
+                tuple(_entry(n) for n in findings),
+                (),
+                (),
+                tuple(unread) if own else unread,
+                skipped,
+            )
+        )
+    return answers
+
+
+@given(answer_runs(), st.booleans())
+def test_rows_write_what_each_answer_says(answers: list[Answer], as_json: bool) -> None:
+    written: list[str] = []
+    rows = Rows(written.append, as_json=as_json, terminal=False)
+    rows.write_all(answers)
+    lines = "".join(written).splitlines()
+    if as_json:
+        got = [json.loads(line) for line in lines]
+        assert got == [record(a) for a in answers]
+    else:
+        assert lines[0].split("\t") == list(COLUMNS)
+        cells = [line.split("\t") for line in lines[1:]]
+        assert [c[1] for c in cells] == [a.word for a in answers]  # the same words as JSON
+        assert [c[5] for c in cells] == [", ".join(a.skipped) or "-" for a in answers]
+        assert all(len(c) == len(COLUMNS) for c in cells)

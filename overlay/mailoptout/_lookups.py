@@ -3,8 +3,10 @@
 The listable lists are answered from a :class:`~mailoptout.Mirror` refreshed at most
 ``max_age`` ago; the two per-address lists, NAVER send-block and EngageLab bounces, are asked
 once per address (unless skipped). A run loads the active keys of every mirrored list once,
-into one dict, keys each address once (:func:`~mailoptout._identity.address_key`) and looks up
-the address and its domain there; only an address found costs a query of the mirror.
+into one set, keys each address once (:func:`~mailoptout._identity.address_key`) and looks up
+the address and its domain there: a domain costs one set lookup per address, never a request.
+Addresses go by batches of :data:`BATCH`: one query of the mirror fetches the entries of those
+a batch holds.
 
 >>> hour = dt.timedelta(hours=1)
 >>> with Mirror.open("mirror.sqlite3") as mirror:  # doctest: +SKIP

@@ -1,9 +1,10 @@
 """May I mail this address? The :class:`Answer` from what every list said, without I/O.
 
-NAVER's lists always stop mail. EngageLab's stop it unless the address or its domain is on
-EngageLab's allow-list (``engagelab/no_interceptions``), which overrides them, as EngageLab
-documents and the emulator models; it never overrides NAVER's. A list that was not read, by the
-not-checked rule of ARCHITECTURE.md:
+Every list stops mail but EngageLab's allow-list (``engagelab/no_interceptions``), whose entry
+for the address or its domain overrides EngageLab's other lists, as EngageLab documents and the
+emulator models, never NAVER's: the :class:`~mailoptout._lists.ListRef` declarations say so
+(``stops_mail``, ``overrides``). A list that was not read, by the not-checked rule of
+ARCHITECTURE.md:
 
 - a read error, or its provider not configured: the answer is ``unknown`` unless another list
   says ``must_not`` (the list is in :attr:`Answer.unread`, with why);

@@ -331,7 +331,7 @@ def answer_runs(draw: st.DrawFn) -> list[Answer]:
 @given(answer_runs(), st.booleans())
 def test_rows_write_what_each_answer_says(answers: list[Answer], as_json: bool) -> None:
     written: list[str] = []
-    rows = Rows(written.append, as_json=as_json, terminal=False)
+    rows = Rows(written.append, as_json=as_json)
     rows.write_all(answers)
     lines = "".join(written).splitlines()
     if as_json:

@@ -1,9 +1,10 @@
-"""``mailoptout status``: may I mail these addresses? Input, clients, the mirror and the rows
-around :func:`mailoptout._lookups.may_i_mail_async`.
+"""``mailoptout status``: may I mail these addresses? Input, clients, the mirror's refresh and
+the rows around :func:`mailoptout._lookups.may_i_mail` and its async twin.
 
-Rows stream: each answer is written as it comes, in batches, never held (a 1,000,000-address
-campaign costs the memory of one batch); the usual row (an address on no list) is written from
-a cached tail, so the cost of a row is little more than its address.
+Rows stream: each answer is written as it comes, never held (a 1,000,000-address campaign costs
+the memory of one batch). To a file or a pipe, rows go in batches, and the usual row (an
+address on no list) is written from a cached tail: a row costs little more than its address.
+On a terminal, the rows are a table that fits it.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ __all__ = ["parse_duration", "status"]
 
 COLUMNS = ("address", "answer", "findings", "allow_listed", "unread", "skipped")
 BATCH = 1000
-"""Rows written at once (on a terminal: each row as it comes)."""
+"""Rows written at once to a file or a pipe."""
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -121,12 +122,12 @@ def _clean(cell: str) -> str:
 
 
 class Rows:
-    """Writes answers to ``write`` as text rows or JSON lines, in batches of :data:`BATCH`."""
+    """Writes answers to ``write`` as tab-separated rows (after a header) or JSON lines, in
+    batches of :data:`BATCH`; counts them for the summary (:meth:`note`)."""
 
-    def __init__(self, write: Callable[[str], object], *, as_json: bool, terminal: bool) -> None:
+    def __init__(self, write: Callable[[str], object], *, as_json: bool) -> None:
         self.write, self.as_json = write, as_json
-        self.separator = "  " if terminal else "\t"
-        self.batch_size = 1 if terminal else BATCH
+        self.separator = "\t"
         self.pending: list[str] = []
         self.counts: dict[Word, int] = {"may_mail": 0, "must_not": 0, "unknown": 0}
         self.unread: dict[str, str] = {}
@@ -179,7 +180,7 @@ class Rows:
             self.pending.append('{"address": ' + address + self._tail(answer))
         else:
             self.pending.append(_clean(answer.address) + self._tail(answer))
-        if len(self.pending) >= self.batch_size:
+        if len(self.pending) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
@@ -366,7 +367,7 @@ def status(
     wanted = addresses_from(addresses or [], file, column)
     total = _total(addresses or [], file)
     out = Output(as_json=as_json)
-    rows = Rows(sys.stdout.write, as_json=as_json, terminal=False)
+    rows = Rows(sys.stdout.write, as_json=as_json)
     import asyncio  # noqa: PLC0415 - not on --help's path
 
     with (

@@ -6,50 +6,34 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import platformdirs
 import typer
 
 from mailoptout import ConfigurationError, MailOptOutError
 from mailoptout.cli._clients import built, describe_error, engagelab_options, ncp_options
-from mailoptout.cli._options import Json, iso
+from mailoptout.cli._options import (
+    DEFAULT_STORE,
+    PROVIDER_NAMES,
+    Concurrency,
+    Json,
+    Only,
+    StoreOpt,
+    examples,
+    iso,
+    usage_error,
+)
 from mailoptout.cli._output import Output
 
 if TYPE_CHECKING:
     from mailoptout._lists import ListRef
     from mailoptout._mirror import Mirror
 
-__all__ = [
-    "StoreOpt",
-    "mirror_app",
-    "open_mirror",
-    "provider_clients",
-    "refresh_lists",
-    "store_path",
-]
+__all__ = ["mirror_app", "open_mirror", "provider_clients", "refresh_lists"]
 
-DEFAULT_STORE = Path(platformdirs.user_state_dir("mailoptout")) / "mirror.sqlite3"
-PROVIDERS = ("ncp", "engagelab")
-
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        metavar="PATH",
-        help="The mirror's SQLite file (created owner-readable only; default"
-        " ~/.local/state/mailoptout/mirror.sqlite3, or MAILOPTOUT_STORE).",
-        show_default=False,
-    ),
-]
-OnlyOpt = Annotated[
-    str | None,
-    typer.Option("--only", metavar="PROVIDER", help="Only this provider: ncp or engagelab."),
-]
 ListOpt = Annotated[
     str | None,
     typer.Option(
@@ -61,27 +45,11 @@ ListOpt = Annotated[
 ]
 
 
-def store_path(store: Path | None) -> Path:
-    """``--store``, else ``MAILOPTOUT_STORE``, else the default."""
-    if store is not None:
-        return store
-    env = os.environ.get("MAILOPTOUT_STORE")
-    return Path(env) if env else DEFAULT_STORE
-
-
-def open_mirror(store: Path | None, *, read_only: bool = False) -> Mirror:
+def open_mirror(store: Path, *, read_only: bool = False) -> Mirror:
+    """The mirror at ``store`` (``read_only``: without its lock; the file must exist)."""
     from mailoptout._mirror import Mirror  # noqa: PLC0415 - not on --help's path
 
-    return Mirror.open(store_path(store), read_only=read_only)
-
-
-def check_only(only: str | None) -> tuple[str, ...]:
-    """The providers ``--only`` leaves (both without it); exit 2 naming it otherwise."""
-    if only is None:
-        return PROVIDERS
-    if only not in PROVIDERS:
-        raise typer.BadParameter(f"{only!r} is not ncp or engagelab", param_hint="'--only'")
-    return (only,)
+    return Mirror.open(store, read_only=read_only)
 
 
 def listable(name: str | None, providers: Iterable[str]) -> list[ListRef]:
@@ -94,9 +62,7 @@ def listable(name: str | None, providers: Iterable[str]) -> list[ListRef]:
     chosen = [ref for ref in refs if name in (ref.label, ref.name)]
     if len(chosen) != 1:
         known = ", ".join(ref.label for ref in refs)
-        raise typer.BadParameter(
-            f"{name!r} is no list the mirror holds ({known})", param_hint="'--list'"
-        )
+        usage_error("--list", f"{name!r} is no list the mirror holds ({known})")
     return chosen
 
 
@@ -156,17 +122,18 @@ mirror_app = typer.Typer(
     no_args_is_help=True,
 )
 
-ConcurrencyOpt = Annotated[
-    int,
-    typer.Option(min=1, max=64, metavar="N", help="Pages of a list fetched at once (1 to 64)."),
-]
 
-
-@mirror_app.command()
+@mirror_app.command(
+    epilog=examples(
+        "mailoptout mirror refresh",
+        "mailoptout mirror refresh --only engagelab --incremental",
+        "mailoptout mirror refresh --list engagelab/blocks",
+    )
+)
 def refresh(
     ctx: typer.Context,
     *,
-    only: OnlyOpt = None,
+    only: Only = None,
     list_name: ListOpt = None,
     incremental: Annotated[
         bool,
@@ -176,22 +143,16 @@ def refresh(
             " refresh (the default) also drops what the provider no longer lists.",
         ),
     ] = False,
-    store: StoreOpt = None,
-    concurrency: ConcurrencyOpt = 8,
+    store: StoreOpt = DEFAULT_STORE,
+    concurrency: Concurrency = 8,
     as_json: Json = False,
 ) -> None:
     """Copy every listable list of both providers into the mirror (or --only one provider,
     --list one list). One row per list: listed, held, dropped, windows read. Exit 1 when a list
     could not be refreshed (a provider without credentials, an error): its answers in status
     stay unknown until it is.
-
-    Examples:
-
-      mailoptout mirror refresh
-
-      mailoptout mirror refresh --only engagelab --incremental
     """
-    refs = listable(list_name, check_only(only))
+    refs = listable(list_name, PROVIDER_NAMES if only is None else (only,))
     out = Output(as_json=as_json)
     failed: dict[str, str] = {}
 
@@ -260,15 +221,10 @@ def _age(at: dt.datetime | None, now: dt.datetime) -> str | None:
     return f"{seconds:.0f} s"
 
 
-@mirror_app.command()
-def stats(*, store: StoreOpt = None, as_json: Json = False) -> None:
+@mirror_app.command(epilog=examples("mailoptout mirror stats", "mailoptout mirror stats --json"))
+def stats(*, store: StoreOpt = DEFAULT_STORE, as_json: Json = False) -> None:
     """Each list in the mirror: entries held, those active now (not expired), the last full
-    and incremental refresh, and the age of the newest.
-
-    Example:
-
-      mailoptout mirror stats
-    """
+    and incremental refresh, and the age of the newest."""
     from mailoptout._lookups import active_keys, refreshed  # noqa: PLC0415
 
     out = Output(as_json=as_json)
@@ -295,27 +251,25 @@ def stats(*, store: StoreOpt = None, as_json: Json = False) -> None:
 EXPORT_COLUMNS = ("list", "entry", "key", "at", "expires_at", "reason", "api_user")
 
 
-@mirror_app.command()
+@mirror_app.command(
+    epilog=examples(
+        "mailoptout mirror export > mirror.csv",
+        "mailoptout mirror export --list engagelab/blocks --format ndjson",
+    )
+)
 def export(
     *,
     list_name: ListOpt = None,
     output_format: Annotated[
         str, typer.Option("--format", metavar="FORMAT", help="csv (with a header) or ndjson.")
     ] = "csv",
-    store: StoreOpt = None,
+    store: StoreOpt = DEFAULT_STORE,
 ) -> None:
     """Write the mirror's entries (every list, or --list one) to stdout as they are read,
-    expired ones too (``expires_at`` says).
-
-    Examples:
-
-      mailoptout mirror export > mirror.csv
-
-      mailoptout mirror export --list engagelab/blocks --format ndjson
-    """
+    expired ones too (``expires_at`` says)."""
     if output_format not in ("csv", "ndjson"):
-        raise typer.BadParameter(f"{output_format!r} is not csv or ndjson", param_hint="'--format'")
-    refs = listable(list_name, PROVIDERS)
+        usage_error("--format", f"{output_format!r} is not csv or ndjson")
+    refs = listable(list_name, PROVIDER_NAMES)
     writer = csv.writer(sys.stdout, lineterminator="\n") if output_format == "csv" else None
     if writer is not None:
         writer.writerow(EXPORT_COLUMNS)

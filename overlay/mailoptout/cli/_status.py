@@ -23,16 +23,23 @@ from mailoptout import InvalidInputError, MailOptOutError
 from mailoptout.cli._clients import describe_error
 from mailoptout.cli._inputs import addresses_from
 from mailoptout.cli._mirror_commands import (
-    PROVIDERS,
-    StoreOpt,
-    check_only,
     open_mirror,
     provider_clients,
     refresh_lists,
-    store_path,
 )
-from mailoptout.cli._options import ColumnOpt, FileOpt, Json, iso
-from mailoptout.cli._output import Output, settings, warn
+from mailoptout.cli._options import (
+    DEFAULT_STORE,
+    PROVIDER_NAMES,
+    ColumnOpt,
+    Concurrency,
+    FileOpt,
+    Json,
+    Only,
+    StoreOpt,
+    iso,
+    usage_error,
+)
+from mailoptout.cli._output import Output, StdoutClosed, settings, warn
 from mailoptout.cli._signals import on_interrupt
 
 if TYPE_CHECKING:
@@ -42,6 +49,7 @@ if TYPE_CHECKING:
     from mailoptout._lists import Entry, ListRef
     from mailoptout._mirror import Mirror
     from mailoptout._status import Answer, Unread, Word
+    from mailoptout.cli._progress import Bar
 
 __all__ = ["parse_duration", "status"]
 
@@ -59,9 +67,7 @@ def parse_duration(value: str | None) -> dt.timedelta | None:
         return None
     match = _DURATION.fullmatch(value.strip())
     if match is None:
-        raise typer.BadParameter(
-            f"{value!r} is not a duration (e.g. 90s, 30m, 2h, 1d)", param_hint="'--max-age'"
-        )
+        usage_error("--max-age", f"{value!r} is not a duration (e.g. 90s, 30m, 2h, 1d)")
     seconds = float(match[1]) * _UNITS[(match[2] or "s").lower()]
     return dt.timedelta(seconds=seconds)
 
@@ -189,6 +195,14 @@ class Rows:
             self.pending.clear()
 
 
+def _write(text: str) -> None:
+    """Rows to stdout; a reader gone away (``| head``) is :class:`StdoutClosed`."""
+    try:
+        sys.stdout.write(text)
+    except BrokenPipeError:
+        raise StdoutClosed from None
+
+
 def _total(arguments: list[str], file: str | None) -> int | None:
     """How many addresses (the lines of a file: a total for the progress), None for stdin."""
     if file is None:
@@ -243,11 +257,11 @@ def _answers(
     addresses: Iterable[str],
     *,
     rows: Rows,
-    store: Path | None,
+    store: Path,
     skip: tuple[str, ...],
     max_age: dt.timedelta | None,
     concurrency: int,
-    progress: Callable[[str, int], None],
+    progress: Bar,
 ) -> Iterator[Answer]:
     """Refresh the mirrored lists older than ``max_age`` (None: all of them), then the answers.
 
@@ -263,9 +277,9 @@ def _answers(
 
     clients_stack = AsyncExitStack()
     stack.callback(lambda: runner.run(clients_stack.aclose()))
-    providers = [p for p in PROVIDERS if p not in skip]
+    providers = [p for p in PROVIDER_NAMES if p not in skip]
     clients, _ = runner.run(provider_clients(ctx, providers, clients_stack))
-    read_only = max_age is not None and store_path(store).exists()
+    read_only = max_age is not None and store.exists()
     mirror = stack.enter_context(open_mirror(store, read_only=read_only))
     stale = _stale(mirror, clients, max_age)
     if stale and read_only:  # a refresh writes: take the store's lock
@@ -306,15 +320,7 @@ def status(
     ] = None,
     file: FileOpt = None,
     column: ColumnOpt = None,
-    only: Annotated[
-        str | None,
-        typer.Option(
-            "--only",
-            metavar="PROVIDER",
-            help="Read only this provider's lists (ncp or engagelab); the other's are named as"
-            " skipped in every row.",
-        ),
-    ] = None,
+    only: Only = None,
     skip_per_address: Annotated[
         bool,
         typer.Option(
@@ -332,13 +338,8 @@ def status(
             " older lists are refreshed first. Default: refresh first.",
         ),
     ] = None,
-    store: StoreOpt = None,
-    concurrency: Annotated[
-        int,
-        typer.Option(
-            min=1, max=64, metavar="N", help="Addresses asked at once per list (1 to 64)."
-        ),
-    ] = 8,
+    store: StoreOpt = DEFAULT_STORE,
+    concurrency: Concurrency = 8,
     as_json: Json = False,
 ) -> None:
     """May I mail these addresses? One row per address, in input order: may_mail, must_not or
@@ -350,16 +351,10 @@ def status(
     overrides EngageLab's other lists, never NAVER's. A list that could not be read (an error,
     a provider without credentials) makes the answer unknown unless another says must_not, and
     the exit 1; a list skipped (--only, --skip-per-address) is named in every row.
-
-    Examples:
-
-      mailoptout status a@example.com b@example.com
-
-      mailoptout status --file campaign.csv --skip-per-address --max-age 1h > answers.tsv
     """
     from mailoptout._lookups import PER_ADDRESS  # noqa: PLC0415 - not on --help's path
 
-    skip = tuple(p for p in PROVIDERS if p not in check_only(only))
+    skip = tuple(p for p in PROVIDER_NAMES if only is not None and p != only)
     age = parse_duration(max_age)
     if skip_per_address:
         skip += PER_ADDRESS
@@ -367,13 +362,13 @@ def status(
     wanted = addresses_from(addresses or [], file, column)
     total = _total(addresses or [], file)
     out = Output(as_json=as_json)
-    rows = Rows(sys.stdout.write, as_json=as_json)
+    rows = Rows(_write, as_json=as_json)
     import asyncio  # noqa: PLC0415 - not on --help's path
 
     with (
         asyncio.Runner() as runner,
         ExitStack() as stack,
-        out.progress("status", total) as progress,
+        out.progress("status") as progress,
     ):
         answers = _answers(
             ctx,
@@ -391,7 +386,9 @@ def status(
         def noted() -> Iterator[Answer]:
             for n, answer in enumerate(answers, 1):
                 rows.note(answer)
-                if n % BATCH == 0:
+                if n <= BATCH:  # the first rows one by one (each may wait on requests)
+                    progress("answered", 1, total)
+                elif n % BATCH == 0:
                     progress("answered", BATCH, total)
                 yield answer
 
@@ -399,7 +396,7 @@ def status(
             out.rows("mailoptout status", COLUMNS, ((record(a), _cells(a)) for a in noted()))
         else:
             rows.write_all(noted())
-    sys.stdout.flush()
+    out.flush()
     counted = sum(rows.counts.values())
     if counted == 0:
         raise InvalidInputError(f"no addresses in {'stdin' if file == '-' else repr(file)}")

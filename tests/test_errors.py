@@ -166,6 +166,10 @@ def every_error() -> list[MailOptOutError]:
         *status_errors,
         bulk,
         stopped,
+        mailoptout.StoreError("/tmp/m.sqlite3 is not a SQLite file of ours: move it away"),
+        mailoptout.StoreBusyError("/tmp/m.sqlite3 is in use by process 1"),
+        mailoptout.StoreFullError("no space left on the disk of /tmp/m.sqlite3"),
+        mailoptout.RefreshError("engagelab/blocks kept changing while it was listed"),
     ]
 
 

@@ -188,7 +188,6 @@ class TestBadInput:
             (["ncp", "register", "--file", "/nonexistent/list.txt"], "/nonexistent/list.txt"),
             (["ncp", "register", "--file", "x.csv", "--column", "mail"], "x.csv"),
             (["engagelab", "add", "a@example.com", "--expire", "someday"], "'someday'"),
-            (["sync", "--from", "ncp", "--to", "ncp"], "'ncp'"),
             (["ncp", "send-block", "nobody"], "'nobody'"),
         ],
     )

@@ -39,7 +39,7 @@ from typing import Any, Self
 
 import attrs
 
-from mailoptout._errors import MailOptOutError
+from mailoptout._errors import APIError, MailOptOutError
 from mailoptout._identity import address_key
 from mailoptout._lists import LISTS, Entry, ListRef
 from mailoptout._pagination import date_windows
@@ -66,10 +66,14 @@ zone (read as +08:00); the zones in use span -12:00 to +14:00, so the true insta
 OVERLAP = dt.timedelta(days=1)
 """An incremental refresh lists from this long before the last one."""
 READS = 3
-"""Readings of a window before a refresh gives up on it."""
+"""Readings of a window that changes while read before a refresh gives up on it."""
+ERROR_READS = 6
+"""Readings of a window that fails (after the client's retries) before a refresh gives up:
+listing is idempotent, and a long list meets the odd failure."""
 ONE_DAY = dt.timedelta(days=1)
 
 Progress = Callable[[str, int], None]
+Window = tuple[dt.date | None, dt.date | None]
 
 
 class RefreshError(MailOptOutError):
@@ -347,53 +351,14 @@ class Mirror:
             ).fetchone()
         first = since or self.first_day(first_day)
         last = started.astimezone(ENGAGELAB_NAIVE_TZ).date() + ONE_DAY  # a clock a day ahead
-        windows: list[tuple[dt.date | None, dt.date | None]] = (
-            list(date_windows(first, last)) if ref.windowed else [(None, None)]
-        )
-        listed = rereads = 0
-
-        def read(first: dt.date | None, last: dt.date | None) -> Any:
-            assert ref.read is not None
-            return ref.read(client, first, last, concurrency).pages()
-
-        async def save(window: _Window) -> None:
-            nonlocal listed, rereads
-            for attempt in range(READS):
-                listed += window.sent
-                report("listed", window.sent)
-                if window.consistent or not full:
-                    break
-                if attempt == READS - 1:
-                    raise RefreshError(
-                        f"{ref.label} kept changing while it was listed"
-                        f"{_window_text(window)} ({READS} readings): the mirror keeps its"
-                        " rows from before; refresh again"
-                    )
-                rereads += 1
-                window = _Window(window.first, window.last)
-                async for page in read(window.first, window.last):
-                    window.add(page, ref)
-            for rows in window.pages:
-                self._save(rows, generation)
-
-        index = -1
-        current: _Window | None = None
-        span = (first, last) if ref.windowed or not full else (None, None)
-        async for page in read(*span):
-            if page.number == 0:  # a window's first page: the one before is complete
-                if current is not None:
-                    await save(current)
-                index += 1
-                current = _Window(*windows[min(index, len(windows) - 1)])
-            assert current is not None
-            current.add(page, ref)
-        if current is not None:
-            await save(current)
+        windows: list[Window] = list(date_windows(first, last)) if ref.windowed else [(None, None)]
+        listing = _Listing(self, ref, client, concurrency, full, generation, report)
+        await listing.run(windows, first, last)
         dropped = self._finish(ref, generation, started, full=full)
         held = self.db.execute(
             "SELECT count(*) FROM entries WHERE provider=? AND list=?", (ref.provider, ref.name)
         ).fetchone()[0]
-        return Refreshed(ref, full, listed, held, dropped, len(windows), rereads)
+        return Refreshed(ref, full, listing.listed, held, dropped, len(windows), listing.rereads)
 
     def _incremental_since(self, ref: ListRef) -> dt.date | None:
         row = self.db.execute(
@@ -471,6 +436,80 @@ class Mirror:
         entry. The next run's listing of the target tells whether they landed."""
         rows = self.db.execute("SELECT key, entry FROM in_flight WHERE direction=?", (direction,))
         return {str(key): str(entry) for key, entry in rows}
+
+
+@attrs.define
+class _Listing:
+    """One refresh's reading of a list: window by window, each saved once consistent."""
+
+    mirror: Mirror
+    ref: ListRef
+    client: Any
+    concurrency: int
+    full: bool
+    generation: int
+    progress: Progress
+    listed: int = 0
+    rereads: int = 0
+    saved: int = 0
+    """Windows before this one are in the mirror."""
+
+    def _read(self, first: dt.date | None, last: dt.date | None) -> Any:
+        assert self.ref.read is not None
+        return self.ref.read(self.client, first, last, self.concurrency).pages()
+
+    async def run(self, windows: list[Window], first: dt.date, last: dt.date) -> None:
+        """Read every window; on an error, again from the first window not saved (at most
+        :data:`ERROR_READS` times for one window: then the error goes up)."""
+        failures: dict[int, int] = {}
+        while True:
+            try:
+                await self._walk(windows, first, last)
+            except APIError:
+                failures[self.saved] = failures.get(self.saved, 0) + 1
+                if failures[self.saved] >= ERROR_READS:
+                    raise  # nothing concluded: the rows not seen yet stay
+            else:
+                return
+
+    async def _walk(self, windows: list[Window], first: dt.date, last: dt.date) -> None:
+        index = self.saved - 1
+        current: _Window | None = None
+        span: Window = (first, last) if not self.full else (None, None)
+        if self.ref.windowed:
+            span = (windows[self.saved][0], last)
+        async for page in self._read(*span):
+            if page.number == 0:  # a window's first page: the one before is complete
+                if current is not None:
+                    await self._save(current)
+                    self.saved = index + 1
+                index += 1
+                current = _Window(*windows[min(index, len(windows) - 1)])
+            assert current is not None
+            current.add(page, self.ref)
+        if current is not None:
+            await self._save(current)
+
+    async def _save(self, window: _Window) -> None:
+        """Save ``window`` once it reads consistent (a full refresh reads it again while the
+        provider changes it, :data:`READS` times at most: then RefreshError)."""
+        for attempt in range(READS):
+            self.listed += window.sent
+            self.progress("listed", window.sent)
+            if window.consistent or not self.full:
+                break
+            if attempt == READS - 1:
+                raise RefreshError(
+                    f"{self.ref.label} kept changing while it was listed"
+                    f"{_window_text(window)} ({READS} readings): the mirror keeps its rows from"
+                    " before; refresh again"
+                )
+            self.rereads += 1
+            window = _Window(window.first, window.last)
+            async for page in self._read(window.first, window.last):
+                window.add(page, self.ref)
+        for rows in window.pages:
+            self.mirror._save(rows, self.generation)
 
 
 def _later(a: dt.datetime | None, b: dt.datetime | None) -> bool:

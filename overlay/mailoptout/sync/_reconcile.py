@@ -280,6 +280,9 @@ async def reconcile(
     report.not_delivered = _not_delivered(
         planned, way, answers.refused, answers.failed, dry_run=False, stopped=report.error
     )
+    missing = {e.key for e in planned.write}
+    settled = [key for key in mirror.in_flight(way.name) if key not in missing]
+    mirror.send_ends(way.name, settled)  # the listing shows them: no longer in doubt
     return report
 
 

@@ -4,6 +4,9 @@
 >>> state = EmulatorState()
 >>> app = create_app(state, faults=Faults(rate_429=0.2, retry_after="0"))
 
+``create_app(state, test_mode=True)`` adds routes under ``/_emulator/`` that drive the
+emulator over the socket (clock, seed, remove, request counts, reset); the default app has none.
+
 Local credentials: NAVER access key ``emulator-access-key`` / secret ``emulator-secret-key``;
 EngageLab api_user ``emulator`` / api_key ``emulator-api-key``.
 """
@@ -15,6 +18,7 @@ require_extra("emulator")
 # ruff: noqa: E402 - the extra is checked before anything it provides is imported
 from mailoptout.emulator._app import NCP_PREFIXES, create_app
 from mailoptout.emulator._faults import Faults
+from mailoptout.emulator._seed import SeedError, apply_seed, load_seed, parse_seed
 from mailoptout.emulator._server import serve, serve_in_thread
 from mailoptout.emulator._state import (
     DEFAULT_ENGAGELAB_API_KEY,
@@ -25,6 +29,7 @@ from mailoptout.emulator._state import (
     EngageLabEntry,
 )
 from mailoptout.emulator._transport import SyncASGITransport
+from mailoptout.emulator._variants import VARIANTS
 
 __all__ = [
     "DEFAULT_ENGAGELAB_API_KEY",
@@ -32,11 +37,16 @@ __all__ = [
     "DEFAULT_NCP_ACCESS_KEY",
     "DEFAULT_NCP_SECRET_KEY",
     "NCP_PREFIXES",
+    "VARIANTS",
     "EmulatorState",
     "EngageLabEntry",
     "Faults",
+    "SeedError",
     "SyncASGITransport",
+    "apply_seed",
     "create_app",
+    "load_seed",
+    "parse_seed",
     "serve",
     "serve_in_thread",
 ]

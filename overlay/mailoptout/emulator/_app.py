@@ -14,6 +14,7 @@ from mailoptout.emulator._answers import Handler
 from mailoptout.emulator._faults import FaultInjector, Faults
 from mailoptout.emulator._routes import EMULATED, mounts, route
 from mailoptout.emulator._state import EmulatorState
+from mailoptout.emulator._test_mode import RequestCounter, test_routes
 from mailoptout.emulator._validation import Invalid, Operation, operations, parse_body, parse_params
 
 __all__ = ["HANDLERS", "MAX_BODY_BYTES", "NCP_PREFIXES", "create_app"]
@@ -75,9 +76,15 @@ async def serve(
         return Response(status_code=499)  # never sent: nobody is listening
 
 
-def create_app(state: EmulatorState | None = None, *, faults: Faults | None = None) -> Starlette:
+def create_app(
+    state: EmulatorState | None = None, *, faults: Faults | None = None, test_mode: bool = False
+) -> Starlette:
     """The emulator as an ASGI app: NAVER under ``/api/v1``, ``/api/v1-sgn``, ``/api/v1-jpn``,
     EngageLab under ``/v1``. ``app.state.emulator`` is the :class:`EmulatorState`.
+
+    ``test_mode`` adds the ``/_emulator/`` routes (clock, seed, remove, requests, reset: see
+    :mod:`mailoptout.emulator._test_mode`) and counts requests per operation; never for a
+    server anyone else reaches.
 
     >>> import httpx
     >>> app = create_app()
@@ -103,8 +110,11 @@ def create_app(state: EmulatorState | None = None, *, faults: Faults | None = No
             return response
         return await serve(emulator, provider, ops[(path, request.method)], request)
 
-    app = Starlette(routes=[Route("/{path:path}", dispatch, methods=ALL_METHODS)])
+    routes = test_routes(emulator) if test_mode else []
+    app = Starlette(routes=[*routes, Route("/{path:path}", dispatch, methods=ALL_METHODS)])
     app.state.emulator = emulator
     if faults is not None:
         app.add_middleware(FaultInjector, faults=faults)
+    if test_mode:  # added last: outermost, so it counts fault-mode answers too
+        app.add_middleware(RequestCounter, state=emulator)
     return app

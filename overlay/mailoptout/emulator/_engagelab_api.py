@@ -88,6 +88,7 @@ def list_unsubscribes(
     state: EmulatorState, user: str, params: dict[str, Any], body: Any
 ) -> Response:
     email, api_user = params.get("email"), params.get("api_user")
+    email = None if email is None else state.stored(email)
     window = None if email is not None else _list_window(state, params)
 
     def matching() -> list[Any]:
@@ -139,7 +140,7 @@ def delete_unsubscribes(
     state: EmulatorState, user: str, params: dict[str, Any], body: Any
 ) -> Response:
     if body.get("email") is not None:
-        email = body["email"]
+        email = state.stored(body["email"])
         count = state.engagelab_delete(user, lambda e: e.email == email)
     else:
         start, end = _required_window(body)
@@ -202,7 +203,8 @@ def _selection(
     query or the body)."""
     key = values.get(shape.key)
     if key is not None:
-        return lambda entry: entry.key == key
+        stored = state.stored(key)
+        return lambda entry: entry.key == stored
     if shape.window:
         start, end = _list_window(state, values)
     else:  # no documented window limit: the given bounds, or everything

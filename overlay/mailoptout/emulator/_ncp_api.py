@@ -57,7 +57,7 @@ def ncp_authenticate(state: EmulatorState, request: Request) -> str | JSONRespon
     timestamp = headers[TIMESTAMP_HEADER]
     if (
         not _TIMESTAMP.fullmatch(timestamp)
-        or abs(state.now_ms() - int(timestamp)) >= MAX_CLOCK_SKEW_MS
+        or abs(round(state.wall_clock() * 1000) - int(timestamp)) >= MAX_CLOCK_SKEW_MS
     ):
         return gateway_denied("timestamp is invalid or expired")
     expected = ncp_signature(request.method, wire_uri(request), timestamp, access_key, secret)
@@ -162,6 +162,7 @@ def get_unsubscribers_list(
 ) -> Response:
     start, end = _range_end(params, "start"), _range_end(params, "end")
     email, by_manager = params.get("emailAddress"), params.get("isRegByManager")
+    email = None if email is None else state.stored(email)
     sort = parse_sort(params.get("sort"), "createUtc")
 
     def matching() -> list[Any]:

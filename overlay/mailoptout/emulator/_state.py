@@ -6,7 +6,10 @@ layer in ``_app`` only parses, checks and formats.
 
 from __future__ import annotations
 
+import collections
+import copy
 import datetime as dt
+import math
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
@@ -16,18 +19,26 @@ import attrs
 
 from mailoptout._signing import Clock
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST
-from mailoptout.emulator._suppressions import SuppressionLists, delete_matching
+from mailoptout.emulator._suppressions import (
+    Suppression,
+    SuppressionKind,
+    SuppressionLists,
+    delete_matching,
+)
+from mailoptout.emulator._variants import check_variants
 
 __all__ = [
     "DEFAULT_ENGAGELAB_API_KEY",
     "DEFAULT_ENGAGELAB_API_USER",
     "DEFAULT_NCP_ACCESS_KEY",
     "DEFAULT_NCP_SECRET_KEY",
+    "MAX_ADDRESS_OCTETS",
     "SEND_BLOCK_DAYS",
     "BlockRow",
     "EmulatorState",
     "EngageLabEntry",
     "NcpEntry",
+    "Snapshot",
 ]
 
 DEFAULT_NCP_ACCESS_KEY = "emulator-access-key"
@@ -36,6 +47,9 @@ DEFAULT_ENGAGELAB_API_USER = "emulator"
 DEFAULT_ENGAGELAB_API_KEY = "emulator-api-key"
 SEND_BLOCK_DAYS = 7
 """Days after which a send-block entry is lifted (NAVER's default)."""
+MAX_ADDRESS_OCTETS = 254
+"""The longest address NAVER stores (RFC 5321's path limit less its brackets: the emulator's
+choice, NAVER documents none); longer ones are ignored (counted in ``ignoreCount``)."""
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
@@ -72,6 +86,19 @@ class EngageLabEntry:
     expire_time: dt.datetime
 
 
+@attrs.frozen
+class Snapshot:
+    """What :meth:`EmulatorState.snapshot` took (private copies)."""
+
+    lists: tuple[
+        dict[str, dict[str, NcpEntry]],
+        dict[str, dict[str, list[BlockRow]]],
+        dict[str, dict[tuple[str, str], EngageLabEntry]],
+        dict[tuple[str, SuppressionKind], dict[tuple[str, str], Suppression]],
+    ]
+    offset: float
+
+
 def nes(utc_ms: int) -> dict[str, Any]:
     """A NesDateTime, formatted in KST like NAVER does."""
     text = plain_time(dt.datetime.fromtimestamp(utc_ms / 1000, tz=KST))
@@ -80,6 +107,11 @@ def nes(utc_ms: int) -> dict[str, Any]:
         "formattedDate": text[:10],
         "formattedDateTime": f"{text} {utc_ms % 1000:03d}",
     }
+
+
+def storable(address: str) -> bool:
+    """Whether NAVER stores ``address`` (an ``@``, at most :data:`MAX_ADDRESS_OCTETS` octets)."""
+    return "@" in address and len(address.encode("utf-8", "surrogatepass")) <= MAX_ADDRESS_OCTETS
 
 
 def plain_time(moment: dt.datetime) -> str:
@@ -95,6 +127,23 @@ class EmulatorState:
     (1, 1, 0)
     >>> state.ncp_addresses(DEFAULT_NCP_ACCESS_KEY)
     {'a@example.com'}
+
+    Seeding, list by list (or all at once from the seed-file format: ``mailoptout.emulator.
+    apply_seed(state, data)``):
+
+    - NAVER unsubscribers: ``state.ncp_register(access_key, addresses, by_manager=, at_ms=)``;
+    - NAVER send-block histories: ``state.seed_send_block(address, rows)``;
+    - EngageLab unsubscribes: ``state.engagelab_seed(entries)`` or ``state.engagelab_add(...)``;
+    - EngageLab bounces, complaints, blocks and the allow-list (``no_interceptions``):
+      ``state.suppressions.add(kind, api_user, email_or_domain, expire=, reason=, at=)``.
+
+    >>> _ = state.suppressions.add("bounces", DEFAULT_ENGAGELAB_API_USER, "b@example.com")
+    >>> state.engagelab_intercepting("b@example.com")
+    ['bounces']
+
+    Time: every list's "now" and expiry follow :meth:`clock`, which is the injected ``clock``
+    moved on by :meth:`advance`. NAVER's signature window is checked against ``clock`` itself
+    (:attr:`wall_clock`): clients sign with their own clock, which :meth:`advance` cannot move.
     """
 
     def __init__(
@@ -105,13 +154,19 @@ class EmulatorState:
         engagelab_accounts: dict[str, str] | None = None,
         ncp_not_subscribed: Iterable[str] = (),
         clock: Clock = time.time,
+        variants: Iterable[str] = frozenset(),
     ) -> None:
         """``engagelab_users`` maps api_user to api_key; ``engagelab_accounts`` maps api_user to
         the account it belongs to (by default each api_user is an account of its own). Lists are
         account-wide, as EngageLab's are. ``ncp_not_subscribed``: NAVER access keys of accounts
         without Cloud Outbound Mailer (answered 403/77202, as public-zone accounts moved to
-        SENS are)."""
-        self.clock = clock
+        SENS are). ``variants``: names from :data:`mailoptout.emulator.VARIANTS` (ValueError
+        for an unknown one)."""
+        self.variants = check_variants(variants)
+        self.wall_clock = clock
+        """The injected clock, unmoved by :meth:`advance` (NAVER's signature window)."""
+        self.offset = 0.0
+        """Seconds :meth:`advance` has moved the lists' clock on."""
         self.ncp_keys = dict(ncp_keys or {DEFAULT_NCP_ACCESS_KEY: DEFAULT_NCP_SECRET_KEY})
         self.ncp_not_subscribed = set(ncp_not_subscribed)
         self.engagelab_users = dict(
@@ -128,7 +183,11 @@ class EmulatorState:
         }
         self._next_sid = 1
         self.suppressions = SuppressionLists(
-            self._lock, clock, lambda user: self.engagelab_accounts.get(user, user), self._changed
+            self._lock,
+            self.clock,
+            lambda user: self.engagelab_accounts.get(user, user),
+            self._changed,
+            stored=self.stored,
         )
         """EngageLab's bounces, complaints, blocks and allow-list (no_interceptions)."""
         self._next_expiry: dict[str, dt.datetime] = {}
@@ -136,6 +195,8 @@ class EmulatorState:
         self._views_version = -1
         self.version = 0
         self.requests = 0
+        self.request_counts: collections.Counter[str] = collections.Counter()
+        """Requests per operationId (counted in test mode: ``create_app(test_mode=True)``)."""
         self.on_request: Callable[[int], None] | None = None
         """Called with the running count of requests served (tests stop clients at exact points)."""
 
@@ -150,8 +211,42 @@ class EmulatorState:
                 found = self._views[key] = compute()
             return found
 
+    def clock(self) -> float:
+        """The lists' time (epoch seconds): the injected clock plus :attr:`offset`."""
+        return self.wall_clock() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the lists' clock ``seconds`` on: entries expire, send blocks lift."""
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(f"advance needs a finite number of seconds >= 0, not {seconds!r}")
+        with self._lock:
+            self.offset += seconds
+            self._changed()
+
     def now_ms(self) -> int:
+        """The lists' time in epoch milliseconds."""
         return round(self.clock() * 1000)
+
+    def stored(self, address: str) -> str:
+        """An address or domain as this provider stores it (variant ``lowercase-storage``)."""
+        return address.lower() if "lowercase-storage" in self.variants else address
+
+    def snapshot(self) -> Snapshot:
+        """Every list and the clock's offset, for :meth:`restore`."""
+        with self._lock:
+            return Snapshot(
+                copy.deepcopy((self._ncp, self._blocks, self._engagelab, self.suppressions.lists)),
+                self.offset,
+            )
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Put back the lists and the clock's offset :meth:`snapshot` took."""
+        with self._lock:
+            lists = copy.deepcopy(snapshot.lists)
+            self._ncp, self._blocks, self._engagelab, self.suppressions.lists = lists
+            self.offset = snapshot.offset
+            self._next_expiry.clear()
+            self._changed()
 
     def _changed(self) -> None:
         self.version += 1
@@ -171,9 +266,10 @@ class EmulatorState:
             entries = self._ncp[access_key]
             when = self.now_ms() if at_ms is None else at_ms
             requested = count = 0
-            for address in addresses:
+            for requested_address in addresses:
                 requested += 1
-                if "@" not in address or address in entries:
+                address = self.stored(requested_address)
+                if not storable(address) or address in entries:
                     continue
                 entries[address] = NcpEntry(address, when, by_manager)
                 count += 1
@@ -188,7 +284,7 @@ class EmulatorState:
             requested = count = 0
             for address in addresses:
                 requested += 1
-                if entries.pop(address, None) is not None:
+                if entries.pop(self.stored(address), None) is not None:
                     count += 1
             if count:
                 self._changed()
@@ -212,6 +308,7 @@ class EmulatorState:
     ) -> None:
         """Add history rows ``(action C|D, requester, utc_ms, result_code, result_message)``."""
         with self._lock:
+            address = self.stored(address)
             history = self._blocks[access_key].setdefault(address, [])
             for action, requester, utc_ms, code, message in rows:
                 history.append(
@@ -223,7 +320,7 @@ class EmulatorState:
     def send_block(self, access_key: str, address: str) -> tuple[list[BlockRow], int | None]:
         """(history rows, expected unblock time in ms or None when not blocked now)."""
         with self._lock:
-            rows = list(self._blocks[access_key].get(address, []))
+            rows = list(self._blocks[access_key].get(self.stored(address), []))
         if not rows:
             return rows, None
         latest = max(rows, key=lambda row: (row.request_utc, row.history_sid))
@@ -268,6 +365,7 @@ class EmulatorState:
     ) -> EngageLabEntry:
         """Add or refresh ``email`` for ``api_user`` until ``expire``."""
         with self._lock:
+            email = self.stored(email)
             entries = self._purge_expired(api_user)
             now = at or dt.datetime.fromtimestamp(self.clock(), tz=ENGAGELAB_NAIVE_TZ)
             entry = entries.get((email, api_user))
@@ -287,6 +385,7 @@ class EmulatorState:
         """Put ready-made entries on the list (as if recipients had unsubscribed)."""
         with self._lock:
             for entry in entries:
+                entry.email = self.stored(entry.email)
                 self._purge_expired(entry.api_user)[(entry.email, entry.api_user)] = entry
                 self._expires(entry)
             self._changed()

@@ -69,19 +69,23 @@ class SuppressionLists:
         clock: Callable[[], float],
         account_of: Callable[[str], str],
         changed: Callable[[], None],
+        *,
+        stored: Callable[[str], str] = str,
     ) -> None:
+        """``stored``: a written address or domain as the provider stores it."""
         self._lock = lock
         self._clock = clock
         self._account_of = account_of
         self._changed = changed
-        self._lists: dict[tuple[str, SuppressionKind], dict[tuple[str, str], Suppression]] = {}
+        self._stored = stored
+        self.lists: dict[tuple[str, SuppressionKind], dict[tuple[str, str], Suppression]] = {}
         self._ids = itertools.count(1)
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock(), tz=dt.UTC)
 
     def _list(self, kind: SuppressionKind, api_user: str) -> dict[tuple[str, str], Suppression]:
-        entries = self._lists.setdefault((self._account_of(api_user), kind), {})
+        entries = self.lists.setdefault((self._account_of(api_user), kind), {})
         now = self._now()
         expired = [k for k, e in entries.items() if e.expire is not None and e.expire <= now]
         for key in expired:
@@ -102,6 +106,7 @@ class SuppressionLists:
     ) -> Suppression:
         """Add ``key`` for ``api_user`` (or set the expiry of the entry already there)."""
         with self._lock:
+            key = self._stored(key)
             entries = self._list(kind, api_user)
             entry = entries.get((key, api_user))
             if entry is None:

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import subprocess
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -39,19 +38,6 @@ TO_ENGAGELAB = ("sync", "--from", "ncp", "--to", "engagelab")
 UNUSUAL = ("taro..yamada@docomo.ne.jp", "user@mail_relay.example.com", '"john smith"@example.com')
 USER = DEFAULT_ENGAGELAB_API_USER
 FIRST_DAY = dt.date.today() - dt.timedelta(days=1000)
-
-
-class Clock:
-    """The emulator's clock: the wall clock plus what a test advanced (expiry follows it)."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
 
 
 class Server(test_cli.Server):
@@ -81,13 +67,8 @@ class Server(test_cli.Server):
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def state(clock: Clock) -> EmulatorState:
-    return EmulatorState(clock=clock)
+def state() -> EmulatorState:
+    return EmulatorState()
 
 
 def serve(
@@ -175,27 +156,15 @@ def once_on_request(match: Callable[[dict[str, Any]], bool], action: Callable[[]
 class TestWhy:
     """The scenarios of issue 19, each failing on the version before the mirror."""
 
-    def test_an_entry_expiring_at_the_target_is_written_again(
-        self, server: Server, clock: Clock
-    ) -> None:
-        """EngageLab holds a NAVER opt-out until 4 s from now: the sync renews it; once an
-        entry did expire (the renewal horizon set to 0), the next run writes it again."""
-        seed_ncp(server.state, ["exp1@example.com", "exp2@example.com"], at=now())
-        soon = now() + dt.timedelta(seconds=4)
-        seed_engagelab(server.state, ["exp1@example.com", "exp2@example.com"], expires=soon)
-        server.report(*TO_ENGAGELAB, env={"MAILOPTOUT_STATE": str(server.home / "other")})
-        (first,) = [
-            e for e in server.state.engagelab_entries(USER) if e.email == "exp1@example.com"
-        ]
-        assert first.expire_time > now() + dt.timedelta(days=300)  # renewed, not left to lapse
-
-        server.state.engagelab_add(USER, "exp2@example.com", soon)  # short again
-        server.run(*TO_ENGAGELAB, "--renew-within", "0")  # (the earlier version: a usage error)
-        clock.advance(10)  # exp2 expires at EngageLab
-        assert "exp2@example.com" not in server.state.engagelab_emails()
-        report = server.report(*TO_ENGAGELAB, "--renew-within", "0")
-        assert report["not_delivered"] == 0
-        assert server.state.engagelab_emails() >= {"exp1@example.com", "exp2@example.com"}
+    def test_an_entry_expiring_at_the_target_is_renewed(self, server: Server) -> None:
+        """EngageLab holds a NAVER opt-out until a minute from now: the sync writes it again
+        with a far expiry, so that it does not lapse while NAVER holds it."""
+        seed_ncp(server.state, ["exp1@example.com"], at=now())
+        seed_engagelab(server.state, ["exp1@example.com"], expires=now() + dt.timedelta(minutes=1))
+        server.report(*TO_ENGAGELAB)
+        server.state.advance(120)  # the emulator's clock: the old expiry is past
+        server.report(*TO_ENGAGELAB)
+        assert "exp1@example.com" in server.state.engagelab_emails()
 
     @pytest.mark.parametrize("way", ["ncp->engagelab", "engagelab->ncp"])
     def test_a_deletion_on_the_target_is_repaired(self, server: Server, way: str) -> None:
@@ -245,11 +214,10 @@ class TestWhy:
         long_ones = ["a" * n + "@" + domain for n in (52, 53)]
         assert sorted(len(a) for a in long_ones) == [256, 257]
         seed_engagelab(server.state, [*long_ones, "fine@example.com"])
-        for _ in range(2):
-            done = server.run(*TO_NCP)
-            assert done.returncode == 1, done.stderr
-            for address in long_ones:
-                assert address in done.stderr
+        runs = [server.run(*TO_NCP) for _ in range(2)]
+        assert [run.returncode for run in runs] == [1, 1]
+        for address in long_ones:
+            assert all(address in run.stderr for run in runs)
         assert server.state.ncp_addresses() == {"fine@example.com"}
 
     def test_a_second_store_writes_nothing_the_target_holds(self, server: Server) -> None:
@@ -306,6 +274,18 @@ class TestWhy:
 
 
 class TestReconcile:
+    def test_an_entry_that_expired_at_the_target_is_written_again(self, server: Server) -> None:
+        """Without renewals (--renew-within 0), an entry that expired is missing at the next
+        listing, and written again."""
+        seed_ncp(server.state, ["exp2@example.com"], at=now())
+        seed_engagelab(server.state, ["exp2@example.com"], expires=now() + dt.timedelta(minutes=1))
+        assert server.report("sync", "ncp", "engagelab", "--renew-within", "0")["sent"] == 0
+        server.state.advance(120)
+        assert "exp2@example.com" not in server.state.engagelab_emails()
+        report = server.report("sync", "ncp", "engagelab", "--renew-within", "0")
+        assert (report["held_before"], report["changed"], report["held"]) == (0, 1, 1)
+        assert "exp2@example.com" in server.state.engagelab_emails()
+
     def test_old_and_unusual_opt_outs_reach_the_other_side(self, server: Server) -> None:
         """No age limit; addresses go as the source holds them; what no provider could store
         is named and makes the exit non-zero."""

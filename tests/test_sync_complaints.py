@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from mailoptout.emulator import DEFAULT_ENGAGELAB_API_USER
-from test_sync import Server, clock, now, seed_engagelab, server, state
+from test_sync import Server, now, seed_engagelab, server, state
 
-__all__ = ["clock", "server", "state"]  # the fixtures, shared with test_sync
+__all__ = ["server", "state"]  # the fixtures, shared with test_sync
 
 
 def _complain(server: Server, email: str, days_ago: int) -> None:

@@ -52,10 +52,10 @@ async def test_a_refused_address_is_isolated_and_holds_back_no_other(
     await NcpWriter(mailer, chunk_size=8).write([Write(a) for a in addresses], outcomes.append)
 
     assert state.ncp_addresses() == set(addresses) - {REFUSED}
-    refused = [outcome for outcome in outcomes if outcome.verdict == "refused"]
+    refused = [outcome for outcome in outcomes if outcome.kind == "refused"]
     assert [outcome.entries for outcome in refused] == [[REFUSED]]
     assert "400 (code 77102)" in refused[0].reason
-    delivered = {a for outcome in outcomes if outcome.verdict == "changed" for a in outcome.entries}
+    delivered = {a for outcome in outcomes if outcome.kind == "changed" for a in outcome.entries}
     assert delivered == set(addresses) - {REFUSED}
     # chunks of 8, 8 and 5; the second holds the refused address (its sixth): halved into 4 + 4,
     # the refused four into 2 + 2, the refused two into 1 + 1

@@ -163,17 +163,17 @@ class _Answers:
         keys = [self.by_entry[e].key for e in outcome.entries if e in self.by_entry]
         if not keys:
             return
-        if outcome.verdict == "failed":  # no answer: it stays in flight
+        if outcome.kind == "failed":  # no answer: it stays in flight
             self.failed.update(dict.fromkeys(keys, outcome.reason))
             return
         self.mirror.send_ends(self.name, keys)
         for key in keys:
             self.failed.pop(key, None)
-        if outcome.verdict == "refused":
+        if outcome.kind == "refused":
             self.refused.update(dict.fromkeys(keys, outcome.reason))
             return
         self.report.sent += len(keys)
-        if outcome.verdict == "changed":
+        if outcome.kind == "changed":
             self.report.changed += len(keys)
             self.report.renewed += len(self.renewing.intersection(keys))
         else:

@@ -33,7 +33,7 @@ __all__ = [
     "classify",
 ]
 
-Verdict = Literal["changed", "unchanged", "refused", "failed"]
+OutcomeKind = Literal["changed", "unchanged", "refused", "failed"]
 
 
 @attrs.frozen
@@ -50,7 +50,7 @@ class Outcome:
     """What the target said about some entries (``reason`` for refused and failed)."""
 
     entries: list[str]
-    verdict: Verdict
+    kind: OutcomeKind
     reason: str = ""
 
 
@@ -154,8 +154,8 @@ class EngageLabWriter:
                     if kind == "stop":
                         stop.append(StopSyncError(str(error)))
                         return
-                    verdict: Verdict = "refused" if kind == "refused" else "failed"
-                    record(Outcome([write.entry], verdict, str(error)))
+                    said: OutcomeKind = "refused" if kind == "refused" else "failed"
+                    record(Outcome([write.entry], said, str(error)))
                     return
                 record(Outcome([write.entry], "changed"))
 

@@ -406,3 +406,36 @@ def snapshot_of(folder: Path) -> Any:
     import test_store  # noqa: PLC0415
 
     return test_store.snapshot(folder)
+
+
+def test_a_full_disk_is_one_line_naming_the_store(
+    server: Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The store may not grow past its size once created (SQLite's answer is the one it gives
+    for ENOSPC, SQLITE_FULL): the run ends with one line naming the file, exit 1. In process,
+    to make the store's file that small."""
+    import mailoptout._store as store  # noqa: PLC0415
+    from mailoptout.cli import main  # noqa: PLC0415
+
+    seed_engagelab(server.state, addresses("full", 3000))
+    prepare = store._prepare
+
+    def small(db: Any, what: str, *, read_only: bool) -> None:
+        prepare(db, what, read_only=read_only)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+    monkeypatch.setattr(store, "_prepare", small)
+    monkeypatch.setattr("mailoptout.cli.catch_signals", lambda: None)  # pytest's own handlers
+    for name, value in server.env.items():
+        monkeypatch.setenv(name, value)
+    path = server.home / "full.sqlite3"
+    with pytest.raises(SystemExit) as end:
+        main(["sync", "engagelab", "ncp", "--store", str(path)])
+    assert end.value.code == 1
+    error = capsys.readouterr().err
+    assert error == (
+        f"mailoptout: error: no space left on the disk of {path}: free some space, or pass"
+        " --store FILE on another disk (the store is as it was before the write that failed)\n"
+    )
+    assert server.state.ncp_addresses() == set()  # nothing written from a partial listing

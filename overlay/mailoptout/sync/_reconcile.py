@@ -206,15 +206,18 @@ async def reconcile(
     chunk_size: int = 1000,
     first_day: dt.date = FIRST_DAY,
     progress: Progress | None = None,
+    writer: Writer | None = None,
 ) -> ReconcileReport:
     """Make ``target`` (the target provider's async facade) hold every active opt-out of
     ``source`` (the source's facade) for ``way``; see the module docstring.
 
     ``expire``: the expiry day sent to a target that needs one (EngageLab), unless the target
-    shows a later one. Returns the report; it never raises for a provider's answer: a list that
-    cannot be read, or a target that refuses every write, is ``report.error`` (and the run
-    concludes nothing from what it did not read). Raises :class:`~mailoptout.StoreError` when
-    the store cannot be written.
+    shows a later one. ``writer``: how to write to the target (default: its provider's).
+
+    Returns the report; it never raises for a provider's answer: a list that cannot be read,
+    or a target that refuses every write, is ``report.error`` (and the run concludes nothing
+    from what it did not read). Raises :class:`~mailoptout.StoreError` when the store cannot
+    be written.
     """
     report = ReconcileReport(way.name, [ref.label for ref in way.sources], since, dry_run)
     step = progress or (lambda stage, count: None)
@@ -248,11 +251,12 @@ async def reconcile(
         report.would_renew = [e.entry for e in planned.renew]
         report.not_delivered = _not_delivered(planned, way, {}, {}, dry_run=True)
         return report
-    writer: Writer = (
-        NcpWriter(target, chunk_size)
-        if way.target.provider == "ncp"
-        else EngageLabWriter(target, concurrency)
-    )
+    if writer is None:
+        writer = (
+            NcpWriter(target, chunk_size)
+            if way.target.provider == "ncp"
+            else EngageLabWriter(target, concurrency)
+        )
     answers = _Answers({}, set(), report, mirror, way.name, step)
     previous: int | None = None
     while report.rounds < rounds:

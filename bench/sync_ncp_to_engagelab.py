@@ -89,7 +89,7 @@ def minimum_and_bound(total: int, concurrency: int) -> tuple[int, float]:
     """(fewest requests, wall-time bound at LATENCY) of one run."""
     today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
     pages = math.ceil(total / NCP_PAGE_SIZE)
-    windows = len(date_windows(FIRST_DAY, today + dt.timedelta(days=1)))
+    windows = len(date_windows(FIRST_DAY, today))
     again = windows - 1 + math.ceil(total / ENGAGELAB_PAGE_SIZE)  # all added today
     rounds = (
         1  # NAVER's first page, then the rest

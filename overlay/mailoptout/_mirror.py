@@ -20,7 +20,8 @@ rows.
 
 EngageLab lists only in windows of 3 months: a full refresh reads every window from
 ``first_day`` (default :data:`FIRST_DAY`, moved back to our first write if it is older) to
-tomorrow, about 68 windows per list since 2010, each at least one request even when empty.
+today in EngageLab's zone (+08:00; the API's own default end), about 68 windows per list since
+2010, each at least one request even when empty.
 
 **Expiry is data**: an entry counts as expired only once ``expires +`` :data:`EXPIRY_MARGIN` is
 past, a margin covering the zone guess for EngageLab times sent without an offset.
@@ -70,7 +71,6 @@ READS = 3
 ERROR_READS = 6
 """Readings of a window that fails (after the client's retries) before a refresh gives up:
 listing is idempotent, and a long list meets the odd failure."""
-ONE_DAY = dt.timedelta(days=1)
 
 Progress = Callable[[str, int], None]
 Window = tuple[dt.date | None, dt.date | None]
@@ -350,7 +350,7 @@ class Mirror:
                 (ref.provider, ref.name),
             ).fetchone()
         first = since or self.first_day(first_day)
-        last = started.astimezone(ENGAGELAB_NAIVE_TZ).date() + ONE_DAY  # a clock a day ahead
+        last = started.astimezone(ENGAGELAB_NAIVE_TZ).date()
         windows: list[Window] = list(date_windows(first, last)) if ref.windowed else [(None, None)]
         listing = _Listing(self, ref, client, concurrency, full, generation, report)
         await listing.run(windows, first, last)

@@ -134,8 +134,8 @@ def sync(
         bool,
         typer.Option(
             "--dry-run",
-            help="List both sides into the store and report what is missing; write nothing to"
-            " the target (addresses only with --json).",
+            help="List both sides into the store and report what is missing (exit 1 if"
+            " anything is); write nothing to the target (the addresses it would write: --json).",
         ),
     ] = False,
     as_json: Json = False,

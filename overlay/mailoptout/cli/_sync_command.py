@@ -196,7 +196,7 @@ def sync(
         raise MailOptOutError(f"{report.error}; run sync again")
     if report.not_delivered:
         named = "; ".join(
-            f"{m.address} ({m.reason})" for m in report.not_delivered[:NAMED_ON_STDERR]
+            f"{_shown(m.address)} ({m.reason})" for m in report.not_delivered[:NAMED_ON_STDERR]
         )
         more = len(report.not_delivered) - NAMED_ON_STDERR
         rest = f"; and {more} more (listed on stdout)" if more > 0 else ""
@@ -204,6 +204,11 @@ def sync(
             f"{len(report.not_delivered)} opt-outs of {way.name.split('->')[0]} not held by"
             f" {target}: {named}{rest}"
         )
+
+
+def _shown(address: str) -> str:
+    """An address as a line can show it (control characters escaped, as in the reasons)."""
+    return address if address.isprintable() else repr(address)
 
 
 def _show(out: Output, report: ReconcileReport, *, as_json: bool) -> None:

@@ -6,19 +6,38 @@
 Each client is generated into a fresh temporary folder (so the output never depends on where it
 is written), then copied into ``generated/`` or compared with it. The pinned openapi-python-client
 and ruff must be installed beside this interpreter or on PATH; ``nox -s generate`` provides them.
+
+The generator reads a preprocessed copy of each spec, never the published one: openapi-python-client
+0.29.1 keeps no ``format`` and no ``x-`` extension of a property that is a ``$ref``, so the marks
+that say how mailoptout reads a field travel beside it. In ``specs/``:
+
+- ``x-mailoptout-time: nes|engagelab`` on a schema: every property of that schema (a ``$ref`` to
+  it, or ``anyOf`` it and null) is read as a timezone-aware ``datetime`` by the package's
+  ``parse_<kind>_time``; the copy turns the property into ``{type: string, format: date-time}``;
+- ``x-mailoptout-enum: {name, members: {NAME: {value, description}}}`` on a property: its listed
+  values are read as members of the enum ``name`` (defined in the package's ``types.py``), other
+  values are kept as they came.
+
+Both become ``mailoptout_marks.jinja``, written into a copy of the templates for that spec, which
+the model and types templates import. The published specs keep the providers' wire shapes (the
+contract tests and the emulator read them).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
@@ -43,21 +62,100 @@ TARGETS = (
 )
 
 
+SCHEMAS = "#/components/schemas/"
+
+
+@dataclass
+class Marks:
+    """What the templates need to know of one spec beyond what the generator keeps."""
+
+    times: dict[str, str] = field(default_factory=dict)
+    """``Model.wireName`` -> time kind (``nes``, ``engagelab``)."""
+    enums: dict[str, str] = field(default_factory=dict)
+    """``Model.wireName`` -> enum class name."""
+    enum_classes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """enum class name -> ``{"base": "int"|"str", "members": [[NAME, value, description]]}``."""
+
+    def jinja(self) -> str:
+        """The marks as a Jinja module setting ``times``, ``enums`` and ``enum_classes``."""
+        lines = ["{# Written by scripts/generate.py from the spec's x-mailoptout marks. #}"]
+        for name in ("times", "enums", "enum_classes"):
+            value = json.dumps(getattr(self, name), sort_keys=True, ensure_ascii=True)
+            lines.append(f"{{% set {name} = {value} %}}")
+        return "\n".join(lines) + "\n"
+
+
+def preprocess(spec: dict[str, Any]) -> tuple[dict[str, Any], Marks]:
+    """The spec the generator reads, and the marks taken out of it (see the module docstring)."""
+    schemas: dict[str, Any] = spec["components"]["schemas"]
+    time_kinds = {
+        name: schema["x-mailoptout-time"]
+        for name, schema in schemas.items()
+        if "x-mailoptout-time" in schema
+    }
+    marks = Marks()
+
+    def as_time(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
+        """The date-time string standing for a ``$ref`` to a time schema, else None."""
+        target = schema.get("$ref", "").removeprefix(SCHEMAS)
+        if target not in time_kinds:
+            return None
+        kind = time_kinds[target]
+        if marks.times.setdefault(key, kind) != kind:
+            raise SystemExit(f"{key}: two time kinds")
+        described = schema.get("description") or schemas[target].get("description")
+        time = {"type": "string", "format": "date-time"}
+        return time if described is None else {**time, "description": described}
+
+    for model, schema in schemas.items():
+        parts = [schema, *(part for part in schema.get("allOf", []) if "$ref" not in part)]
+        for part in parts:
+            for wire, prop in part.get("properties", {}).items():
+                key = f"{model}.{wire}"
+                if (time := as_time(prop, key)) is not None:
+                    part["properties"][wire] = time
+                elif "anyOf" in prop:
+                    prop["anyOf"] = [as_time(option, key) or option for option in prop["anyOf"]]
+                if "x-mailoptout-enum" in prop:
+                    enum = prop.pop("x-mailoptout-enum")
+                    marks.enums[key] = enum["name"]
+                    members = [
+                        [name, member["value"], member.get("description", "")]
+                        for name, member in enum["members"].items()
+                    ]
+                    base = "int" if all(isinstance(m[1], int) for m in members) else "str"
+                    marks.enum_classes[enum["name"]] = {"base": base, "members": members}
+    return spec, marks
+
+
+def prepare(target: Target, workdir: Path) -> tuple[Path, Path]:
+    """The preprocessed spec and the templates folder (with its marks) for ``target``."""
+    spec, marks = preprocess(YAML(typ="safe").load((ROOT / target.spec).read_text()))
+    folder = workdir / f"input-{target.package}"
+    templates = folder / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "mailoptout_marks.jinja").write_text(marks.jinja())
+    path = folder / "spec.json"
+    path.write_text(json.dumps(spec, indent=1))  # the order of properties is the order of fields
+    return path, templates
+
+
 def generate_into(target: Target, workdir: Path) -> Path:
     """Run openapi-python-client for ``target`` inside ``workdir``; return the package folder."""
     out = workdir / target.package
+    spec, templates = prepare(target, workdir)
     command = [
         "openapi-python-client",
         "generate",
         "--path",
-        str(ROOT / target.spec),
+        str(spec),
         "--config",
         str(target.config),
         "--meta",
         "none",
         "--fail-on-warning",
         "--custom-template-path",
-        str(TEMPLATES),
+        str(templates),
         "--output-path",
         str(out),
     ]

@@ -17,9 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mailoptout import (
     AsyncNcpMailer,
+    AuthenticationError,
     BulkOperationError,
     InvalidInputError,
     NcpMailer,
+    NotFoundError,
+    PermissionDeniedError,
     RateLimitError,
     normalize_address,
 )
@@ -133,7 +136,8 @@ def test_failed_chunk_is_reported_with_its_addresses(
 
 
 def test_authentication_failure_stops_the_rest(sync_transport: Any, clock: FakeClock) -> None:
-    """After a 401 no further chunk is sent; all are reported failed."""
+    """After a 401 on the first chunk no further chunk is sent, nothing was written: the
+    AuthenticationError itself is raised, every chunk reported failed in its bulk_result."""
     failing = Scripted(sync_transport, [401])
     mailer = NcpMailer(
         DEFAULT_NCP_ACCESS_KEY,
@@ -142,10 +146,65 @@ def test_authentication_failure_stops_the_rest(sync_transport: Any, clock: FakeC
         transport=failing,
         clock=clock,
     )
-    with pytest.raises(BulkOperationError) as caught:
+    with pytest.raises(AuthenticationError) as caught:
         mailer.register([f"u{i}@example.com" for i in range(9)], chunk_size=3)
     assert len(failing.requests) == 1
-    assert len(caught.value.result.failed_addresses) == 9
+    result = caught.value.bulk_result
+    assert result is not None
+    assert len(result.failed_addresses) == 9
+    assert result.count == 0
+    assert "nothing was written" in "".join(caught.value.__notes__)
+    # the chunks keep the error as it came, without the result (no cycle)
+    assert result.failed[0].error is not caught.value
+    assert result.failed[0].error.bulk_result is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("status", "error"), [(403, PermissionDeniedError), (404, NotFoundError)])
+def test_stop_after_a_written_chunk_is_a_bulk_error(
+    sync_transport: Any, clock: FakeClock, state: EmulatorState, status: int, error: type
+) -> None:
+    """A stop error after a chunk was written is a partial failure: BulkOperationError, an
+    ExceptionGroup whose except* reaches the stop error; the chunks after it are not sent."""
+    scripted = Scripted(sync_transport, [None, status])
+    mailer = NcpMailer(
+        *NCP, base_url="http://e/api/v1", **wiring(scripted, clock, asynchronous=False)
+    )
+    groups: list[BaseExceptionGroup[BaseException]] = []
+    try:
+        mailer.register([f"u{i}@example.com" for i in range(9)], chunk_size=3)
+    except* error as group:
+        groups.append(group)
+    [group] = groups
+    assert isinstance(group, BulkOperationError)
+    assert [type(e) for e in group.exceptions] == [error]
+    assert group.result.count == 3
+    assert len(group.result.failed_addresses) == 6
+    assert len(scripted.requests) == 2
+    assert len(state.ncp_addresses()) == 3
+
+
+@pytest.mark.anyio
+async def test_async_wrong_secret_writes_nothing(
+    app: Any, state: EmulatorState, clock: FakeClock
+) -> None:
+    """A wrong NAVER secret, concurrent chunks: except AuthenticationError catches it, the
+    emulator holds nothing."""
+    mailer = AsyncNcpMailer(
+        DEFAULT_NCP_ACCESS_KEY,
+        "not-the-secret",
+        base_url="http://e/api/v1",
+        **wiring(httpx.ASGITransport(app=app), clock, asynchronous=True),
+    )
+    addresses = [f"u{i}@example.com" for i in range(40)]
+    caught: list[AuthenticationError] = []
+    try:
+        await mailer.register(addresses, chunk_size=5, concurrency=4)
+    except AuthenticationError as error:  # the obvious way to catch it
+        caught.append(error)
+    [error] = caught
+    assert error.bulk_result is not None
+    assert sorted(error.bulk_result.failed_addresses) == sorted(addresses)
+    assert state.ncp_addresses() == set()
 
 
 @pytest.mark.anyio
@@ -343,3 +402,5 @@ def test_exhausted_rate_limit_is_kept(sync_transport: Any, clock: FakeClock) -> 
     assert isinstance(failed[0].error, RateLimitError)
     assert caught.value.__cause__ is failed[0].error
     assert caught.value.result.count == 10
+    assert caught.value.exceptions == (failed[0].error,)
+    assert caught.value.bulk_result is caught.value.result

@@ -333,12 +333,12 @@ def test_send_block_is_newest_first_by_default(ncp: NcpMailer, state: EmulatorSt
 
 @pytest.mark.parametrize(
     "start",
-    ["2025-05-01", "2025-05-01 00:00", "2025-05-01 00:00:00", "2025-05-01 00:00:00 000"],
+    ["2025-05-01", "2025-05-01 00:00", "2025-05-01 00:00:00.000", "2025-05-01 00:00:00 000"],
 )
 def test_ncp_every_documented_datetime_format(
     ncp: NcpMailer, state: EmulatorState, start: str
 ) -> None:
-    """yyyy-MM-dd, yyyy-MM-dd HH:mm, yyyy-MM-dd HH:mm:ss and yyyy-MM-dd HH:mm:ss SSS, in KST."""
+    """yyyy-MM-dd, yyyy-MM-dd HH:mm, yyyy-MM-dd HH:mm:ss.SSS and yyyy-MM-dd HH:mm:ss SSS, in KST."""
     kst_midnight = int(
         dt.datetime(2025, 5, 1, tzinfo=dt.timezone(dt.timedelta(hours=9))).timestamp() * 1000
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import email.utils
 import pickle
+from typing import Any
 
 import httpx
 import mailoptout
 import pytest
+from conftest import NCP as NCP_KEYS
+from helpers import Scripted
 from hypothesis import given
 from hypothesis import strategies as st
 from mailoptout import (
@@ -33,8 +37,9 @@ from mailoptout import (
     ServerError,
     UnsupportedMediaTypeError,
 )
-from mailoptout._errors import make_status_error
-from mailoptout.emulator import DEFAULT_NCP_ACCESS_KEY, EmulatorState
+from mailoptout._errors import classify_status, make_status_error
+from mailoptout._retry import should_retry
+from mailoptout.emulator import DEFAULT_NCP_ACCESS_KEY, EmulatorState, SyncASGITransport, create_app
 
 
 def response(
@@ -148,6 +153,8 @@ def every_error() -> list[MailOptOutError]:
     ]
     failed = ChunkResult(("a@example.com",), error=status_errors[-2])
     bulk = BulkOperationError("1 of 1 chunks failed", result=BulkResult((failed,)))
+    stopped = make_status_error("ncp", response(401, {}))
+    stopped.bulk_result = BulkResult((ChunkResult(("a@example.com",), error=status_errors[1]),))
     return [
         MailOptOutError("base"),
         ConfigurationError("missing api_key"),
@@ -162,6 +169,7 @@ def every_error() -> list[MailOptOutError]:
         mailoptout.StoreBusyError("another mailoptout (PID 1) is using /x/mirror.sqlite3"),
         mailoptout.StoreFullError("no space left on the disk of /x/mirror.sqlite3"),
         mailoptout.RefreshError("engagelab/unsubscribes kept changing while it was listed"),
+        stopped,
     ]
 
 
@@ -188,6 +196,15 @@ def test_errors_pickle(error: MailOptOutError) -> None:
         assert isinstance(restored, BulkOperationError)
         assert restored.result.failed_addresses == ["a@example.com"]
         assert isinstance(restored.result.chunks[0].error, RateLimitError)
+        assert [type(e) for e in restored.exceptions] == [RateLimitError]
+    if isinstance(error, APIStatusError):
+        # the request and response copies stay behind; everything else travels
+        assert isinstance(error.request, httpx.Request)
+        assert isinstance(error.response, httpx.Response)
+        assert (restored.request, restored.response) == (None, None)  # type: ignore[attr-defined]
+        assert restored.headers == error.headers  # type: ignore[attr-defined]
+        if error.bulk_result is not None:
+            assert restored.bulk_result.failed_addresses == ["a@example.com"]  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("error", every_error(), ids=lambda error: type(error).__name__)
@@ -225,8 +242,9 @@ async def test_not_subscribed_names_the_likely_cause_async(
     _not_subscribed(state)
     with pytest.raises(PermissionDeniedError, match="folded into SENS"):
         [item async for item in ancp.unsubscribers()]
-    with pytest.raises(BulkOperationError, match="folded into SENS"):
-        await ancp.register(["a@example.com"])
+    with pytest.raises(PermissionDeniedError, match="folded into SENS") as caught:
+        await ancp.register(["a@example.com"])  # nothing written: the stop error itself
+    assert caught.value.bulk_result is not None
 
 
 def test_other_codes_have_no_hint() -> None:
@@ -234,3 +252,155 @@ def test_other_codes_have_no_hint() -> None:
     error = make_status_error("ncp", response(403, {"error": {"code": 77201, "message": "No"}}))
     assert error.hint is None
     assert str(error).endswith("/api/v1/unsubscribers: No")
+
+
+# one classifier ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (408, "retry"),
+        (429, "retry"),
+        (500, "retry"),
+        (503, "retry"),
+        (599, "retry"),
+        (401, "stop"),
+        (403, "stop"),
+        (404, "stop"),
+        (405, "stop"),
+        (415, "stop"),
+        (400, "refused"),
+        (409, "refused"),
+        (413, "refused"),
+        (422, "refused"),
+        (499, "refused"),
+        (302, "stop"),
+    ],
+)
+def test_classify_status_table(status: int, kind: str) -> None:
+    """The documented table, row by row."""
+    assert classify_status(status) == kind
+
+
+@given(st.integers(min_value=300, max_value=599))
+def test_every_decision_follows_the_classifier(status: int) -> None:
+    """The error's retryable, the retry decision and the bulk stop rule all say what
+    classify_status says, for every status."""
+    error = make_status_error("ncp", response(status, {}))
+    kind = classify_status(status)
+    assert error.retryable == (kind == "retry")
+    assert should_retry(error) == (kind == "retry")
+    chunk = ChunkResult(("a@example.com",), error=error)
+    assert (chunk.stopping_error is error) == (kind == "stop")
+
+
+# what a status error carries -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("retry_after", ["2", "HTTP-DATE"])
+def test_rate_limit_retry_after(sync_transport: object, clock: Any, retry_after: str) -> None:
+    """A 429's Retry-After, in seconds or as an HTTP date 2 s ahead of the injected clock,
+    is retry_after == 2 on the error raised once the retries are spent."""
+    value = email.utils.formatdate(clock() + 2, usegmt=True) if retry_after == "HTTP-DATE" else "2"
+    answer = httpx.Response(
+        429, headers={"Retry-After": value}, json={"error": {"errorCode": "420", "message": "x"}}
+    )
+    scripted = Scripted(sync_transport, [answer])  # type: ignore[arg-type]
+    mailer = NcpMailer(
+        *NCP_KEYS, base_url="http://e/api/v1", transport=scripted, clock=clock, max_retries=0
+    )
+    with pytest.raises(RateLimitError) as caught:
+        mailer.send_block("a@example.com")
+    assert caught.value.retry_after == 2
+    assert len(scripted.requests) == 1
+
+
+def test_no_retry_after_is_none() -> None:
+    """Absent or unreadable: None."""
+    assert make_status_error("ncp", response(429, {})).retry_after is None
+    junk = response(429, {}, headers={"Retry-After": "soon"})
+    assert make_status_error("ncp", junk).retry_after is None
+
+
+def test_ncp_request_id_is_the_trace_id() -> None:
+    """NAVER's trace id wins over the gateway's request id; either is enough."""
+    both = {"x-ncp-trace-id": "trace-1", "x-ncp-apigw-request-id": "rid-1"}
+    assert make_status_error("ncp", response(500, {}, headers=both)).request_id == "trace-1"
+    gateway = {"x-ncp-apigw-request-id": "rid-1"}
+    assert make_status_error("ncp", response(500, {}, headers=gateway)).request_id == "rid-1"
+
+
+def test_engagelab_request_id_is_none() -> None:
+    """EngageLab documents no request id header: an undocumented one is not taken for it."""
+    headers = {"x-request-id": "r", "x-ncp-trace-id": "t"}
+    assert make_status_error("engagelab", response(500, {}, headers=headers)).request_id is None
+
+
+def test_emulator_invents_no_engagelab_request_id(engagelab: Any) -> None:
+    """The emulator's EngageLab sends no request id, so the error has none."""
+    with pytest.raises(BadRequestError) as caught:
+        engagelab.generated.get_httpx_client().get("/v1/bounces")  # email is required
+    assert caught.value.request_id is None
+
+
+def test_request_and_response_are_redacted_copies() -> None:
+    """The error's request and response copies keep what helps (method, URL, body, the
+    response's headers) and no credential header's value."""
+    request = httpx.Request(
+        "POST",
+        "https://mail.apigw.ntruss.com/api/v1/unsubscribers",
+        headers={
+            "x-ncp-iam-access-key": "AKID-planted",
+            "x-ncp-apigw-signature-v2": "SIG-planted",
+            "Authorization": "Basic planted",
+            "x-ncp-apigw-timestamp": "1",
+        },
+        json={"blockedReceivers": ["a@example.com"]},
+    )
+    answer = httpx.Response(
+        401,
+        json={"error": {"errorCode": "200"}},
+        headers={"set-cookie": "s=planted"},
+        request=request,
+    )
+    error = make_status_error("ncp", answer)
+    assert error.request is not None
+    assert error.response is not None
+    assert error.request is not request
+    assert error.response is not answer
+    assert error.request.content == request.content
+    assert error.request.headers["x-ncp-apigw-timestamp"] == "1"
+    assert error.response.json() == {"error": {"errorCode": "200"}}
+    assert error.response.request is error.request
+    shown = [*error.request.headers.values(), *error.response.headers.values()]
+    shown += list(error.headers.values())
+    assert not [value for value in shown if "planted" in value.lower()]
+    assert request.headers["Authorization"] == "Basic planted"  # the original untouched
+
+
+def test_wrong_ncp_secret_in_register_is_an_authentication_error(clock: Any) -> None:
+    """A wrong NAVER secret during register(): `except AuthenticationError` catches it, and
+    the emulator holds nothing (issue 20)."""
+    state = EmulatorState(clock=clock)
+    transport = SyncASGITransport(create_app(state))
+    mailer = NcpMailer(
+        DEFAULT_NCP_ACCESS_KEY,
+        "the-wrong-secret",
+        base_url="http://e/api/v1",
+        transport=transport,
+        clock=clock,
+    )
+    addresses = [f"u{i}@example.com" for i in range(25)]
+    caught: list[AuthenticationError] = []
+    try:
+        mailer.register(addresses, chunk_size=10)
+    except AuthenticationError as error:  # the obvious way to catch it
+        caught.append(error)
+    finally:
+        transport.close()
+    [error] = caught
+    assert error.status_code == 401
+    assert error.bulk_result is not None
+    assert error.bulk_result.failed_addresses == addresses
+    assert state.ncp_addresses() == set()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from mailoptout._identity import address_key, domain_key
 
 locals_ = st.from_regex(r"[A-Za-z0-9._+-]{1,20}", fullmatch=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import functools
 import math
 import tracemalloc
 from collections.abc import Hashable
@@ -19,9 +21,12 @@ from hypothesis import strategies as st
 from mailoptout import (
     AsyncEngageLab,
     AsyncNcpMailer,
+    AsyncPaginator,
     EngageLab,
+    InvalidInputError,
     NcpMailer,
     Page,
+    ServerError,
     SyncPaginator,
     date_windows,
 )
@@ -330,3 +335,220 @@ def test_memory_does_not_grow_with_total() -> None:
     """Iterating 100x more items does not hold more memory (one page at a time)."""
     small, large = peak_while_iterating(1_000), peak_while_iterating(100_000)
     assert large < small * 1.5 + 64_000
+
+
+# what a paginator offers: first, max_items, totals, repr ----------------------------------------
+
+
+@attrs.frozen
+class Window:
+    """A query of ``total`` numbered items in pages of ``size``; its requests name the page."""
+
+    index: int
+    total: int
+    size: int
+
+    def request(self, number: int) -> Request[Any]:
+        return Request("window", {"page": (self.index, number)}, lambda body: body)
+
+    def page(self, number: int, raw: Any) -> Page[tuple[int, int]]:
+        first = number * self.size
+        items = [(self.index, i) for i in range(first, min(first + self.size, self.total))]
+        pages = max(1, math.ceil(self.total / self.size))
+        return Page(items, number, number + 1 < pages, pages, self.total, raw=None)
+
+    def edge_key(self, item: Any) -> Hashable | None:
+        return None
+
+    def counting(self) -> Window:
+        return attrs.evolve(self, size=1)
+
+
+def pages_needed(windows: list[Window], max_items: int | None) -> list[tuple[int, int]]:
+    """The pages a walk in order must fetch to yield ``max_items`` items (all: None)."""
+    needed, have = [], 0
+    for window in windows:
+        for number in range(max(1, math.ceil(window.total / window.size))):
+            if max_items is not None and have >= max_items:
+                return needed
+            needed.append((window.index, number))
+            have += len(window.page(number, None).items)
+    return needed
+
+
+def all_items(windows: list[Window]) -> list[tuple[int, int]]:
+    return [(window.index, i) for window in windows for i in range(window.total)]
+
+
+windows_strategy = st.integers(1, 9).flatmap(
+    lambda size: st.lists(st.integers(0, 30), min_size=1, max_size=5).map(
+        lambda totals: [Window(i, total, size) for i, total in enumerate(totals)]
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(windows=windows_strategy, max_items=st.none() | st.integers(0, 80))
+def test_sync_max_items_fetches_only_the_pages_needed(
+    windows: list[Window], max_items: int | None
+) -> None:
+    """max_items: the first items in order, and only the pages that hold them are fetched."""
+    asked: list[Any] = []
+    paginator = SyncPaginator(lambda request: asked.append(request.args["page"]), windows)
+    got = list(paginator.items(max_items=max_items))
+    assert got == all_items(windows)[:max_items]
+    assert asked == pages_needed(windows, max_items)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    windows=windows_strategy,
+    max_items=st.none() | st.integers(0, 80),
+    concurrency=st.integers(1, 4),
+)
+def test_async_max_items_fetches_only_the_pages_needed(
+    windows: list[Window], max_items: int | None, concurrency: int
+) -> None:
+    """Fetching ahead with max_items still starts no page the items do not need, and the
+    concurrency bound holds."""
+    asked: list[Any] = []
+    on_wire = [0, 0]  # now, most
+
+    async def run(request: Request[Any], *, slot: asyncio.Semaphore | None = None) -> None:
+        async with slot or contextlib.nullcontext():
+            on_wire[0] += 1
+            on_wire[1] = max(on_wire)
+            asked.append(request.args["page"])
+            await asyncio.sleep(0)
+            on_wire[0] -= 1
+
+    async def main() -> list[Any]:
+        paginator = AsyncPaginator(run, windows, concurrency=concurrency, max_items=max_items)
+        return [item async for item in paginator]
+
+    got = asyncio.run(main())
+    assert got == all_items(windows)[:max_items]
+    assert sorted(asked) == pages_needed(windows, max_items)
+    assert on_wire[1] <= concurrency
+
+
+def test_first_is_one_request(ncp: NcpMailer, state: EmulatorState) -> None:
+    """first(): the first item after one request; None from an empty list."""
+    assert ncp.unsubscribers().first() is None
+    expected = seed_ncp(state, 30)
+    before = state.requests
+    first = ncp.unsubscribers(page_size=7).first()
+    assert first is not None
+    assert first.address == expected[0]
+    assert state.requests - before == 1
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("concurrency", [1, 8])
+async def test_async_first_and_max_items(
+    ancp: AsyncNcpMailer, state: EmulatorState, concurrency: int
+) -> None:
+    """Fetching ahead or not, first() sends one request and max_items only what it needs."""
+    expected = seed_ncp(state, 60)
+    before = state.requests
+    first = await ancp.unsubscribers(page_size=7, concurrency=concurrency).first()
+    assert first is not None
+    assert first.address == expected[0]
+    assert state.requests - before == 1
+    listing = ancp.unsubscribers(page_size=7, concurrency=concurrency)
+    got = [u.address async for u in listing.items(max_items=15)]
+    assert got == expected[:15]
+    assert state.requests - before == 1 + 3
+
+
+def test_iterating_twice_fetches_again(ncp: NcpMailer, state: EmulatorState) -> None:
+    """A paginator is a description: a second loop sends the requests again and sees the list
+    as it is then."""
+    expected = seed_ncp(state, 10)
+    listing = ncp.unsubscribers(page_size=4)
+    before = state.requests
+    assert [u.address for u in listing] == expected
+    state.ncp_register(DEFAULT_NCP_ACCESS_KEY, ["later@example.com"], by_manager=True)
+    assert [u.address for u in listing] == [*expected, "later@example.com"]
+    assert state.requests - before == 3 + 3
+
+
+def test_engagelab_totals_per_window_and_range(engagelab: EngageLab, state: EmulatorState) -> None:
+    """window_total is the current window's count; total() adds every window's, one request
+    each."""
+    per_window = [3, 0, 5, 2]
+    seeded = []
+    for (first, _), count in zip(date_windows(RANGE_START, RANGE_END), per_window, strict=True):
+        noon = dt.datetime.combine(first + dt.timedelta(days=20), dt.time(12), ENGAGELAB_NAIVE_TZ)
+        seeded += [entry(noon + dt.timedelta(minutes=i), len(seeded) + i) for i in range(count)]
+    state.engagelab_seed(seeded)
+    listing = engagelab.unsubscribes(RANGE_START, RANGE_END, page_size=2)
+    assert listing.window_total is None
+    before = state.requests
+    assert listing.total() == sum(per_window)
+    assert state.requests - before == len(per_window)
+    seen = [(page.number, listing.window_total) for page in listing.pages()]
+    assert seen == [(0, 3), (1, 3), (0, 0), (0, 5), (1, 5), (2, 5), (0, 2)]
+
+
+@pytest.mark.anyio
+async def test_async_total(aengagelab: AsyncEngageLab, state: EmulatorState) -> None:
+    """The async total() agrees with the items."""
+    seeded = [entry(when, i) for i, when in enumerate(edge_times()[1:-1:2])]
+    state.engagelab_seed(seeded)
+    listing = aengagelab.unsubscribes(RANGE_START, RANGE_END, concurrency=3)
+    assert await listing.total() == len(seeded) == len([u async for u in listing])
+
+
+def test_repr_says_what_and_how_far(
+    ncp: NcpMailer, engagelab: EngageLab, state: EmulatorState
+) -> None:
+    """The repr names the operation, the range and what was fetched; a filter's value (an
+    address) and credentials are not shown."""
+    seed_ncp(state, 10)
+    listing = ncp.unsubscribers(
+        start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        end=dt.datetime(2025, 6, 30, 12, tzinfo=dt.UTC),
+        email="user00001@example.com",
+        page_size=3,
+    )
+    assert repr(listing) == (
+        "<SyncPaginator get_unsubscribers_list 2025-01-01T00:00:00Z..2025-06-30T12:00:00Z"
+        " filtered by emailAddress: nothing fetched>"
+    )
+    list(listing)
+    assert repr(listing).endswith(": 1 pages (0 items) fetched>")
+    windows = engagelab.unsubscribes(RANGE_START, RANGE_END, api_user="sales")
+    assert repr(windows) == (
+        "<SyncPaginator list_unsubscribes 2025-01-01..2025-12-31 in 4 windows"
+        " filtered by api_user: nothing fetched>"
+    )
+    for text in (repr(listing), repr(windows)):
+        assert "@" not in text
+        assert DEFAULT_NCP_SECRET_KEY not in text
+        assert DEFAULT_ENGAGELAB_API_KEY not in text
+
+
+def test_bad_max_items_is_refused(ncp: NcpMailer, state: EmulatorState) -> None:
+    """A negative max_items names the argument; nothing is sent."""
+    before = state.requests
+    with pytest.raises(InvalidInputError, match="max_items"):
+        ncp.unsubscribers().items(max_items=-1)
+    assert state.requests == before
+
+
+def test_pipeline_takes_per_call_limits(
+    sync_transport: Any, state: EmulatorState, clock: FakeClock
+) -> None:
+    """A listing's run with max_retries bound (what a list method's max_retries= gives the
+    paginator) sends one request under a 503."""
+    seed_ncp(state, 3)
+    scripted = Scripted(sync_transport, [503, 503, 503])
+    mailer = NcpMailer(
+        *NCP, base_url="http://e/api/v1", **wiring(scripted, clock, asynchronous=False)
+    )
+    queries = mailer.unsubscribers()._queries
+    listing = SyncPaginator(functools.partial(mailer._runner.run, max_retries=0), queries)
+    with pytest.raises(ServerError):
+        listing.first()
+    assert len(scripted.requests) == 1

@@ -1,8 +1,10 @@
 """Contains some shared types for properties"""
 
-from collections.abc import Mapping, MutableMapping
+import datetime
+import enum
+from collections.abc import Callable, Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -51,4 +53,127 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+class FieldError(ValueError):
+    """A field of a response that does not fit the spec: ``where`` names it (``content[3]``,
+    ``blockDate``...)."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+_fromisoformat = datetime.datetime.fromisoformat
+_fromtimestamp = datetime.datetime.fromtimestamp
+_UTC = datetime.UTC
+ENGAGELAB_ZONE = datetime.timezone(datetime.timedelta(hours=8))
+"""The zone of EngageLab times sent without an offset (``2021-03-01 17:24:34``): the offset its
+other times carry (``+08:00``). An assumption: no page states it."""
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=_UTC)
+_timedelta = datetime.timedelta
+
+
+def parse_nes_time(value: Any, field: str) -> datetime.datetime:
+    """A NAVER ``NesDateTime`` (``{"utc": epoch ms, ...}``) as an aware datetime in UTC."""
+    try:
+        utc = value["utc"]
+        # The float division is exact to the millisecond until about 2200 and three times
+        # faster than the exact sum; a moment it rounded off a whole millisecond is recomputed.
+        moment = _fromtimestamp(utc / 1000, _UTC)
+        return (
+            moment
+            if not moment.microsecond % 1000
+            else _EPOCH + _timedelta(0, 0, 0, utc)
+        )
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        raise FieldError(
+            field, f"not a NesDateTime with a utc in epoch milliseconds: {value!r}"
+        ) from None
+
+
+def nes_time_json(value: datetime.datetime) -> dict[str, Any]:
+    """An aware datetime as the ``NesDateTime`` NAVER sends (its ``utc`` only)."""
+    return {"utc": round(value.timestamp() * 1000)}
+
+
+def parse_engagelab_time(value: Any, field: str) -> datetime.datetime:
+    """An EngageLab time in any shape it is sent (``...+08:00``, ``...+0800``, or without an
+    offset, then in :data:`ENGAGELAB_ZONE`) as an aware datetime."""
+    try:
+        parsed = _fromisoformat(value)
+    except (TypeError, ValueError):
+        raise FieldError(field, f"not an EngageLab time: {value!r}") from None
+    return (
+        parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=ENGAGELAB_ZONE)
+    )
+
+
+def engagelab_time_json(value: datetime.datetime) -> str:
+    """An aware datetime as EngageLab's lists send it (``2021-01-12T17:03:23+08:00``)."""
+    return value.isoformat()
+
+
+def parse_items(parse: Callable[[Any], T], items: Any, field: str) -> list[T]:
+    """Every item of a list read by ``parse``; one that does not fit fails the whole list,
+    naming its index and the field (an item is never dropped)."""
+    try:
+        return list(map(parse, items))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        if not isinstance(items, list):
+            raise FieldError(field, f"not a list: {type(items).__name__}") from None
+        for index, item in enumerate(items):
+            try:
+                parse(item)
+            except KeyError as error:
+                raise FieldError(
+                    f"{field}[{index}]", f"required field {error.args[0]!r} is missing"
+                ) from error
+            except (TypeError, ValueError, AttributeError) as error:
+                raise FieldError(f"{field}[{index}]", str(error)) from error
+        raise
+
+
+class UnsubscribeType(enum.IntEnum):
+    """The values the provider's page lists; a field typed ``UnsubscribeType | int``
+    keeps other values as they came."""
+
+    NOT_WANTED = 0
+    """I don't want to receive such email anymore"""
+    NEVER_SUBSCRIBED = 1
+    """I didn't subscribe to it"""
+    SPAM = 2
+    """This is a spam email"""
+    FRAUD = 3
+    """This is a fraud email, I want to report it"""
+
+
+_UnsubscribeType_MEMBERS: dict[Any, UnsubscribeType] = {
+    member.value: member for member in UnsubscribeType
+}
+
+
+def as_unsubscribe_type(value: Any) -> Any:
+    """``value`` as a :class:`UnsubscribeType` member when it is one, else as it came (an unknown
+    value, or one of another type, is the provider's data, not an error)."""
+    member = _UnsubscribeType_MEMBERS.get(value) if type(value) is int else None
+    return value if member is None else member
+
+
+__all__ = [
+    "ENGAGELAB_ZONE",
+    "UNSET",
+    "FieldError",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "UnsubscribeType",
+    "engagelab_time_json",
+    "nes_time_json",
+    "parse_engagelab_time",
+    "parse_items",
+    "parse_nes_time",
+]

@@ -20,6 +20,9 @@ import sys as _sys
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
+    from engagelab_email_client.types import UnsubscribeType
+    from ncp_mailer_client.types import RequesterCode, SendBlockAction, SendResultCode
+
     from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
     from mailoptout._config import engagelab_base_url, ncp_base_url
     from mailoptout._engagelab import AsyncEngageLab, EngageLab
@@ -50,7 +53,7 @@ if _typing.TYPE_CHECKING:
     from mailoptout._retry import RetryPolicy, parse_retry_after
     from mailoptout._signing import NcpSigner, ncp_signature
     from mailoptout._store import StoreBusyError, StoreError, StoreFullError
-    from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
+    from mailoptout._time import engagelab_time, nes_datetime
     from mailoptout._version import __version__
 
 __all__ = [
@@ -95,10 +98,14 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "StoreFullError",
+    # values the pages list (unknown ones stay as they came)
+    "RequesterCode",
+    "SendBlockAction",
+    "SendResultCode",
+    "UnsubscribeType",
     # building blocks
     "NcpSigner",
     "RetryPolicy",
-    "UnsubscribeType",
     "__version__",
     "date_windows",
     "engagelab_base_url",
@@ -126,7 +133,9 @@ _MODULES = {
     "mailoptout._pagination": ("AsyncPaginator", "Page", "SyncPaginator", "date_windows"),
     "mailoptout._retry": ("RetryPolicy", "parse_retry_after"),
     "mailoptout._signing": ("NcpSigner", "ncp_signature"),
-    "mailoptout._time": ("UnsubscribeType", "engagelab_time", "nes_datetime"),
+    "mailoptout._time": ("engagelab_time", "nes_datetime"),
+    "engagelab_email_client.types": ("UnsubscribeType",),
+    "ncp_mailer_client.types": ("RequesterCode", "SendBlockAction", "SendResultCode"),
     "mailoptout._version": ("__version__",),
 }
 _SOURCE = {name: module for module, names in _MODULES.items() for name in names}

@@ -2,10 +2,16 @@
 
 Nothing is silently dropped: every input address ends up either in a chunk (sent, or failed
 with its error) or in ``rejected`` with the reason it was not sent.
+
+How a write that failed ends (:func:`finish`): nothing accepted and the first failed chunk's
+error a stop error (401, 403...: see :func:`~mailoptout._errors.classify_status`) raises that
+error, ``bulk_result`` attached (``except AuthenticationError`` works, and nothing was
+written); any other failure raises :class:`BulkOperationError` carrying the result.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from collections.abc import Iterable
@@ -14,7 +20,13 @@ from typing import Any, cast
 import attrs
 
 from mailoptout._checks import check_addresses, check_bool, check_int
-from mailoptout._errors import APIError, BulkOperationError, InvalidInputError
+from mailoptout._errors import (
+    APIError,
+    APIStatusError,
+    BulkOperationError,
+    InvalidInputError,
+    classify_status,
+)
 
 __all__ = [
     "BulkResult",
@@ -67,10 +79,12 @@ class ChunkResult:
         return self.error is None
 
     @property
-    def stopping_error(self) -> APIError | None:
-        """The error, if it means the other chunks cannot succeed either (401, 403)."""
-        if getattr(self.error, "status_code", None) in (401, 403):
-            return self.error
+    def stopping_error(self) -> APIStatusError | None:
+        """The error, if it means the other chunks cannot succeed either (a ``stop`` status:
+        401, 403, 404, 405, 415)."""
+        error = self.error
+        if isinstance(error, APIStatusError) and classify_status(error.status_code) == "stop":
+            return error
         return None
 
 
@@ -113,6 +127,13 @@ class BulkResult:
     def failed(self) -> tuple[ChunkResult, ...]:
         """Chunks that failed after their retries."""
         return tuple(chunk for chunk in self.chunks if not chunk.ok)
+
+    @property
+    def errors(self) -> tuple[APIError, ...]:
+        """The distinct errors of the failed chunks, in order (chunks not sent after a stop
+        error share it)."""
+        errors = {id(chunk.error): chunk.error for chunk in self.failed if chunk.error is not None}
+        return tuple(errors.values())
 
     @property
     def failed_addresses(self) -> list[str]:
@@ -307,7 +328,7 @@ class BulkWrite:
         self._done = False
         self.input_error: Exception | None = None
         self.stop: APIError | None = None
-        """The error that stops the other chunks from being sent (401, 403)."""
+        """The error that stops the other chunks from being sent (a ``stop`` status)."""
 
     def read(self) -> list[object] | None:
         """The next slice of inputs (a chunk's worth), or None when the input is done."""
@@ -332,7 +353,7 @@ class BulkWrite:
         return self._planner.add_slice(taken)
 
     def skipped(self, chunk: list[str]) -> ChunkResult | None:
-        """The result of ``chunk`` if it must not be sent (after a 401/403), else None."""
+        """The result of ``chunk`` if it must not be sent (after a stop error), else None."""
         return None if self.stop is None else ChunkResult(tuple(chunk), error=self.stop)
 
     def record(self, result: ChunkResult) -> ChunkResult:
@@ -342,28 +363,45 @@ class BulkWrite:
         return result
 
     def finish(self, results: Iterable[ChunkResult]) -> BulkResult:
-        """The summary; raises :class:`BulkOperationError` (carrying it) if any chunk failed or
-        the input could not be read to its end."""
+        """The summary, as :func:`finish` returns or raises it; if the input could not be read
+        to its end, :class:`BulkOperationError` (carrying it), the input's error first."""
         result = BulkResult(tuple(results), tuple(self._planner.rejected), self._planner.duplicates)
-        if self.input_error is not None:
+        error = self.input_error
+        if error is not None:
             raise BulkOperationError(
                 f"reading the addresses failed after {self.read_count} inputs"
-                f" ({type(self.input_error).__name__}: {self.input_error}); {result.count}"
+                f" ({type(error).__name__}: {error}); {result.count}"
                 f" written, {len(result.failed_addresses)} failed, nothing after that was read",
+                [error, *result.errors],
                 result=result,
-            ) from self.input_error
+            ) from error
         return finish(list(result.chunks), list(result.rejected), result.duplicates)
 
 
 def finish(chunks: list[ChunkResult], rejected: list[Rejected], duplicates: int) -> BulkResult:
-    """The summary; raises :class:`BulkOperationError` (carrying it, the first chunk's error as
-    its cause) if any chunk failed."""
+    """The summary, if every chunk was accepted. Else raises:
+
+    - the first failed chunk's error itself (a copy, ``bulk_result`` set to the summary) when
+      no chunk was accepted and that error is a stop error (401, 403...): nothing was written,
+      and ``except AuthenticationError`` catches it;
+    - otherwise :class:`BulkOperationError` carrying the summary, an ``ExceptionGroup`` of the
+      chunks' distinct errors, the first as its cause.
+    """
     result = BulkResult(tuple(chunks), tuple(rejected), duplicates)
-    if result.failed:
-        first = result.failed[0].error
-        raise BulkOperationError(
-            f"{len(result.failed)} of {len(chunks)} chunks failed "
-            f"({len(result.failed_addresses)} addresses not written; first error: {first})",
-            result=result,
-        ) from first
-    return result
+    if not result.failed:
+        return result
+    first = result.failed[0]
+    stop = first.stopping_error
+    if stop is not None and not any(chunk.ok for chunk in result.chunks):
+        error = copy.copy(stop)
+        error.bulk_result = result
+        error.add_note(
+            f"nothing was written: {len(result.failed_addresses)} addresses in"
+            f" {len(result.chunks)} chunks not sent or refused (see .bulk_result)"
+        )
+        raise error.with_traceback(stop.__traceback__) from stop.__cause__
+    raise BulkOperationError(
+        f"{len(result.failed)} of {len(chunks)} chunks failed "
+        f"({len(result.failed_addresses)} addresses not written; first error: {first.error})",
+        result=result,
+    ) from first.error

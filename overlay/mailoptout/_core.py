@@ -37,6 +37,7 @@ from mailoptout._errors import (
     APIStatusError,
     APITimeoutError,
     make_status_error,
+    redacted_request,
 )
 from mailoptout._json import loads
 from mailoptout._providers import Provider
@@ -171,6 +172,9 @@ class Setup:
             request: httpx.Request | None = exc.request
         except RuntimeError:  # httpx raises when the error carries no request
             request = None
+        else:
+            # the cause travels with our error: its request must not carry the credentials
+            exc.request = request = redacted_request(exc.request)
         name = self.provider.name
         if isinstance(exc, httpx.TimeoutException):
             error: APIError = APITimeoutError.about(request, name, "request timed out")
@@ -182,23 +186,13 @@ class Setup:
 
     def status_error(self, response: httpx.Response) -> APIStatusError:
         """The error of a non-2xx answer (its body read)."""
-        return make_status_error(self.provider.name, response)
+        return make_status_error(self.provider.name, response, now=self.clock())
 
-    def next_wait(
-        self, request: Request[Any], error: APIError, retries: int, limit: int | None
-    ) -> float:
-        """Seconds to wait before retrying; raises ``error`` when it must not be retried."""
-        wait = self.policy.delay_before_retry(error, retries, now=self.clock(), max_retries=limit)
-        if wait is None:
-            raise error
-        logger.info(
-            "retrying %s in %.2fs after %s (retry %d)",
-            request.name,
-            wait,
-            type(error).__name__,
-            retries + 1,
-        )
-        return wait
+    def error_of(self, answer: httpx.Response | httpx.TransportError) -> APIError:
+        """Our error for an ``answer`` that is not a success."""
+        if isinstance(answer, httpx.Response):
+            return self.status_error(answer)
+        return self.transport_error(answer)
 
     def parse(self, request: Request[T], response: httpx.Response) -> T:
         """The model of a 2xx answer, or :class:`APIResponseValidationError` if its body does not
@@ -219,24 +213,25 @@ class Setup:
 
 @attrs.define
 class Attempts:
-    """The retry decisions of one run, without I/O: what each attempt's answer means."""
+    """The retry decisions of one run, without I/O."""
 
     setup: Setup
     request: Request[Any]
     max_retries: int | None
     retries: int = 0
 
-    def after(self, answer: httpx.Response | httpx.TransportError) -> httpx.Response | float:
-        """The answer if it is a success (to parse), else seconds to wait before retrying;
-        raises our error when it must not be retried."""
-        if isinstance(answer, httpx.Response):
-            if answer.is_success:
-                return answer
-            error: APIError = self.setup.status_error(answer)
-        else:
-            error = self.setup.transport_error(answer)
-        wait = self.setup.next_wait(self.request, error, self.retries, self.max_retries)
-        self.retries += 1
+    def retry_delay(self, error: APIError) -> float | None:
+        """Seconds to wait before sending again after ``error``, or None: raise it."""
+        wait = self.setup.policy.retry_delay(error, self.retries, max_retries=self.max_retries)
+        if wait is not None:
+            self.retries += 1
+            logger.info(
+                "retrying %s in %.2fs after %s (retry %d)",
+                self.request.name,
+                wait,
+                type(error).__name__,
+                self.retries,
+            )
         return wait
 
 
@@ -267,10 +262,13 @@ class SyncRunner:
                 answer: httpx.Response | httpx.TransportError = self.client.request(**args)
             except httpx.TransportError as exc:
                 answer = exc
-            outcome = attempts.after(answer)
-            if isinstance(outcome, httpx.Response):
-                return self.setup.parse(request, outcome)
-            self.sleep(outcome)
+            if isinstance(answer, httpx.Response) and answer.is_success:
+                return self.setup.parse(request, answer)
+            error = self.setup.error_of(answer)
+            wait = attempts.retry_delay(error)
+            if wait is None:
+                raise error
+            self.sleep(wait)
 
 
 @attrs.define
@@ -307,12 +305,15 @@ class AsyncRunner:
                     )
                 except httpx.TransportError as exc:
                     answer = exc
-            outcome = attempts.after(answer)
-            if isinstance(outcome, httpx.Response):
+            if isinstance(answer, httpx.Response) and answer.is_success:
                 if slot is not None:
                     await asyncio.sleep(0)  # the waiter's request goes out first
-                return self.setup.parse(request, outcome)
-            await self.sleep(outcome)
+                return self.setup.parse(request, answer)
+            error = self.setup.error_of(answer)
+            wait = attempts.retry_delay(error)
+            if wait is None:
+                raise error
+            await self.sleep(wait)
 
 
 class _Through(httpx.BaseTransport):

@@ -54,7 +54,6 @@ from engagelab_email_client.models import (
     Unsubscribe,
     UnsubscribeList,
 )
-from engagelab_email_client.types import UNSET
 
 from mailoptout._bulk import normalize_address, storable_address
 from mailoptout._checks import (
@@ -305,7 +304,7 @@ class _EngageLabBase(Facade, Generic[C, Tr, S]):
     ) -> Request[AddBlocksResponse]:
         body = AddBlocksRequest(
             email_or_domain=_entry("email_or_domain", email_or_domain),
-            expire_time=UNSET if expire is None else check_date("expire", expire),
+            expire_time=None if expire is None else check_date("expire", expire),
         )
         return Request.build(add_blocks._get_kwargs, AddBlocksResponse.from_dict, body=body)
 
@@ -366,7 +365,7 @@ class EngageLab(
     >>> with EngageLab(base_url="http://127.0.0.1:8025") as engagelab:  # doctest: +SKIP
     ...     engagelab.add("a@example.com", expire=dt.date(2030, 1, 1))
     ...     for item in engagelab.unsubscribes(since=dt.date(2024, 1, 1)):
-    ...         print(item.email, engagelab_time(item.unsubscribe_time))
+    ...         print(item.email, item.unsubscribe_time)
     """
 
     def _list(

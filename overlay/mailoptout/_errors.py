@@ -3,7 +3,8 @@
     MailOptOutError
     ├── ConfigurationError (also ValueError)   missing credentials, unknown region
     ├── InvalidInputError (also ValueError)    bad address, date or range, caught before sending
-    ├── BulkOperationError                     some chunks of a bulk write failed; has .result
+    ├── BulkOperationError (an ExceptionGroup) a bulk write failed in part; .result, and each
+    │                                          chunk's error in .exceptions (``except*``)
     └── APIError
         ├── APIConnectionError                 the request never got an answer
         │   └── APITimeoutError
@@ -19,14 +20,21 @@
             ├── RateLimitError (429)
             └── ServerError (5xx)
 
-Errors carry data, never credentials: no header of the request is kept, so no access key,
-signature or Authorization value can reach a message, repr or log.
+:func:`classify_status` is the one table saying what a status code means (retry, stop,
+refused); the retries, the bulk writes and the sync all ask it.
+
+Errors carry data, never credentials: a status error keeps a copy of its request and response
+with every credential header's value replaced (:data:`SECRET_HEADERS`), so no access key,
+signature or Authorization value can reach a message, repr or log; those copies are not pickled.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Self
+import math
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 if TYPE_CHECKING:
     import httpx
@@ -52,10 +60,66 @@ __all__ = [
     "RequestTooLargeError",
     "ServerError",
     "UnsupportedMediaTypeError",
+    "StatusClass",
+    "classify_status",
     "make_status_error",
+    "parse_retry_after",
 ]
 
-REQUEST_ID_HEADERS = ("x-ncp-apigw-request-id", "x-ncp-trace-id", "x-request-id")
+StatusClass = Literal["retry", "stop", "refused"]
+"""What a non-2xx status means: see :func:`classify_status`."""
+
+_RETRY = frozenset({408, 429})
+_STOP = frozenset({401, 403, 404, 405, 415})
+
+
+def classify_status(status_code: int) -> StatusClass:
+    """What a non-2xx ``status_code`` means, the one table every module asks:
+
+    | class | statuses | meaning |
+    |---|---|---|
+    | ``retry`` | 408, 429, 5xx | may succeed later: retried with backoff |
+    | ``stop`` | 401, 403, 404, 405, 415 | no later request can succeed: stop sending |
+    | ``refused`` | any other 4xx (400, 413...) | this request is refused; the others go on |
+
+    ``stop`` means the credentials, the permission, the endpoint, the method or the media type
+    are wrong, for every request alike. Connection errors and timeouts, which have no status,
+    are retried too (:func:`~mailoptout._retry.should_retry`).
+    A status below 400 that is not a success (a redirect, which is never followed) is ``stop``:
+    the base URL is wrong, and every request would get it.
+
+    >>> [classify_status(code) for code in (429, 503, 401, 404, 400, 413)]
+    ['retry', 'retry', 'stop', 'stop', 'refused', 'refused']
+    """
+    if status_code in _RETRY or status_code >= 500:
+        return "retry"
+    if status_code in _STOP or status_code < 400:
+        return "stop"
+    return "refused"
+
+
+REQUEST_ID_HEADERS: dict[ProviderName, tuple[str, ...]] = {
+    "ncp": ("x-ncp-trace-id", "x-ncp-apigw-request-id"),
+    "engagelab": (),
+}
+"""Response headers naming a request for the provider's support, first found wins. NAVER's API
+Gateway sends a trace id and a request id; EngageLab documents none."""
+
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-ncp-apigw-signature-v2",
+        "x-ncp-iam-access-key",
+        "x-ncp-apigw-api-key",
+    }
+)
+"""Headers whose values an error's request and response copies replace with ``REDACTED``: the
+signature, the access key id (with the secret it is half a credential), Authorization (EngageLab's
+API key), cookies."""
+REDACTED = "[redacted]"
 
 
 class MailOptOutError(Exception):
@@ -67,18 +131,32 @@ class MailOptOutError(Exception):
     ...     print(type(error).__name__, error.status_code)
     RateLimitError 429
 
-    Errors pickle (for worker processes and task queues) with all their attributes.
+    Errors pickle (for worker processes and task queues) with their attributes, except a
+    status error's ``request`` and ``response`` copies (None once unpickled).
     """
+
+    _not_pickled: ClassVar[tuple[str, ...]] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception's default pickling calls cls(*args), which our keyword-only fields break.
-        return (_restore, (type(self), self.args, dict(self.__dict__)))
+        # The state is set after the object exists, so an error may refer to itself.
+        state = {
+            name: None if name in self._not_pickled else value
+            for name, value in self.__dict__.items()
+        }
+        return (_restore, (type(self), self.args), state)
+
+    def __copy__(self) -> Self:
+        copied: Self = _restore(type(self), self.args)
+        copied.__dict__.update(self.__dict__)
+        if "__notes__" in self.__dict__:  # a list: the copy's own
+            copied.__notes__ = list(self.__notes__)
+        return copied
 
 
-def _restore(cls: type[MailOptOutError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+def _restore(cls: type[MailOptOutError], args: tuple[Any, ...]) -> Any:
     error = cls.__new__(cls)
     error.args = args
-    error.__dict__.update(state)
     return error
 
 
@@ -98,16 +176,52 @@ class InvalidInputError(MailOptOutError, ValueError):
     """
 
 
-class BulkOperationError(MailOptOutError):
-    """Some chunks of a bulk write failed after their retries.
+class BulkOperationError(MailOptOutError, ExceptionGroup[Exception]):
+    """A bulk write failed in part: some chunks failed after their retries, or reading the
+    input failed part-way.
 
-    ``result`` holds every chunk, the ones that succeeded and the ones that failed (with their
-    addresses and error), so nothing is lost and the failed part can be sent again.
+    ``result`` (also ``bulk_result``) holds every chunk, the ones that succeeded and the ones
+    that failed (with their addresses and error), so nothing is lost and the failed part can be
+    sent again. It is an ``ExceptionGroup`` of the distinct errors (the failed chunks', the
+    input's first), so ``except* RateLimitError`` reaches them; ``except BulkOperationError``
+    catches it whole.
+
+    A write that wrote nothing because a stop error (401, 403...: see :func:`classify_status`)
+    failed its first chunk raises that error instead, with the result as its ``bulk_result``.
     """
 
-    def __init__(self, message: str, *, result: BulkResult) -> None:
-        super().__init__(message)
+    def __new__(
+        cls, message: str, exceptions: Sequence[Exception] = (), *, result: BulkResult
+    ) -> Self:
+        return super().__new__(cls, message, list(exceptions) or list(result.errors))
+
+    def __init__(
+        self, message: str, exceptions: Sequence[Exception] = (), *, result: BulkResult
+    ) -> None:
+        super().__init__(message, list(self.exceptions))
         self.result = result
+
+    @property
+    def bulk_result(self) -> BulkResult:
+        """``result``, under the name a stop error raised by a bulk write uses."""
+        return self.result
+
+    def derive(self, excs: Sequence[Exception]) -> BulkOperationError:  # type: ignore[override]
+        """The same failure with some of its errors (``except*`` splits it with this)."""
+        return BulkOperationError(self.message, excs, result=self.result)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        exceptions = list(self.exceptions)
+        return (_restore_group, (type(self), self.message, exceptions), dict(self.__dict__))
+
+
+def _restore_group(
+    cls: type[BulkOperationError], message: str, exceptions: Sequence[Exception]
+) -> BulkOperationError:
+    return BaseExceptionGroup.__new__(cls, message, exceptions)
 
 
 class APIError(MailOptOutError):
@@ -150,9 +264,15 @@ class APIStatusError(APIError):
 
     Attributes: ``status_code``; ``code``, the provider's error code as a string (NAVER mailer
     codes such as ``"77102"``, API Gateway codes such as ``"200"``, EngageLab codes such as
-    ``"30000"``) or None; ``message``; ``details``; ``request_id``; ``headers`` (of the response);
-    ``body`` (parsed JSON, or the text); ``hint``, what the code most likely means for you when the
-    provider's message does not say it (NAVER's 77202), or None.
+    ``"30000"``) or None; ``message``; ``details``; ``request_id``, the id to give the provider's
+    support (NAVER: ``x-ncp-trace-id`` or ``x-ncp-apigw-request-id``; EngageLab documents no such
+    header, so it is None there); ``headers`` (of the response); ``body`` (parsed JSON, or the
+    text); ``hint``, what the code most likely means for you when the provider's message does
+    not say it (NAVER's 77202), or None; ``retry_after``, the seconds the provider's
+    ``Retry-After`` asked to wait (as a number or an HTTP date), or None; ``request`` and
+    ``response``, copies of the exchange with credential headers redacted (None once
+    unpickled); ``bulk_result``, the :class:`~mailoptout.BulkResult` when a bulk write that
+    wrote nothing raised this error, else None.
 
     >>> err = APIStatusError("Request error", status_code=400, provider="ncp", code="77102")
     >>> err.status_code, err.code
@@ -160,6 +280,8 @@ class APIStatusError(APIError):
     """
 
     status_code: int
+    bulk_result: BulkResult | None = None
+    _not_pickled = ("request", "response")
 
     def __init__(
         self,
@@ -175,6 +297,9 @@ class APIStatusError(APIError):
         method: str = "",
         url: str = "",
         hint: str | None = None,
+        retry_after: float | None = None,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         super().__init__(message, provider=provider, method=method, url=url)
         self.status_code = status_code
@@ -184,6 +309,9 @@ class APIStatusError(APIError):
         self.headers = headers or {}
         self.body = body
         self.hint = hint
+        self.retry_after = retry_after
+        self.request = request
+        self.response = response
 
     def __str__(self) -> str:
         code = f" (code {self.code})" if self.code else ""
@@ -200,8 +328,9 @@ class APIStatusError(APIError):
 
     @property
     def retryable(self) -> bool:
-        """Whether the same request may succeed later (429 and 5xx)."""
-        return self.status_code == 429 or self.status_code >= 500
+        """Whether the same request may succeed later (408, 429 and 5xx: see
+        :func:`classify_status`)."""
+        return classify_status(self.status_code) == "retry"
 
 
 class BadRequestError(APIStatusError):
@@ -236,8 +365,12 @@ class UnsupportedMediaTypeError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429: quota exceeded, throttled or rate limited (retried before it is raised).
 
-    >>> RateLimitError("Rate Limited", status_code=429, provider="ncp", code="420").retryable
-    True
+    ``retry_after``: the seconds the provider asked to wait, from ``Retry-After`` (a number or
+    an HTTP date), or None when it did not say (NAVER does not document the header).
+
+    >>> error = RateLimitError("Rate Limited", status_code=429, provider="ncp", retry_after=2.0)
+    >>> error.retryable, error.retry_after
+    (True, 2.0)
     """
 
 
@@ -269,9 +402,77 @@ def _body(response: httpx.Response) -> Any:
         return response.text
 
 
-def make_status_error(provider: ProviderName, response: httpx.Response) -> APIStatusError:
+def parse_retry_after(value: str | None, *, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value at ``now`` (epoch seconds), or None when it
+    is absent or unreadable.
+
+    >>> parse_retry_after("2", now=0.0)
+    2.0
+    >>> parse_retry_after("Thu, 01 Jan 1970 00:00:05 GMT", now=1.0)
+    4.0
+    """
+    import email.utils  # noqa: PLC0415  # only an error with the header needs it
+
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - now
+    return None if math.isnan(seconds) else max(0.0, seconds)
+
+
+def _redacted(
+    headers: httpx.Headers, *, drop: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    return [
+        (name, REDACTED if name.lower() in SECRET_HEADERS else value)
+        for name, value in headers.multi_items()
+        if name.lower() not in drop
+    ]
+
+
+# The copy's body is the decoded one: these would make httpx decode or measure it again.
+_BODY_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def redacted_request(sent: httpx.Request) -> httpx.Request:
+    """A copy of ``sent`` (method, URL, headers, body), credential headers redacted."""
+    import httpx  # noqa: PLC0415  # the error tree is imported before httpx is needed
+
+    try:
+        content = sent.content
+    except httpx.RequestNotRead:  # a streamed body: not kept
+        content = b""
+    return httpx.Request(sent.method, sent.url, headers=_redacted(sent.headers), content=content)
+
+
+def redacted_exchange(response: httpx.Response) -> tuple[httpx.Request, httpx.Response]:
+    """Copies of ``response`` (its body read) and its request, credential headers redacted.
+    Built only when an error is made, so a success costs nothing."""
+    import httpx  # noqa: PLC0415  # the error tree is imported before httpx is needed
+
+    request = redacted_request(response.request)
+    copy = httpx.Response(
+        response.status_code,
+        headers=_redacted(response.headers, drop=_BODY_FRAMING),
+        content=response.content,
+        request=request,
+    )
+    return request, copy
+
+
+def make_status_error(
+    provider: ProviderName, response: httpx.Response, *, now: float | None = None
+) -> APIStatusError:
     """The error for a non-2xx ``response`` (its body must have been read), its fields read by
-    the provider's generated error model."""
+    the provider's generated error model; ``now`` (epoch seconds, default the time) reads a
+    ``Retry-After`` given as an HTTP date."""
     from mailoptout._providers import PROVIDERS  # noqa: PLC0415  # the registry imports _errors
 
     body = _body(response)
@@ -279,10 +480,12 @@ def make_status_error(provider: ProviderName, response: httpx.Response) -> APISt
     hint = PROVIDERS[provider].hints.get(code) if code else None
     status = response.status_code
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else APIStatusError)
-    request_id = next(
-        (response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None
+    headers = response.headers
+    request_id = next((headers[h] for h in REQUEST_ID_HEADERS[provider] if h in headers), None)
+    retry_after = parse_retry_after(
+        headers.get("retry-after"), now=time.time() if now is None else now
     )
-    request = response.request
+    request, copy = redacted_exchange(response)
     return cls(
         message or response.reason_phrase or f"HTTP {status}",
         status_code=status,
@@ -290,9 +493,14 @@ def make_status_error(provider: ProviderName, response: httpx.Response) -> APISt
         code=code,
         details=details,
         request_id=request_id,
-        headers=dict(response.headers),
+        headers={
+            name: REDACTED if name in SECRET_HEADERS else value for name, value in headers.items()
+        },
         body=body,
         method=request.method,
         url=_plain_url(request),
         hint=hint,
+        retry_after=retry_after,
+        request=request,
+        response=copy,
     )

@@ -13,10 +13,12 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from engagelab_email_client.types import UnsubscribeType
+
 from mailoptout._bulk import normalize_address
 from mailoptout._errors import InvalidInputError, MailOptOutError
 from mailoptout._status import ENGAGELAB_LISTS, NCP_LISTS, Finding, Lookup, Verdict, decide
-from mailoptout._time import UnsubscribeType, engagelab_time, nes_datetime
+from mailoptout._time import engagelab_time, nes_datetime
 
 if TYPE_CHECKING:
     from mailoptout._engagelab import AsyncEngageLab

@@ -1,44 +1,42 @@
 """When to retry and how long to wait: pure decisions shared by the sync and async clients.
 
-Retried: 429, 5xx, connection errors and timeouts. Never retried: other 4xx (400, 401, 403...).
-The wait is exponential with jitter, or the server's ``Retry-After`` (seconds or an HTTP date),
-capped at ``max_retry_after``.
+Retried (:func:`should_retry`): connection errors, timeouts, and the statuses
+:func:`~mailoptout._errors.classify_status` calls ``retry`` (408, 429, 5xx). Never retried: the
+other statuses (400, 401, 403...). The wait (:meth:`RetryPolicy.retry_delay`) is exponential
+with jitter, or the server's ``Retry-After`` (seconds or an HTTP date), capped at
+``max_retry_after``.
 """
 
 from __future__ import annotations
 
-import email.utils
-import math
 import random
 from collections.abc import Callable
 
 import attrs
 
-from mailoptout._errors import APIConnectionError, APIError, APIStatusError
+from mailoptout._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    classify_status,
+    parse_retry_after,
+)
 
-__all__ = ["RetryPolicy", "parse_retry_after"]
+__all__ = ["RetryPolicy", "parse_retry_after", "should_retry"]
 
 
-def parse_retry_after(value: str | None, *, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value, or None when absent or unreadable.
+def should_retry(error: APIError) -> bool:
+    """Whether the request that failed with ``error`` may succeed if sent again.
 
-    >>> parse_retry_after("2", now=0.0)
-    2.0
-    >>> parse_retry_after("Thu, 01 Jan 1970 00:00:05 GMT", now=1.0)
-    4.0
+    >>> from mailoptout import RateLimitError, BadRequestError
+    >>> should_retry(RateLimitError("Rate Limited", status_code=429, provider="ncp"))
+    True
+    >>> should_retry(BadRequestError("Request error", status_code=400, provider="ncp"))
+    False
     """
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        seconds = when.timestamp() - now
-    return None if math.isnan(seconds) else max(0.0, seconds)
+    if isinstance(error, APIConnectionError):
+        return True
+    return isinstance(error, APIStatusError) and classify_status(error.status_code) == "retry"
 
 
 @attrs.frozen
@@ -64,18 +62,22 @@ class RetryPolicy:
         delay = min(self.max_delay, self.initial_delay * 2.0**retries_done)
         return delay * (1.0 - self.jitter * self.random())
 
-    def delay_before_retry(
-        self, error: APIError, retries_done: int, *, now: float, max_retries: int | None = None
+    def retry_delay(
+        self, error: APIError, retries_done: int, *, max_retries: int | None = None
     ) -> float | None:
-        """Seconds to wait before retrying after ``error``, or None: give up and raise it."""
+        """Seconds to wait before sending again after ``error``, or None: do not retry (the
+        error is not retryable, or ``max_retries``, default the policy's, are spent). The
+        error's ``retry_after`` wins over the backoff, up to ``max_retry_after``.
+
+        >>> from mailoptout import RateLimitError
+        >>> limited = RateLimitError("Rate Limited", status_code=429, provider="ncp", retry_after=2)
+        >>> RetryPolicy().retry_delay(limited, 0), RetryPolicy().retry_delay(limited, 2)
+        (2, None)
+        """
         limit = self.max_retries if max_retries is None else max_retries
-        if retries_done >= limit:
+        if retries_done >= limit or not should_retry(error):
             return None
-        if isinstance(error, APIConnectionError):
-            return self.backoff(retries_done)
-        if isinstance(error, APIStatusError) and error.retryable:
-            retry_after = parse_retry_after(error.headers.get("retry-after"), now=now)
-            if retry_after is not None:
-                return min(retry_after, self.max_retry_after)
-            return self.backoff(retries_done)
-        return None
+        retry_after: float | None = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        return self.backoff(retries_done)

@@ -1,10 +1,16 @@
-"""Provider times as timezone-aware ``datetime``s; the raw fields stay on the models."""
+"""Time helpers: epoch milliseconds, month arithmetic, the providers' zones.
+
+The models read every documented time field as a timezone-aware ``datetime`` already (the
+generated packages' ``parse_nes_time`` / ``parse_engagelab_time``); :func:`nes_datetime` and
+:func:`engagelab_time` remain for code written against the older string and ``NesDateTime``
+fields, and return a ``datetime`` they are given unchanged.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from mailoptout._errors import InvalidInputError
 
@@ -13,7 +19,6 @@ __all__ = [
     "FIRST_DAY",
     "KST",
     "LAST_DAY",
-    "UnsubscribeType",
     "add_months",
     "engagelab_time",
     "nes_datetime",
@@ -23,53 +28,56 @@ __all__ = [
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
 ENGAGELAB_NAIVE_TZ = dt.timezone(dt.timedelta(hours=8))
+"""Zone assumed for EngageLab times sent without an offset (``2014-11-19 10:57:24``): the
+lists send ``+08:00``, so the same server clock is assumed. Undocumented. (The generated
+package's ``ENGAGELAB_ZONE`` is the same zone.)"""
 FIRST_DAY = dt.date(1970, 1, 1)
 LAST_DAY = dt.date(9998, 12, 31)
 """The days the library and the CLI accept: four-digit years, with room for the 3-month windows
 and day arithmetic around a range, from the epoch (NAVER counts epoch milliseconds)."""
-"""Zone assumed for EngageLab times sent without an offset (``2014-11-19 10:57:24``): the
-lists send ``+08:00``, so the same server clock is assumed. Undocumented."""
 
 
-class UnsubscribeType(enum.IntEnum):
-    """EngageLab's ``type`` of an unsubscribe.
+class HasUtc(Protocol):
+    """A NAVER ``NesDateTime`` model: epoch milliseconds in ``utc``."""
 
-    >>> UnsubscribeType(2).name
-    'SPAM'
-    """
-
-    NOT_WANTED = 0
-    """I don't want to receive such email anymore"""
-    NEVER_SUBSCRIBED = 1
-    """I didn't subscribe to it"""
-    SPAM = 2
-    """This is a spam email"""
-    FRAUD = 3
-    """This is a fraud email, I want to report it"""
+    @property
+    def utc(self) -> int: ...
 
 
-def nes_datetime(value: Any) -> dt.datetime:
-    """A NAVER ``NesDateTime`` (model or dict) as an aware UTC datetime, from its ``utc`` field.
+def nes_datetime(value: dt.datetime | HasUtc | Mapping[str, Any]) -> dt.datetime:
+    """A NAVER time as an aware datetime: a ``datetime`` (what the models' fields are now) as it
+    is, a ``NesDateTime`` model or its JSON from its ``utc`` field (in UTC).
 
     >>> nes_datetime({"utc": 1593076560930, "formattedDate": "2020-06-25"})
     datetime.datetime(2020, 6, 25, 9, 16, 0, 930000, tzinfo=datetime.timezone.utc)
     """
-    utc = value["utc"] if isinstance(value, dict) else value.utc
-    return dt.datetime.fromtimestamp(utc / 1000, tz=dt.UTC)
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        utc = value["utc"] if isinstance(value, Mapping) else value.utc
+        return _EPOCH + dt.timedelta(milliseconds=utc)
+    except (KeyError, AttributeError, TypeError, ValueError, OverflowError, OSError):
+        raise InvalidInputError(f"not a NAVER time: {value!r}") from None
 
 
-def engagelab_time(value: str) -> dt.datetime:
-    """An EngageLab time, in either shape it is sent, as an aware datetime.
+def engagelab_time(value: dt.datetime | str) -> dt.datetime:
+    """An EngageLab time as an aware datetime: a ``datetime`` (what the models' fields are now)
+    as it is (a naive one in +08:00), a string in any shape EngageLab sends.
 
     >>> engagelab_time("2021-01-12T17:03:23+08:00").isoformat()
     '2021-01-12T17:03:23+08:00'
+    >>> engagelab_time("2016-02-01T14:53:20+0800").isoformat()
+    '2016-02-01T14:53:20+08:00'
     >>> engagelab_time("2014-11-19 10:57:24").isoformat()
     '2014-11-19T10:57:24+08:00'
     """
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInputError(f"not an EngageLab time: {value!r}") from None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except (ValueError, TypeError, AttributeError):
+            raise InvalidInputError(f"not an EngageLab time: {value!r}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ENGAGELAB_NAIVE_TZ)
 
 

@@ -16,8 +16,8 @@ from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
 def naver(mailer: NcpMailer) -> None:
     for unsubscriber in mailer.unsubscribers(start=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)):
         reveal_type(unsubscriber)  # reveals: Unsubscriber
-        # optional on NAVER's page, so the type says it may be missing
-        reveal_type(unsubscriber.block_date)  # reveals: NesDateTime | Unset
+        # Required on NAVER's data-type page, and a datetime
+        reveal_type(unsubscriber.block_date)  # reveals: datetime
     for page in mailer.unsubscribers().pages():
         reveal_type(page.items)  # reveals: list[Unsubscriber]
     block = mailer.send_block("someone@example.com")

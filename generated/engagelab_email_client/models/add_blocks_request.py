@@ -7,8 +7,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="AddBlocksRequest")
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "expire_time"})
@@ -20,16 +18,16 @@ class AddBlocksRequest:
 
     email_or_domain: str
     """ An email address or a receiving domain. """
-    expire_time: datetime.date | Unset = UNSET
+    expire_time: datetime.date | None = None
     """ Expiration of the block, `yyyy-MM-dd`; none: never. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         email_or_domain = self.email_or_domain
 
-        expire_time: str | Unset = UNSET
-        if not isinstance(self.expire_time, Unset):
-            expire_time = self.expire_time.isoformat()
+        expire_time = None if self.expire_time is None else self.expire_time.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -38,7 +36,7 @@ class AddBlocksRequest:
                 "email_or_domain": email_or_domain,
             }
         )
-        if expire_time is not UNSET:
+        if expire_time is not None:
             field_dict["expire_time"] = expire_time
 
         return field_dict
@@ -47,19 +45,18 @@ class AddBlocksRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email_or_domain = src_dict["email_or_domain"]
 
-        _expire_time = src_dict.get("expire_time", UNSET)
-        expire_time: datetime.date | Unset = (
-            UNSET
-            if _expire_time is UNSET
-            else datetime.date.fromisoformat(_expire_time)
+        _expire_time = src_dict.get("expire_time")
+        expire_time: datetime.date | None = (
+            None if _expire_time is None else datetime.date.fromisoformat(_expire_time)
         )
 
         add_blocks_request = cls(
             email_or_domain,
             expire_time,
+            src_dict,
         )
 
-        if len(src_dict) != (1 + (expire_time is not UNSET)):
+        if len(src_dict) != (1 + (expire_time is not None)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -15,6 +15,8 @@ _KNOWN_KEYS = frozenset({"result"})
 class AddBlocksResponse:
     result: Block
     """ An address or receiving domain on the block list (only `email_or_domain` is relied on). """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +38,7 @@ class AddBlocksResponse:
 
         add_blocks_response = cls(
             result,
+            src_dict,
         )
 
         if len(src_dict) != 1:

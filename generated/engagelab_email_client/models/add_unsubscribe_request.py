@@ -18,6 +18,8 @@ class AddUnsubscribeRequest:
     """ Email address to add. """
     expire_time: datetime.date
     """ Expiration of the unsubscribe interception, `yyyy-MM-dd`. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +47,7 @@ class AddUnsubscribeRequest:
         add_unsubscribe_request = cls(
             email,
             expire_time,
+            src_dict,
         )
 
         if len(src_dict) != 2:

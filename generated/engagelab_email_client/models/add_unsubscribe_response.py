@@ -15,6 +15,8 @@ _KNOWN_KEYS = frozenset({"result"})
 class AddUnsubscribeResponse:
     result: AddedUnsubscribe
     """ The address as listed after adding it (only `email` is relied on). """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +38,7 @@ class AddUnsubscribeResponse:
 
         add_unsubscribe_response = cls(
             result,
+            src_dict,
         )
 
         if len(src_dict) != 1:

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    engagelab_time_json,
+    parse_engagelab_time,
+)
 
 T = TypeVar("T", bound="AddedUnsubscribe")
 
@@ -18,17 +22,23 @@ class AddedUnsubscribe:
     """The address as listed after adding it (only `email` is relied on)."""
 
     email: str
-    api_user: str | Unset = UNSET
-    unsubscribe_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+
+    api_user: str | None = None
+
+    unsubscribe_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
-    expire_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    expire_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,9 +46,15 @@ class AddedUnsubscribe:
 
         api_user = self.api_user
 
-        unsubscribe_time = self.unsubscribe_time
+        unsubscribe_time = (
+            None
+            if self.unsubscribe_time is None
+            else engagelab_time_json(self.unsubscribe_time)
+        )
 
-        expire_time = self.expire_time
+        expire_time = (
+            None if self.expire_time is None else engagelab_time_json(self.expire_time)
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -47,11 +63,11 @@ class AddedUnsubscribe:
                 "email": email,
             }
         )
-        if api_user is not UNSET:
+        if api_user is not None:
             field_dict["api_user"] = api_user
-        if unsubscribe_time is not UNSET:
+        if unsubscribe_time is not None:
             field_dict["unsubscribe_time"] = unsubscribe_time
-        if expire_time is not UNSET:
+        if expire_time is not None:
             field_dict["expire_time"] = expire_time
 
         return field_dict
@@ -60,24 +76,35 @@ class AddedUnsubscribe:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email = src_dict["email"]
 
-        api_user = src_dict.get("api_user", UNSET)
+        api_user = src_dict.get("api_user")
 
-        unsubscribe_time = src_dict.get("unsubscribe_time", UNSET)
+        _unsubscribe_time = src_dict.get("unsubscribe_time")
+        unsubscribe_time = (
+            None
+            if _unsubscribe_time is None
+            else parse_engagelab_time(_unsubscribe_time, "unsubscribe_time")
+        )
 
-        expire_time = src_dict.get("expire_time", UNSET)
+        _expire_time = src_dict.get("expire_time")
+        expire_time = (
+            None
+            if _expire_time is None
+            else parse_engagelab_time(_expire_time, "expire_time")
+        )
 
         added_unsubscribe = cls(
             email,
             api_user,
             unsubscribe_time,
             expire_time,
+            src_dict,
         )
 
         if len(src_dict) != (
             1
-            + (api_user is not UNSET)
-            + (unsubscribe_time is not UNSET)
-            + (expire_time is not UNSET)
+            + (api_user is not None)
+            + (unsubscribe_time is not None)
+            + (expire_time is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    engagelab_time_json,
+    parse_engagelab_time,
+)
 
 T = TypeVar("T", bound="Block")
 
@@ -21,20 +25,24 @@ class Block:
 
     email_or_domain: str
     """ Blocked email address or receiving domain. """
-    block_id: int | Unset = UNSET
+    block_id: int | None = None
     """ Id of the entry. """
-    api_user: str | Unset = UNSET
+    api_user: str | None = None
     """ The API_USER that blocked it (`all`: every API_USER). """
-    create_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    create_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
-    expire_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    expire_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,9 +52,13 @@ class Block:
 
         api_user = self.api_user
 
-        create_time = self.create_time
+        create_time = (
+            None if self.create_time is None else engagelab_time_json(self.create_time)
+        )
 
-        expire_time = self.expire_time
+        expire_time = (
+            None if self.expire_time is None else engagelab_time_json(self.expire_time)
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -55,13 +67,13 @@ class Block:
                 "email_or_domain": email_or_domain,
             }
         )
-        if block_id is not UNSET:
+        if block_id is not None:
             field_dict["block_id"] = block_id
-        if api_user is not UNSET:
+        if api_user is not None:
             field_dict["api_user"] = api_user
-        if create_time is not UNSET:
+        if create_time is not None:
             field_dict["create_time"] = create_time
-        if expire_time is not UNSET:
+        if expire_time is not None:
             field_dict["expire_time"] = expire_time
 
         return field_dict
@@ -70,13 +82,23 @@ class Block:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email_or_domain = src_dict["email_or_domain"]
 
-        block_id = src_dict.get("block_id", UNSET)
+        block_id = src_dict.get("block_id")
 
-        api_user = src_dict.get("api_user", UNSET)
+        api_user = src_dict.get("api_user")
 
-        create_time = src_dict.get("create_time", UNSET)
+        _create_time = src_dict.get("create_time")
+        create_time = (
+            None
+            if _create_time is None
+            else parse_engagelab_time(_create_time, "create_time")
+        )
 
-        expire_time = src_dict.get("expire_time", UNSET)
+        _expire_time = src_dict.get("expire_time")
+        expire_time = (
+            None
+            if _expire_time is None
+            else parse_engagelab_time(_expire_time, "expire_time")
+        )
 
         block = cls(
             email_or_domain,
@@ -84,14 +106,15 @@ class Block:
             api_user,
             create_time,
             expire_time,
+            src_dict,
         )
 
         if len(src_dict) != (
             1
-            + (block_id is not UNSET)
-            + (api_user is not UNSET)
-            + (create_time is not UNSET)
-            + (expire_time is not UNSET)
+            + (block_id is not None)
+            + (api_user is not None)
+            + (create_time is not None)
+            + (expire_time is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    engagelab_time_json,
+    parse_engagelab_time,
+)
 
 T = TypeVar("T", bound="Bounce")
 
@@ -19,20 +23,24 @@ class Bounce:
 
     email: str
     """ Email address. """
-    reason: str | Unset = UNSET
+    reason: str | None = None
     """ Bounce reason (the remote server's answer). """
-    bounce_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    bounce_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
-    expire_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    expire_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
-    api_user: str | Unset = UNSET
+    api_user: str | None = None
     """ The API_USER it belongs to (not in the page's example). """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,9 +48,13 @@ class Bounce:
 
         reason = self.reason
 
-        bounce_time = self.bounce_time
+        bounce_time = (
+            None if self.bounce_time is None else engagelab_time_json(self.bounce_time)
+        )
 
-        expire_time = self.expire_time
+        expire_time = (
+            None if self.expire_time is None else engagelab_time_json(self.expire_time)
+        )
 
         api_user = self.api_user
 
@@ -53,13 +65,13 @@ class Bounce:
                 "email": email,
             }
         )
-        if reason is not UNSET:
+        if reason is not None:
             field_dict["reason"] = reason
-        if bounce_time is not UNSET:
+        if bounce_time is not None:
             field_dict["bounce_time"] = bounce_time
-        if expire_time is not UNSET:
+        if expire_time is not None:
             field_dict["expire_time"] = expire_time
-        if api_user is not UNSET:
+        if api_user is not None:
             field_dict["api_user"] = api_user
 
         return field_dict
@@ -68,13 +80,23 @@ class Bounce:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email = src_dict["email"]
 
-        reason = src_dict.get("reason", UNSET)
+        reason = src_dict.get("reason")
 
-        bounce_time = src_dict.get("bounce_time", UNSET)
+        _bounce_time = src_dict.get("bounce_time")
+        bounce_time = (
+            None
+            if _bounce_time is None
+            else parse_engagelab_time(_bounce_time, "bounce_time")
+        )
 
-        expire_time = src_dict.get("expire_time", UNSET)
+        _expire_time = src_dict.get("expire_time")
+        expire_time = (
+            None
+            if _expire_time is None
+            else parse_engagelab_time(_expire_time, "expire_time")
+        )
 
-        api_user = src_dict.get("api_user", UNSET)
+        api_user = src_dict.get("api_user")
 
         bounce = cls(
             email,
@@ -82,14 +104,15 @@ class Bounce:
             bounce_time,
             expire_time,
             api_user,
+            src_dict,
         )
 
         if len(src_dict) != (
             1
-            + (reason is not UNSET)
-            + (bounce_time is not UNSET)
-            + (expire_time is not UNSET)
-            + (api_user is not UNSET)
+            + (reason is not None)
+            + (bounce_time is not None)
+            + (expire_time is not None)
+            + (api_user is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

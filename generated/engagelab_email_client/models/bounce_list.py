@@ -6,6 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    parse_items,
+)
+
 T = TypeVar("T", bound="BounceList")
 
 _KNOWN_KEYS = frozenset({"result", "count", "total"})
@@ -16,17 +20,17 @@ class BounceList:
     """The bounce entries of an address."""
 
     result: list[Bounce]
+
     count: int
     """ Items in this page. """
     total: int
     """ Items matching the query. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        result = []
-        for result_item_data in self.result:
-            result_item = result_item_data.to_dict()
-            result.append(result_item)
+        result = [item.to_dict() for item in self.result]
 
         count = self.count
 
@@ -46,7 +50,7 @@ class BounceList:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        result = list(map(Bounce.from_dict, src_dict["result"]))
+        result = parse_items(Bounce.from_dict, src_dict["result"], "result")
 
         count = src_dict["count"]
 
@@ -56,6 +60,7 @@ class BounceList:
             result,
             count,
             total,
+            src_dict,
         )
 
         if len(src_dict) != 3:

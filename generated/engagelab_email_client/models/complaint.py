@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    engagelab_time_json,
+    parse_engagelab_time,
+)
 
 T = TypeVar("T", bound="Complaint")
 
@@ -19,18 +23,22 @@ class Complaint:
 
     email: str
     """ Complaint email address. """
-    reason: str | Unset = UNSET
+    reason: str | None = None
     """ Complaint reason. """
-    complaint_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    complaint_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
-    expire_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    expire_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,9 +46,15 @@ class Complaint:
 
         reason = self.reason
 
-        complaint_time = self.complaint_time
+        complaint_time = (
+            None
+            if self.complaint_time is None
+            else engagelab_time_json(self.complaint_time)
+        )
 
-        expire_time = self.expire_time
+        expire_time = (
+            None if self.expire_time is None else engagelab_time_json(self.expire_time)
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -49,11 +63,11 @@ class Complaint:
                 "email": email,
             }
         )
-        if reason is not UNSET:
+        if reason is not None:
             field_dict["reason"] = reason
-        if complaint_time is not UNSET:
+        if complaint_time is not None:
             field_dict["complaint_time"] = complaint_time
-        if expire_time is not UNSET:
+        if expire_time is not None:
             field_dict["expire_time"] = expire_time
 
         return field_dict
@@ -62,24 +76,35 @@ class Complaint:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email = src_dict["email"]
 
-        reason = src_dict.get("reason", UNSET)
+        reason = src_dict.get("reason")
 
-        complaint_time = src_dict.get("complaint_time", UNSET)
+        _complaint_time = src_dict.get("complaint_time")
+        complaint_time = (
+            None
+            if _complaint_time is None
+            else parse_engagelab_time(_complaint_time, "complaint_time")
+        )
 
-        expire_time = src_dict.get("expire_time", UNSET)
+        _expire_time = src_dict.get("expire_time")
+        expire_time = (
+            None
+            if _expire_time is None
+            else parse_engagelab_time(_expire_time, "expire_time")
+        )
 
         complaint = cls(
             email,
             reason,
             complaint_time,
             expire_time,
+            src_dict,
         )
 
         if len(src_dict) != (
             1
-            + (reason is not UNSET)
-            + (complaint_time is not UNSET)
-            + (expire_time is not UNSET)
+            + (reason is not None)
+            + (complaint_time is not None)
+            + (expire_time is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

@@ -7,8 +7,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="DeleteBlocksRequest")
 
 _KNOWN_KEYS = frozenset({"email_or_domain", "start_date", "end_date"})
@@ -18,62 +16,61 @@ _KNOWN_KEYS = frozenset({"email_or_domain", "start_date", "end_date"})
 class DeleteBlocksRequest:
     """Guess (see deleteBlocks); `email_or_domain`, or both dates; the server enforces the either/or."""
 
-    email_or_domain: str | Unset = UNSET
+    email_or_domain: str | None = None
     """ The email address or receiving domain to unblock. """
-    start_date: datetime.date | Unset = UNSET
+    start_date: datetime.date | None = None
     """ Start date, `yyyy-MM-dd`. """
-    end_date: datetime.date | Unset = UNSET
+    end_date: datetime.date | None = None
     """ End date, `yyyy-MM-dd`. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         email_or_domain = self.email_or_domain
 
-        start_date: str | Unset = UNSET
-        if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
+        start_date = None if self.start_date is None else self.start_date.isoformat()
 
-        end_date: str | Unset = UNSET
-        if not isinstance(self.end_date, Unset):
-            end_date = self.end_date.isoformat()
+        end_date = None if self.end_date is None else self.end_date.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if email_or_domain is not UNSET:
+        if email_or_domain is not None:
             field_dict["email_or_domain"] = email_or_domain
-        if start_date is not UNSET:
+        if start_date is not None:
             field_dict["start_date"] = start_date
-        if end_date is not UNSET:
+        if end_date is not None:
             field_dict["end_date"] = end_date
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        email_or_domain = src_dict.get("email_or_domain", UNSET)
+        email_or_domain = src_dict.get("email_or_domain")
 
-        _start_date = src_dict.get("start_date", UNSET)
-        start_date: datetime.date | Unset = (
-            UNSET if _start_date is UNSET else datetime.date.fromisoformat(_start_date)
+        _start_date = src_dict.get("start_date")
+        start_date: datetime.date | None = (
+            None if _start_date is None else datetime.date.fromisoformat(_start_date)
         )
 
-        _end_date = src_dict.get("end_date", UNSET)
-        end_date: datetime.date | Unset = (
-            UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
+        _end_date = src_dict.get("end_date")
+        end_date: datetime.date | None = (
+            None if _end_date is None else datetime.date.fromisoformat(_end_date)
         )
 
         delete_blocks_request = cls(
             email_or_domain,
             start_date,
             end_date,
+            src_dict,
         )
 
         if len(src_dict) != (
             0
-            + (email_or_domain is not UNSET)
-            + (start_date is not UNSET)
-            + (end_date is not UNSET)
+            + (email_or_domain is not None)
+            + (start_date is not None)
+            + (end_date is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

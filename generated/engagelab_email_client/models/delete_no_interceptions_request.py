@@ -17,6 +17,8 @@ class DeleteNoInterceptionsRequest:
 
     email_or_domain: str
     """ The email address or receiving domain to remove. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +40,7 @@ class DeleteNoInterceptionsRequest:
 
         delete_no_interceptions_request = cls(
             email_or_domain,
+            src_dict,
         )
 
         if len(src_dict) != 1:

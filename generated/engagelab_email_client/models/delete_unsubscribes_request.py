@@ -7,8 +7,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="DeleteUnsubscribesRequest")
 
 _KNOWN_KEYS = frozenset({"email", "start_date", "end_date"})
@@ -21,62 +19,58 @@ class DeleteUnsubscribesRequest:
 
     """
 
-    email: str | Unset = UNSET
+    email: str | None = None
     """ Email address to delete. """
-    start_date: datetime.date | Unset = UNSET
+    start_date: datetime.date | None = None
     """ Start date, `yyyy-MM-dd`. """
-    end_date: datetime.date | Unset = UNSET
+    end_date: datetime.date | None = None
     """ End date, `yyyy-MM-dd`. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         email = self.email
 
-        start_date: str | Unset = UNSET
-        if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
+        start_date = None if self.start_date is None else self.start_date.isoformat()
 
-        end_date: str | Unset = UNSET
-        if not isinstance(self.end_date, Unset):
-            end_date = self.end_date.isoformat()
+        end_date = None if self.end_date is None else self.end_date.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if email is not UNSET:
+        if email is not None:
             field_dict["email"] = email
-        if start_date is not UNSET:
+        if start_date is not None:
             field_dict["start_date"] = start_date
-        if end_date is not UNSET:
+        if end_date is not None:
             field_dict["end_date"] = end_date
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        email = src_dict.get("email", UNSET)
+        email = src_dict.get("email")
 
-        _start_date = src_dict.get("start_date", UNSET)
-        start_date: datetime.date | Unset = (
-            UNSET if _start_date is UNSET else datetime.date.fromisoformat(_start_date)
+        _start_date = src_dict.get("start_date")
+        start_date: datetime.date | None = (
+            None if _start_date is None else datetime.date.fromisoformat(_start_date)
         )
 
-        _end_date = src_dict.get("end_date", UNSET)
-        end_date: datetime.date | Unset = (
-            UNSET if _end_date is UNSET else datetime.date.fromisoformat(_end_date)
+        _end_date = src_dict.get("end_date")
+        end_date: datetime.date | None = (
+            None if _end_date is None else datetime.date.fromisoformat(_end_date)
         )
 
         delete_unsubscribes_request = cls(
             email,
             start_date,
             end_date,
+            src_dict,
         )
 
         if len(src_dict) != (
-            0
-            + (email is not UNSET)
-            + (start_date is not UNSET)
-            + (end_date is not UNSET)
+            0 + (email is not None) + (start_date is not None) + (end_date is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

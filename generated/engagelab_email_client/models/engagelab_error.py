@@ -18,6 +18,9 @@ class EngagelabError:
     code: int
     """ e.g. 30000 authentication failed """
     message: str
+
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +48,7 @@ class EngagelabError:
         engagelab_error = cls(
             code,
             message,
+            src_dict,
         )
 
         if len(src_dict) != 2:

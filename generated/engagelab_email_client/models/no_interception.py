@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    engagelab_time_json,
+    parse_engagelab_time,
+)
 
 T = TypeVar("T", bound="NoInterception")
 
@@ -19,13 +23,16 @@ class NoInterception:
 
     email_or_domain: str
     """ Email address or receiving domain never intercepted. """
-    api_user: str | Unset = UNSET
+    api_user: str | None = None
     """ The API_USER it applies to (`all`: every API_USER). """
-    create_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    create_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,7 +40,9 @@ class NoInterception:
 
         api_user = self.api_user
 
-        create_time = self.create_time
+        create_time = (
+            None if self.create_time is None else engagelab_time_json(self.create_time)
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -42,9 +51,9 @@ class NoInterception:
                 "email_or_domain": email_or_domain,
             }
         )
-        if api_user is not UNSET:
+        if api_user is not None:
             field_dict["api_user"] = api_user
-        if create_time is not UNSET:
+        if create_time is not None:
             field_dict["create_time"] = create_time
 
         return field_dict
@@ -53,17 +62,23 @@ class NoInterception:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email_or_domain = src_dict["email_or_domain"]
 
-        api_user = src_dict.get("api_user", UNSET)
+        api_user = src_dict.get("api_user")
 
-        create_time = src_dict.get("create_time", UNSET)
+        _create_time = src_dict.get("create_time")
+        create_time = (
+            None
+            if _create_time is None
+            else parse_engagelab_time(_create_time, "create_time")
+        )
 
         no_interception = cls(
             email_or_domain,
             api_user,
             create_time,
+            src_dict,
         )
 
-        if len(src_dict) != (1 + (api_user is not UNSET) + (create_time is not UNSET)):
+        if len(src_dict) != (1 + (api_user is not None) + (create_time is not None)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

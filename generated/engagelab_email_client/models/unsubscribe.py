@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UnsubscribeType,
+    as_unsubscribe_type,
+    engagelab_time_json,
+    parse_engagelab_time,
+)
 
 T = TypeVar("T", bound="Unsubscribe")
 
@@ -21,22 +27,26 @@ class Unsubscribe:
 
     email: str
     """ Email address. """
-    api_user: str | Unset = UNSET
+    api_user: str | None = None
     """ The API_USER it belongs to. """
-    type_: int | Unset = UNSET
-    """ Why: 0 don't want such mail anymore, 1 never subscribed, 2 spam, 3 fraud.
-    `mailoptout.UnsubscribeType` names them; other values are passed through.
+    type_: UnsubscribeType | int | None = None
+    """ Why (Unsubscribes page): 0 don't want such mail anymore, 1 never subscribed, 2 spam,
+    3 fraud; other values are passed through.
      """
-    unsubscribe_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    unsubscribe_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
-    expire_time: str | Unset = UNSET
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (lists), `yyyy-MM-dd HH:mm:ss` (add) or an offset without a
-    colon (`+0800`, bounces and complaints). Use `mailoptout.engagelab_time()` for a
-    timezone-aware datetime.
+    expire_time: datetime.datetime | None = None
+    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
      """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,9 +56,15 @@ class Unsubscribe:
 
         type_ = self.type_
 
-        unsubscribe_time = self.unsubscribe_time
+        unsubscribe_time = (
+            None
+            if self.unsubscribe_time is None
+            else engagelab_time_json(self.unsubscribe_time)
+        )
 
-        expire_time = self.expire_time
+        expire_time = (
+            None if self.expire_time is None else engagelab_time_json(self.expire_time)
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,13 +73,13 @@ class Unsubscribe:
                 "email": email,
             }
         )
-        if api_user is not UNSET:
+        if api_user is not None:
             field_dict["api_user"] = api_user
-        if type_ is not UNSET:
+        if type_ is not None:
             field_dict["type"] = type_
-        if unsubscribe_time is not UNSET:
+        if unsubscribe_time is not None:
             field_dict["unsubscribe_time"] = unsubscribe_time
-        if expire_time is not UNSET:
+        if expire_time is not None:
             field_dict["expire_time"] = expire_time
 
         return field_dict
@@ -72,13 +88,23 @@ class Unsubscribe:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         email = src_dict["email"]
 
-        api_user = src_dict.get("api_user", UNSET)
+        api_user = src_dict.get("api_user")
 
-        type_ = src_dict.get("type", UNSET)
+        type_ = as_unsubscribe_type(src_dict.get("type"))
 
-        unsubscribe_time = src_dict.get("unsubscribe_time", UNSET)
+        _unsubscribe_time = src_dict.get("unsubscribe_time")
+        unsubscribe_time = (
+            None
+            if _unsubscribe_time is None
+            else parse_engagelab_time(_unsubscribe_time, "unsubscribe_time")
+        )
 
-        expire_time = src_dict.get("expire_time", UNSET)
+        _expire_time = src_dict.get("expire_time")
+        expire_time = (
+            None
+            if _expire_time is None
+            else parse_engagelab_time(_expire_time, "expire_time")
+        )
 
         unsubscribe = cls(
             email,
@@ -86,14 +112,15 @@ class Unsubscribe:
             type_,
             unsubscribe_time,
             expire_time,
+            src_dict,
         )
 
         if len(src_dict) != (
             1
-            + (api_user is not UNSET)
-            + (type_ is not UNSET)
-            + (unsubscribe_time is not UNSET)
-            + (expire_time is not UNSET)
+            + (api_user is not None)
+            + (type_ is not None)
+            + (unsubscribe_time is not None)
+            + (expire_time is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

@@ -6,7 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    SendBlockAction,
+    as_send_block_action,
+)
 
 T = TypeVar("T", bound="HistoryActionType")
 
@@ -15,12 +18,14 @@ _KNOWN_KEYS = frozenset({"code", "label"})
 
 @_attrs_define
 class HistoryActionType:
-    """What a send-block history row did: `C` created the block, `D` deleted it."""
+    """What a send-block history row did: `C` created the block, `D` deleted it (getSendBlockList page)."""
 
-    code: str
+    code: SendBlockAction | str
     """ `C` (create) or `D` (delete); others are data. """
-    label: str | Unset = UNSET
+    label: str | None = None
     """ Translated name; do not branch on it. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,23 +40,24 @@ class HistoryActionType:
                 "code": code,
             }
         )
-        if label is not UNSET:
+        if label is not None:
             field_dict["label"] = label
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        code = src_dict["code"]
+        code = as_send_block_action(src_dict["code"])
 
-        label = src_dict.get("label", UNSET)
+        label = src_dict.get("label")
 
         history_action_type = cls(
             code,
             label,
+            src_dict,
         )
 
-        if len(src_dict) != (1 + (label is not UNSET)):
+        if len(src_dict) != (1 + (label is not None)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -6,8 +6,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="NcpErrorDetail")
 
 _KNOWN_KEYS = frozenset({"errorCode", "code", "message", "details"})
@@ -20,24 +18,22 @@ class NcpErrorDetail:
 
     """
 
-    error_code: int | str | Unset = UNSET
-    code: int | str | Unset = UNSET
-    message: str | Unset = UNSET
-    details: str | Unset = UNSET
+    error_code: int | str | None = None
+
+    code: int | str | None = None
+
+    message: str | None = None
+
+    details: str | None = None
+
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error_code: int | str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        else:
-            error_code = self.error_code
+        error_code = self.error_code
 
-        code: int | str | Unset
-        if isinstance(self.code, Unset):
-            code = UNSET
-        else:
-            code = self.code
+        code = self.code
 
         message = self.message
 
@@ -46,40 +42,41 @@ class NcpErrorDetail:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if error_code is not UNSET:
+        if error_code is not None:
             field_dict["errorCode"] = error_code
-        if code is not UNSET:
+        if code is not None:
             field_dict["code"] = code
-        if message is not UNSET:
+        if message is not None:
             field_dict["message"] = message
-        if details is not UNSET:
+        if details is not None:
             field_dict["details"] = details
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        error_code: int | str | Unset = src_dict.get("errorCode", UNSET)
+        error_code: int | str | None = src_dict.get("errorCode")
 
-        code: int | str | Unset = src_dict.get("code", UNSET)
+        code: int | str | None = src_dict.get("code")
 
-        message = src_dict.get("message", UNSET)
+        message = src_dict.get("message")
 
-        details = src_dict.get("details", UNSET)
+        details = src_dict.get("details")
 
         ncp_error_detail = cls(
             error_code,
             code,
             message,
             details,
+            src_dict,
         )
 
         if len(src_dict) != (
             0
-            + (error_code is not UNSET)
-            + (code is not UNSET)
-            + (message is not UNSET)
-            + (details is not UNSET)
+            + (error_code is not None)
+            + (code is not None)
+            + (message is not None)
+            + (details is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

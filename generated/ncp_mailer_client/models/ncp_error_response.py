@@ -19,6 +19,8 @@ class NcpErrorResponse:
     """ The API Gateway sends `errorCode` and `details`; the mailer sends `code`. `errorCode` is
     documented as Integer while the examples show a string (`"210"`): both are accepted.
      """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +42,7 @@ class NcpErrorResponse:
 
         ncp_error_response = cls(
             error,
+            src_dict,
         )
 
         if len(src_dict) != 1:

@@ -6,8 +6,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="NesDateTime")
 
 _KNOWN_KEYS = frozenset({"utc", "formattedDate", "formattedDateTime"})
@@ -19,10 +17,12 @@ class NesDateTime:
 
     utc: int
     """ Epoch milliseconds. """
-    formatted_date: str | Unset = UNSET
+    formatted_date: str | None = None
     """ `yyyy-MM-dd` """
-    formatted_date_time: str | Unset = UNSET
+    formatted_date_time: str | None = None
     """ `yyyy-MM-dd HH:mm:ss SSS` """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,9 +39,9 @@ class NesDateTime:
                 "utc": utc,
             }
         )
-        if formatted_date is not UNSET:
+        if formatted_date is not None:
             field_dict["formattedDate"] = formatted_date
-        if formatted_date_time is not UNSET:
+        if formatted_date_time is not None:
             field_dict["formattedDateTime"] = formatted_date_time
 
         return field_dict
@@ -50,18 +50,19 @@ class NesDateTime:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         utc = src_dict["utc"]
 
-        formatted_date = src_dict.get("formattedDate", UNSET)
+        formatted_date = src_dict.get("formattedDate")
 
-        formatted_date_time = src_dict.get("formattedDateTime", UNSET)
+        formatted_date_time = src_dict.get("formattedDateTime")
 
         nes_date_time = cls(
             utc,
             formatted_date,
             formatted_date_time,
+            src_dict,
         )
 
         if len(src_dict) != (
-            1 + (formatted_date is not UNSET) + (formatted_date_time is not UNSET)
+            1 + (formatted_date is not None) + (formatted_date_time is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

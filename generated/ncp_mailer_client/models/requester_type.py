@@ -6,7 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    RequesterCode,
+    as_requester_code,
+)
 
 T = TypeVar("T", bound="RequesterType")
 
@@ -17,10 +20,12 @@ _KNOWN_KEYS = frozenset({"code", "label"})
 class RequesterType:
     """Who caused a send-block history row."""
 
-    code: str
-    """ `CUSTOMER`, `OTHER_CUSTOMER`, `SYSTEM` or `ADMIN`; others are data. """
-    label: str | Unset = UNSET
+    code: RequesterCode | str
+    """ `CUSTOMER`, `OTHER_CUSTOMER`, `SYSTEM` or `ADMIN` (getSendBlockList page); others are data. """
+    label: str | None = None
     """ Translated name; do not branch on it. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,23 +40,24 @@ class RequesterType:
                 "code": code,
             }
         )
-        if label is not UNSET:
+        if label is not None:
             field_dict["label"] = label
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        code = src_dict["code"]
+        code = as_requester_code(src_dict["code"])
 
-        label = src_dict.get("label", UNSET)
+        label = src_dict.get("label")
 
         requester_type = cls(
             code,
             label,
+            src_dict,
         )
 
-        if len(src_dict) != (1 + (label is not UNSET)):
+        if len(src_dict) != (1 + (label is not None)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    nes_time_json,
+    parse_items,
+    parse_nes_time,
+)
 
 T = TypeVar("T", bound="SendBlockPage")
 
@@ -46,11 +51,15 @@ class SendBlockPage:
     number: int
     """ Index of this page """
     sort: list[Sort]
+
     register_status: str
     """ Whether sending is currently blocked (`Not blocked`; the blocked value is translated). """
-    expected_delete_date: NesDateTime | None
+    expected_delete_date: datetime.datetime | None
     """ When the block is scheduled to be lifted; null when not blocked. """
-    content: list[SendBlockHistory] | Unset = UNSET
+    content: list[SendBlockHistory] | None = None
+
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,25 +77,19 @@ class SendBlockPage:
 
         number = self.number
 
-        sort = []
-        for sort_item_data in self.sort:
-            sort_item = sort_item_data.to_dict()
-            sort.append(sort_item)
+        sort = [item.to_dict() for item in self.sort]
 
         register_status = self.register_status
 
-        expected_delete_date: dict[str, Any] | None
-        if isinstance(self.expected_delete_date, NesDateTime):
-            expected_delete_date = self.expected_delete_date.to_dict()
-        else:
-            expected_delete_date = self.expected_delete_date
+        expected_delete_date = (
+            None
+            if self.expected_delete_date is None
+            else nes_time_json(self.expected_delete_date)
+        )
 
-        content: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.content, Unset):
-            content = []
-            for content_item_data in self.content:
-                content_item = content_item_data.to_dict()
-                content.append(content_item)
+        content = (
+            None if self.content is None else [item.to_dict() for item in self.content]
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -104,7 +107,7 @@ class SendBlockPage:
                 "expectedDeleteDate": expected_delete_date,
             }
         )
-        if content is not UNSET:
+        if content is not None:
             field_dict["content"] = content
 
         return field_dict
@@ -125,32 +128,22 @@ class SendBlockPage:
 
         number = src_dict["number"]
 
-        sort = list(map(Sort.from_dict, src_dict["sort"]))
+        sort = parse_items(Sort.from_dict, src_dict["sort"], "sort")
 
         register_status = src_dict["registerStatus"]
 
-        def _parse_expected_delete_date(data: object) -> NesDateTime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                expected_delete_date_type_0 = NesDateTime.from_dict(data)
-
-                return expected_delete_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(NesDateTime | None, data)
-
-        expected_delete_date = _parse_expected_delete_date(
-            src_dict["expectedDeleteDate"]
+        _expected_delete_date = src_dict["expectedDeleteDate"]
+        expected_delete_date = (
+            None
+            if _expected_delete_date is None
+            else parse_nes_time(_expected_delete_date, "expectedDeleteDate")
         )
 
-        _content = src_dict.get("content", UNSET)
-        content: list[SendBlockHistory] | Unset = (
-            UNSET
-            if _content is UNSET
-            else list(map(SendBlockHistory.from_dict, _content))
+        _content = src_dict.get("content")
+        content: list[SendBlockHistory] | None = (
+            None
+            if _content is None
+            else parse_items(SendBlockHistory.from_dict, _content, "content")
         )
 
         send_block_page = cls(
@@ -165,9 +158,10 @@ class SendBlockPage:
             register_status,
             expected_delete_date,
             content,
+            src_dict,
         )
 
-        if len(src_dict) != (10 + (content is not UNSET)):
+        if len(src_dict) != (10 + (content is not None)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }
@@ -192,6 +186,5 @@ class SendBlockPage:
 
 
 # Last, so that models referring to each other import: this module's class exists by now.
-from ..models.nes_date_time import NesDateTime
 from ..models.send_block_history import SendBlockHistory
 from ..models.sort import Sort

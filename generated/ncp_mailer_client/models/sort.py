@@ -6,8 +6,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="Sort")
 
 _KNOWN_KEYS = frozenset(
@@ -22,11 +20,17 @@ class Sort:
     direction: str
     """ `ASC` or `DESC` """
     property_: str
-    ignore_case: bool | Unset = UNSET
-    null_handling: str | Unset = UNSET
+
+    ignore_case: bool | None = None
+
+    null_handling: str | None = None
     """ e.g. `NATIVE` """
-    ascending: bool | Unset = UNSET
-    descending: bool | Unset = UNSET
+    ascending: bool | None = None
+
+    descending: bool | None = None
+
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,13 +54,13 @@ class Sort:
                 "property": property_,
             }
         )
-        if ignore_case is not UNSET:
+        if ignore_case is not None:
             field_dict["ignoreCase"] = ignore_case
-        if null_handling is not UNSET:
+        if null_handling is not None:
             field_dict["nullHandling"] = null_handling
-        if ascending is not UNSET:
+        if ascending is not None:
             field_dict["ascending"] = ascending
-        if descending is not UNSET:
+        if descending is not None:
             field_dict["descending"] = descending
 
         return field_dict
@@ -67,13 +71,13 @@ class Sort:
 
         property_ = src_dict["property"]
 
-        ignore_case = src_dict.get("ignoreCase", UNSET)
+        ignore_case = src_dict.get("ignoreCase")
 
-        null_handling = src_dict.get("nullHandling", UNSET)
+        null_handling = src_dict.get("nullHandling")
 
-        ascending = src_dict.get("ascending", UNSET)
+        ascending = src_dict.get("ascending")
 
-        descending = src_dict.get("descending", UNSET)
+        descending = src_dict.get("descending")
 
         sort = cls(
             direction,
@@ -82,14 +86,15 @@ class Sort:
             null_handling,
             ascending,
             descending,
+            src_dict,
         )
 
         if len(src_dict) != (
             2
-            + (ignore_case is not UNSET)
-            + (null_handling is not UNSET)
-            + (ascending is not UNSET)
-            + (descending is not UNSET)
+            + (ignore_case is not None)
+            + (null_handling is not None)
+            + (ascending is not None)
+            + (descending is not None)
         ):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS

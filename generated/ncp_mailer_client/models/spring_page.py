@@ -6,6 +6,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import (
+    parse_items,
+)
+
 T = TypeVar("T", bound="SpringPage")
 
 _KNOWN_KEYS = frozenset(
@@ -41,6 +45,9 @@ class SpringPage:
     number: int
     """ Index of this page """
     sort: list[Sort]
+
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,10 +65,7 @@ class SpringPage:
 
         number = self.number
 
-        sort = []
-        for sort_item_data in self.sort:
-            sort_item = sort_item_data.to_dict()
-            sort.append(sort_item)
+        sort = [item.to_dict() for item in self.sort]
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -96,7 +100,7 @@ class SpringPage:
 
         number = src_dict["number"]
 
-        sort = list(map(Sort.from_dict, src_dict["sort"]))
+        sort = parse_items(Sort.from_dict, src_dict["sort"], "sort")
 
         spring_page = cls(
             last,
@@ -107,6 +111,7 @@ class SpringPage:
             size,
             number,
             sort,
+            src_dict,
         )
 
         if len(src_dict) != 8:

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    nes_time_json,
+    parse_nes_time,
+)
 
 T = TypeVar("T", bound="Unsubscriber")
 
@@ -15,21 +19,25 @@ _KNOWN_KEYS = frozenset({"address", "blockDate", "isRegByManager"})
 
 @_attrs_define
 class Unsubscriber:
-    """An address on the unsubscribe list (item fields are not marked Required)."""
+    """An address on the unsubscribe list; the data-type page of UnsubscribersListResponse marks
+    all three fields Required.
+
+    """
 
     address: str
-    block_date: NesDateTime | Unset = UNSET
+
+    block_date: datetime.datetime
     """ A point in time as NAVER's mailer sends it (`utc` is what code should read). """
-    is_reg_by_manager: bool | Unset = UNSET
+    is_reg_by_manager: bool
     """ `true`: added by an operator; `false`: the recipient unsubscribed. """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         address = self.address
 
-        block_date: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.block_date, Unset):
-            block_date = self.block_date.to_dict()
+        block_date = nes_time_json(self.block_date)
 
         is_reg_by_manager = self.is_reg_by_manager
 
@@ -38,12 +46,10 @@ class Unsubscriber:
         field_dict.update(
             {
                 "address": address,
+                "blockDate": block_date,
+                "isRegByManager": is_reg_by_manager,
             }
         )
-        if block_date is not UNSET:
-            field_dict["blockDate"] = block_date
-        if is_reg_by_manager is not UNSET:
-            field_dict["isRegByManager"] = is_reg_by_manager
 
         return field_dict
 
@@ -51,22 +57,18 @@ class Unsubscriber:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         address = src_dict["address"]
 
-        _block_date = src_dict.get("blockDate", UNSET)
-        block_date: NesDateTime | Unset = (
-            UNSET if _block_date is UNSET else NesDateTime.from_dict(_block_date)
-        )
+        block_date = parse_nes_time(src_dict["blockDate"], "blockDate")
 
-        is_reg_by_manager = src_dict.get("isRegByManager", UNSET)
+        is_reg_by_manager = src_dict["isRegByManager"]
 
         unsubscriber = cls(
             address,
             block_date,
             is_reg_by_manager,
+            src_dict,
         )
 
-        if len(src_dict) != (
-            1 + (block_date is not UNSET) + (is_reg_by_manager is not UNSET)
-        ):
+        if len(src_dict) != 3:
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }
@@ -88,7 +90,3 @@ class Unsubscriber:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
-
-
-# Last, so that models referring to each other import: this module's class exists by now.
-from ..models.nes_date_time import NesDateTime

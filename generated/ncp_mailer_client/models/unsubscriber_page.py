@@ -6,7 +6,9 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    parse_items,
+)
 
 T = TypeVar("T", bound="UnsubscriberPage")
 
@@ -44,7 +46,11 @@ class UnsubscriberPage:
     number: int
     """ Index of this page """
     sort: list[Sort]
-    content: list[Unsubscriber] | Unset = UNSET
+
+    content: list[Unsubscriber] | None = None
+
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,17 +68,11 @@ class UnsubscriberPage:
 
         number = self.number
 
-        sort = []
-        for sort_item_data in self.sort:
-            sort_item = sort_item_data.to_dict()
-            sort.append(sort_item)
+        sort = [item.to_dict() for item in self.sort]
 
-        content: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.content, Unset):
-            content = []
-            for content_item_data in self.content:
-                content_item = content_item_data.to_dict()
-                content.append(content_item)
+        content = (
+            None if self.content is None else [item.to_dict() for item in self.content]
+        )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,7 +88,7 @@ class UnsubscriberPage:
                 "sort": sort,
             }
         )
-        if content is not UNSET:
+        if content is not None:
             field_dict["content"] = content
 
         return field_dict
@@ -109,11 +109,13 @@ class UnsubscriberPage:
 
         number = src_dict["number"]
 
-        sort = list(map(Sort.from_dict, src_dict["sort"]))
+        sort = parse_items(Sort.from_dict, src_dict["sort"], "sort")
 
-        _content = src_dict.get("content", UNSET)
-        content: list[Unsubscriber] | Unset = (
-            UNSET if _content is UNSET else list(map(Unsubscriber.from_dict, _content))
+        _content = src_dict.get("content")
+        content: list[Unsubscriber] | None = (
+            None
+            if _content is None
+            else parse_items(Unsubscriber.from_dict, _content, "content")
         )
 
         unsubscriber_page = cls(
@@ -126,9 +128,10 @@ class UnsubscriberPage:
             number,
             sort,
             content,
+            src_dict,
         )
 
-        if len(src_dict) != (8 + (content is not UNSET)):
+        if len(src_dict) != (8 + (content is not None)):
             d = {
                 key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS
             }

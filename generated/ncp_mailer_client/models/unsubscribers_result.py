@@ -21,6 +21,8 @@ class UnsubscribersResult:
     """ Addresses requested. """
     ignore_count: int
     """ Addresses requested but not changed (already in the wanted state). """
+    raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
+    """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +56,7 @@ class UnsubscribersResult:
             count,
             request_count,
             ignore_count,
+            src_dict,
         )
 
         if len(src_dict) != 3:

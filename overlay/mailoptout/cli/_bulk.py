@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from mailoptout import BulkOperationError, InvalidInputError
+from mailoptout import APIStatusError, BulkOperationError, InvalidInputError
 from mailoptout.cli._output import Output, Progress
 
 if TYPE_CHECKING:
@@ -128,8 +128,10 @@ def send_in_chunks(
             continue
         try:
             result = write(chunk, chunk_size=chunk_size)
-        except BulkOperationError as failure:
-            result = failure.result
+        except (BulkOperationError, APIStatusError) as failure:
+            if failure.bulk_result is None:  # not a bulk write's error
+                raise
+            result = failure.bulk_result
             for failed in result.failed:
                 tally.error = tally.error or failed.error
                 stopped = stopped or failed.stopping_error is not None

@@ -118,8 +118,9 @@ def sorted_by(
     return items
 
 
-KST_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S %f")
-"""NAVER's documented date-time query formats (the spec's pattern allows only 3-digit ms)."""
+KST_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S %f")
+"""NAVER's documented date-time query formats (the spec's pattern allows only 3-digit ms, and
+refuses seconds without milliseconds, which no page lists)."""
 
 
 def kst_param(value: str) -> int:

@@ -19,7 +19,7 @@ import attrs
 from mailoptout._bulk import BulkResult
 from mailoptout._core import cancel_all
 from mailoptout._engagelab import AsyncEngageLab
-from mailoptout._errors import APIError, APIStatusError, BulkOperationError
+from mailoptout._errors import APIError, APIStatusError, BulkOperationError, classify_status
 from mailoptout._ncp import AsyncNcpMailer
 
 __all__ = [
@@ -71,22 +71,12 @@ class Writer(Protocol):
         ...
 
 
-_STOP = frozenset({401, 403, 404, 405, 415})
-
-
 def classify(error: APIError) -> Literal["retry", "stop", "refused"]:
-    """The class of an error that outlived its retries: ``stop`` (no request can succeed),
-    ``refused`` (a 4xx about this item), ``retry`` (no answer, 408, 429, 5xx: it may land
-    another time)."""
-    # TODO(lead): mailoptout._errors.classify_status once the errors branch is merged.
+    """The class of an error that outlived its retries (:func:`classify_status`); an error
+    without a status (no answer) may land another time: ``retry``."""
     if not isinstance(error, APIStatusError):
         return "retry"
-    code = error.status_code
-    if code in _STOP:
-        return "stop"
-    if code in (408, 429) or code >= 500:
-        return "retry"
-    return "refused"
+    return classify_status(error.status_code)
 
 
 @attrs.define
@@ -108,8 +98,10 @@ class NcpWriter:
             result: BulkResult = await self.mailer.register(
                 chunk, chunk_size=len(chunk), strict=False
             )
-        except BulkOperationError as exc:
-            error = exc.result.failed[0].error
+        except (BulkOperationError, APIStatusError) as exc:  # a stop error: nothing written
+            if exc.bulk_result is None:
+                raise
+            error = exc.bulk_result.failed[0].error
             assert error is not None  # a failed chunk carries its error
             kind = classify(error)
             if kind == "stop":

@@ -87,8 +87,9 @@ def sync_detailed(
 ) -> Response[AddBlocksResponse | EngagelabError]:
     """Block an address or a receiving domain
 
-     Guess (the page's Add section could not be read): the shape of adding an unsubscribe,
-    with `email_or_domain`; without `expire_time` the block does not expire. Adding what is
+     Guess (the Blocks page's Add section could not be read): the shape of adding an
+    unsubscribe (Unsubscribes page), with `email_or_domain`; without `expire_time` the block does not
+    expire. Adding what is
     listed sets its expiry again; the call is idempotent.
 
     Args:
@@ -120,8 +121,9 @@ def sync(
 ) -> AddBlocksResponse | EngagelabError | None:
     """Block an address or a receiving domain
 
-     Guess (the page's Add section could not be read): the shape of adding an unsubscribe,
-    with `email_or_domain`; without `expire_time` the block does not expire. Adding what is
+     Guess (the Blocks page's Add section could not be read): the shape of adding an
+    unsubscribe (Unsubscribes page), with `email_or_domain`; without `expire_time` the block does not
+    expire. Adding what is
     listed sets its expiry again; the call is idempotent.
 
     Args:
@@ -148,8 +150,9 @@ async def asyncio_detailed(
 ) -> Response[AddBlocksResponse | EngagelabError]:
     """Block an address or a receiving domain
 
-     Guess (the page's Add section could not be read): the shape of adding an unsubscribe,
-    with `email_or_domain`; without `expire_time` the block does not expire. Adding what is
+     Guess (the Blocks page's Add section could not be read): the shape of adding an
+    unsubscribe (Unsubscribes page), with `email_or_domain`; without `expire_time` the block does not
+    expire. Adding what is
     listed sets its expiry again; the call is idempotent.
 
     Args:
@@ -179,8 +182,9 @@ async def asyncio(
 ) -> AddBlocksResponse | EngagelabError | None:
     """Block an address or a receiving domain
 
-     Guess (the page's Add section could not be read): the shape of adding an unsubscribe,
-    with `email_or_domain`; without `expire_time` the block does not expire. Adding what is
+     Guess (the Blocks page's Add section could not be read): the shape of adding an
+    unsubscribe (Unsubscribes page), with `email_or_domain`; without `expire_time` the block does not
+    expire. Adding what is
     listed sets its expiry again; the call is idempotent.
 
     Args:

@@ -87,8 +87,9 @@ def sync_detailed(
 ) -> Response[DeletedCount | EngagelabError]:
     """Unblock an address or a receiving domain
 
-     Guess (the page's Delete section could not be read): `email_or_domain`, or both dates (at
-    most 3 months apart), answered with the count. Idempotent.
+     Guess (the Blocks page's Delete section could not be read): `email_or_domain`, or both
+    dates (at most 3 months apart, as deleting unsubscribes on the Unsubscribes page),
+    answered with the count. Idempotent.
 
     Args:
         body (DeleteBlocksRequest): Guess (see deleteBlocks); `email_or_domain`, or both dates;
@@ -120,8 +121,9 @@ def sync(
 ) -> DeletedCount | EngagelabError | None:
     """Unblock an address or a receiving domain
 
-     Guess (the page's Delete section could not be read): `email_or_domain`, or both dates (at
-    most 3 months apart), answered with the count. Idempotent.
+     Guess (the Blocks page's Delete section could not be read): `email_or_domain`, or both
+    dates (at most 3 months apart, as deleting unsubscribes on the Unsubscribes page),
+    answered with the count. Idempotent.
 
     Args:
         body (DeleteBlocksRequest): Guess (see deleteBlocks); `email_or_domain`, or both dates;
@@ -148,8 +150,9 @@ async def asyncio_detailed(
 ) -> Response[DeletedCount | EngagelabError]:
     """Unblock an address or a receiving domain
 
-     Guess (the page's Delete section could not be read): `email_or_domain`, or both dates (at
-    most 3 months apart), answered with the count. Idempotent.
+     Guess (the Blocks page's Delete section could not be read): `email_or_domain`, or both
+    dates (at most 3 months apart, as deleting unsubscribes on the Unsubscribes page),
+    answered with the count. Idempotent.
 
     Args:
         body (DeleteBlocksRequest): Guess (see deleteBlocks); `email_or_domain`, or both dates;
@@ -179,8 +182,9 @@ async def asyncio(
 ) -> DeletedCount | EngagelabError | None:
     """Unblock an address or a receiving domain
 
-     Guess (the page's Delete section could not be read): `email_or_domain`, or both dates (at
-    most 3 months apart), answered with the count. Idempotent.
+     Guess (the Blocks page's Delete section could not be read): `email_or_domain`, or both
+    dates (at most 3 months apart, as deleting unsubscribes on the Unsubscribes page),
+    answered with the count. Idempotent.
 
     Args:
         body (DeleteBlocksRequest): Guess (see deleteBlocks); `email_or_domain`, or both dates;

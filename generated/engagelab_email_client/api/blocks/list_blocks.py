@@ -109,11 +109,12 @@ def sync_detailed(
 ) -> Response[BlockList | EngagelabError]:
     """Query the block list
 
-     `start_date`/`end_date` or `email_or_domain`, given dates at most 3 months apart, the
-    time frame ignored with `email_or_domain`; `api_user` filters, all by default. The page
-    says `offset` is "Start [0-100], defaults to 100", evidently copied from `limit`: it is
-    read as the start position (default 0), as on every other list. Without dates the
-    emulator serves the most recent 3 months ending today.
+     `start_date`/`end_date` or `email_or_domain`, given dates at most 3 months apart (the
+    Blocks page's Tips); `api_user` filters, all by default (Blocks page). Borrowed from the
+    Unsubscribes page, not documented for blocks: the time frame ignored with
+    `email_or_domain`. The Blocks page says `offset` is "Start [0-100], defaults to 100",
+    evidently copied from `limit`: it is read as the start position (default 0), as on every
+    other list. Without dates the emulator serves the most recent 3 months ending today.
 
     Args:
         start_date (datetime.date | Unset):
@@ -159,11 +160,12 @@ def sync(
 ) -> BlockList | EngagelabError | None:
     """Query the block list
 
-     `start_date`/`end_date` or `email_or_domain`, given dates at most 3 months apart, the
-    time frame ignored with `email_or_domain`; `api_user` filters, all by default. The page
-    says `offset` is "Start [0-100], defaults to 100", evidently copied from `limit`: it is
-    read as the start position (default 0), as on every other list. Without dates the
-    emulator serves the most recent 3 months ending today.
+     `start_date`/`end_date` or `email_or_domain`, given dates at most 3 months apart (the
+    Blocks page's Tips); `api_user` filters, all by default (Blocks page). Borrowed from the
+    Unsubscribes page, not documented for blocks: the time frame ignored with
+    `email_or_domain`. The Blocks page says `offset` is "Start [0-100], defaults to 100",
+    evidently copied from `limit`: it is read as the start position (default 0), as on every
+    other list. Without dates the emulator serves the most recent 3 months ending today.
 
     Args:
         start_date (datetime.date | Unset):
@@ -204,11 +206,12 @@ async def asyncio_detailed(
 ) -> Response[BlockList | EngagelabError]:
     """Query the block list
 
-     `start_date`/`end_date` or `email_or_domain`, given dates at most 3 months apart, the
-    time frame ignored with `email_or_domain`; `api_user` filters, all by default. The page
-    says `offset` is "Start [0-100], defaults to 100", evidently copied from `limit`: it is
-    read as the start position (default 0), as on every other list. Without dates the
-    emulator serves the most recent 3 months ending today.
+     `start_date`/`end_date` or `email_or_domain`, given dates at most 3 months apart (the
+    Blocks page's Tips); `api_user` filters, all by default (Blocks page). Borrowed from the
+    Unsubscribes page, not documented for blocks: the time frame ignored with
+    `email_or_domain`. The Blocks page says `offset` is "Start [0-100], defaults to 100",
+    evidently copied from `limit`: it is read as the start position (default 0), as on every
+    other list. Without dates the emulator serves the most recent 3 months ending today.
 
     Args:
         start_date (datetime.date | Unset):
@@ -252,11 +255,12 @@ async def asyncio(
 ) -> BlockList | EngagelabError | None:
     """Query the block list
 
-     `start_date`/`end_date` or `email_or_domain`, given dates at most 3 months apart, the
-    time frame ignored with `email_or_domain`; `api_user` filters, all by default. The page
-    says `offset` is "Start [0-100], defaults to 100", evidently copied from `limit`: it is
-    read as the start position (default 0), as on every other list. Without dates the
-    emulator serves the most recent 3 months ending today.
+     `start_date`/`end_date` or `email_or_domain`, given dates at most 3 months apart (the
+    Blocks page's Tips); `api_user` filters, all by default (Blocks page). Borrowed from the
+    Unsubscribes page, not documented for blocks: the time frame ignored with
+    `email_or_domain`. The Blocks page says `offset` is "Start [0-100], defaults to 100",
+    evidently copied from `limit`: it is read as the start position (default 0), as on every
+    other list. Without dates the emulator serves the most recent 3 months ending today.
 
     Args:
         start_date (datetime.date | Unset):

@@ -82,8 +82,9 @@ def sync_detailed(
 ) -> Response[BounceList | EngagelabError]:
     """Query the bounce list for one address
 
-     `email` is the only parameter on the page, and required. The list wrapper is the one of
-    every EngageLab list; bounce times are sent with offsets like `+0800`.
+     `email` is the only parameter on the Bounces page, and required. The list wrapper is the
+    one of every EngageLab list; bounce times are sent with offsets like `+0800` (the Bounces
+    page's example).
 
     Args:
         email (str):
@@ -114,8 +115,9 @@ def sync(
 ) -> BounceList | EngagelabError | None:
     """Query the bounce list for one address
 
-     `email` is the only parameter on the page, and required. The list wrapper is the one of
-    every EngageLab list; bounce times are sent with offsets like `+0800`.
+     `email` is the only parameter on the Bounces page, and required. The list wrapper is the
+    one of every EngageLab list; bounce times are sent with offsets like `+0800` (the Bounces
+    page's example).
 
     Args:
         email (str):
@@ -141,8 +143,9 @@ async def asyncio_detailed(
 ) -> Response[BounceList | EngagelabError]:
     """Query the bounce list for one address
 
-     `email` is the only parameter on the page, and required. The list wrapper is the one of
-    every EngageLab list; bounce times are sent with offsets like `+0800`.
+     `email` is the only parameter on the Bounces page, and required. The list wrapper is the
+    one of every EngageLab list; bounce times are sent with offsets like `+0800` (the Bounces
+    page's example).
 
     Args:
         email (str):
@@ -171,8 +174,9 @@ async def asyncio(
 ) -> BounceList | EngagelabError | None:
     """Query the bounce list for one address
 
-     `email` is the only parameter on the page, and required. The list wrapper is the one of
-    every EngageLab list; bounce times are sent with offsets like `+0800`.
+     `email` is the only parameter on the Bounces page, and required. The list wrapper is the
+    one of every EngageLab list; bounce times are sent with offsets like `+0800` (the Bounces
+    page's example).
 
     Args:
         email (str):

@@ -87,8 +87,9 @@ def sync_detailed(
 ) -> Response[DeletedCount | EngagelabError]:
     """Delete addresses from the complaint list
 
-     Guess (the page's Delete section could not be read): the body and answer of deleting
-    unsubscribes, `email` or both dates (at most 3 months apart), answered with the count.
+     Guess (the Complaints page's Delete section could not be read): the body and answer of
+    deleting unsubscribes (Unsubscribes page), `email` or both dates (at most 3 months
+    apart), answered with the count.
     Deleting what is not listed changes nothing; the call is idempotent.
 
     Args:
@@ -122,8 +123,9 @@ def sync(
 ) -> DeletedCount | EngagelabError | None:
     """Delete addresses from the complaint list
 
-     Guess (the page's Delete section could not be read): the body and answer of deleting
-    unsubscribes, `email` or both dates (at most 3 months apart), answered with the count.
+     Guess (the Complaints page's Delete section could not be read): the body and answer of
+    deleting unsubscribes (Unsubscribes page), `email` or both dates (at most 3 months
+    apart), answered with the count.
     Deleting what is not listed changes nothing; the call is idempotent.
 
     Args:
@@ -152,8 +154,9 @@ async def asyncio_detailed(
 ) -> Response[DeletedCount | EngagelabError]:
     """Delete addresses from the complaint list
 
-     Guess (the page's Delete section could not be read): the body and answer of deleting
-    unsubscribes, `email` or both dates (at most 3 months apart), answered with the count.
+     Guess (the Complaints page's Delete section could not be read): the body and answer of
+    deleting unsubscribes (Unsubscribes page), `email` or both dates (at most 3 months
+    apart), answered with the count.
     Deleting what is not listed changes nothing; the call is idempotent.
 
     Args:
@@ -185,8 +188,9 @@ async def asyncio(
 ) -> DeletedCount | EngagelabError | None:
     """Delete addresses from the complaint list
 
-     Guess (the page's Delete section could not be read): the body and answer of deleting
-    unsubscribes, `email` or both dates (at most 3 months apart), answered with the count.
+     Guess (the Complaints page's Delete section could not be read): the body and answer of
+    deleting unsubscribes (Unsubscribes page), `email` or both dates (at most 3 months
+    apart), answered with the count.
     Deleting what is not listed changes nothing; the call is idempotent.
 
     Args:

@@ -105,10 +105,11 @@ def sync_detailed(
 ) -> Response[ComplaintList | EngagelabError]:
     """Query the spam complaint list
 
-     As for unsubscribes: `start_date`/`end_date` or `email` ("one of these kinds"; the page's
-    own example sends neither), given dates at most 3 months apart, the time frame ignored
-    with `email`. Without dates the emulator serves the most recent 3 months ending today
-    (the server's default is undocumented).
+     `start_date`/`end_date` or `email` (the Complaints page's Query section; "one of these
+    kinds", its own example sends neither). Borrowed from the Unsubscribes page, not
+    documented for complaints (the Complaints page has no Tips): given dates at most 3 months
+    apart, and the time frame ignored with `email`. Without dates the emulator serves the
+    most recent 3 months ending today (the server's default is undocumented).
 
     Args:
         start_date (datetime.date | Unset):
@@ -151,10 +152,11 @@ def sync(
 ) -> ComplaintList | EngagelabError | None:
     """Query the spam complaint list
 
-     As for unsubscribes: `start_date`/`end_date` or `email` ("one of these kinds"; the page's
-    own example sends neither), given dates at most 3 months apart, the time frame ignored
-    with `email`. Without dates the emulator serves the most recent 3 months ending today
-    (the server's default is undocumented).
+     `start_date`/`end_date` or `email` (the Complaints page's Query section; "one of these
+    kinds", its own example sends neither). Borrowed from the Unsubscribes page, not
+    documented for complaints (the Complaints page has no Tips): given dates at most 3 months
+    apart, and the time frame ignored with `email`. Without dates the emulator serves the
+    most recent 3 months ending today (the server's default is undocumented).
 
     Args:
         start_date (datetime.date | Unset):
@@ -192,10 +194,11 @@ async def asyncio_detailed(
 ) -> Response[ComplaintList | EngagelabError]:
     """Query the spam complaint list
 
-     As for unsubscribes: `start_date`/`end_date` or `email` ("one of these kinds"; the page's
-    own example sends neither), given dates at most 3 months apart, the time frame ignored
-    with `email`. Without dates the emulator serves the most recent 3 months ending today
-    (the server's default is undocumented).
+     `start_date`/`end_date` or `email` (the Complaints page's Query section; "one of these
+    kinds", its own example sends neither). Borrowed from the Unsubscribes page, not
+    documented for complaints (the Complaints page has no Tips): given dates at most 3 months
+    apart, and the time frame ignored with `email`. Without dates the emulator serves the
+    most recent 3 months ending today (the server's default is undocumented).
 
     Args:
         start_date (datetime.date | Unset):
@@ -236,10 +239,11 @@ async def asyncio(
 ) -> ComplaintList | EngagelabError | None:
     """Query the spam complaint list
 
-     As for unsubscribes: `start_date`/`end_date` or `email` ("one of these kinds"; the page's
-    own example sends neither), given dates at most 3 months apart, the time frame ignored
-    with `email`. Without dates the emulator serves the most recent 3 months ending today
-    (the server's default is undocumented).
+     `start_date`/`end_date` or `email` (the Complaints page's Query section; "one of these
+    kinds", its own example sends neither). Borrowed from the Unsubscribes page, not
+    documented for complaints (the Complaints page has no Tips): given dates at most 3 months
+    apart, and the time frame ignored with `email`. Without dates the emulator serves the
+    most recent 3 months ending today (the server's default is undocumented).
 
     Args:
         start_date (datetime.date | Unset):

@@ -109,9 +109,10 @@ def sync_detailed(
 ) -> Response[EngagelabError | NoInterceptionList]:
     """Query the allow-list (no_interceptions)
 
-     `start_date`/`end_date` or `email_or_domain` ("one of these kinds"; the page's own example
-    sends none). The page states no window limit for this list: without dates every entry is
-    listed. The page's `offset` row ("amount, [0-100], defaults to 100") is read as the start
+     `start_date`/`end_date` or `email_or_domain` ("one of these kinds"; the No_interceptions
+    page's own example sends none). The page states no window limit for this list (it has no
+    Tips): without dates every entry is listed. The page's `offset` row ("amount, [0-100], defaults to
+    100") is read as the start
     position (default 0), as on every other list.
 
     Args:
@@ -158,9 +159,10 @@ def sync(
 ) -> EngagelabError | NoInterceptionList | None:
     """Query the allow-list (no_interceptions)
 
-     `start_date`/`end_date` or `email_or_domain` ("one of these kinds"; the page's own example
-    sends none). The page states no window limit for this list: without dates every entry is
-    listed. The page's `offset` row ("amount, [0-100], defaults to 100") is read as the start
+     `start_date`/`end_date` or `email_or_domain` ("one of these kinds"; the No_interceptions
+    page's own example sends none). The page states no window limit for this list (it has no
+    Tips): without dates every entry is listed. The page's `offset` row ("amount, [0-100], defaults to
+    100") is read as the start
     position (default 0), as on every other list.
 
     Args:
@@ -202,9 +204,10 @@ async def asyncio_detailed(
 ) -> Response[EngagelabError | NoInterceptionList]:
     """Query the allow-list (no_interceptions)
 
-     `start_date`/`end_date` or `email_or_domain` ("one of these kinds"; the page's own example
-    sends none). The page states no window limit for this list: without dates every entry is
-    listed. The page's `offset` row ("amount, [0-100], defaults to 100") is read as the start
+     `start_date`/`end_date` or `email_or_domain` ("one of these kinds"; the No_interceptions
+    page's own example sends none). The page states no window limit for this list (it has no
+    Tips): without dates every entry is listed. The page's `offset` row ("amount, [0-100], defaults to
+    100") is read as the start
     position (default 0), as on every other list.
 
     Args:
@@ -249,9 +252,10 @@ async def asyncio(
 ) -> EngagelabError | NoInterceptionList | None:
     """Query the allow-list (no_interceptions)
 
-     `start_date`/`end_date` or `email_or_domain` ("one of these kinds"; the page's own example
-    sends none). The page states no window limit for this list: without dates every entry is
-    listed. The page's `offset` row ("amount, [0-100], defaults to 100") is read as the start
+     `start_date`/`end_date` or `email_or_domain` ("one of these kinds"; the No_interceptions
+    page's own example sends none). The page states no window limit for this list (it has no
+    Tips): without dates every entry is listed. The page's `offset` row ("amount, [0-100], defaults to
+    100") is read as the start
     position (default 0), as on every other list.
 
     Args:

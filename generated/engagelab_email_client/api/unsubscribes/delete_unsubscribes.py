@@ -88,7 +88,8 @@ def sync_detailed(
     """Delete addresses from the unsubscribe list
 
      Deletes `email`, or every address unsubscribed between `start_date` and `end_date`
-    (at most 3 months). Deleting what is not listed changes nothing; the call is idempotent.
+    (at most 3 months; Unsubscribes page). Deleting what is not listed changes nothing; the
+    call is idempotent.
 
     Args:
         body (DeleteUnsubscribesRequest): `email`, or both `start_date` and `end_date` (at most 3
@@ -123,7 +124,8 @@ def sync(
     """Delete addresses from the unsubscribe list
 
      Deletes `email`, or every address unsubscribed between `start_date` and `end_date`
-    (at most 3 months). Deleting what is not listed changes nothing; the call is idempotent.
+    (at most 3 months; Unsubscribes page). Deleting what is not listed changes nothing; the
+    call is idempotent.
 
     Args:
         body (DeleteUnsubscribesRequest): `email`, or both `start_date` and `end_date` (at most 3
@@ -153,7 +155,8 @@ async def asyncio_detailed(
     """Delete addresses from the unsubscribe list
 
      Deletes `email`, or every address unsubscribed between `start_date` and `end_date`
-    (at most 3 months). Deleting what is not listed changes nothing; the call is idempotent.
+    (at most 3 months; Unsubscribes page). Deleting what is not listed changes nothing; the
+    call is idempotent.
 
     Args:
         body (DeleteUnsubscribesRequest): `email`, or both `start_date` and `end_date` (at most 3
@@ -186,7 +189,8 @@ async def asyncio(
     """Delete addresses from the unsubscribe list
 
      Deletes `email`, or every address unsubscribed between `start_date` and `end_date`
-    (at most 3 months). Deleting what is not listed changes nothing; the call is idempotent.
+    (at most 3 months; Unsubscribes page). Deleting what is not listed changes nothing; the
+    call is idempotent.
 
     Args:
         body (DeleteUnsubscribesRequest): `email`, or both `start_date` and `end_date` (at most 3

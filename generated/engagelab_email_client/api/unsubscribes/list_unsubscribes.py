@@ -114,10 +114,11 @@ def sync_detailed(
 ) -> Response[EngagelabError | UnsubscribeList]:
     """Query the unsubscribe list
 
-     The page's `*` on `start_date`, `end_date` and `email` means "one of these kinds", not
-    "always required": its own request example (`?offset=0&limit=30`) sends none of them.
-    With `email` the time frame is ignored. Given dates may span at most 3 months. Without
-    dates the server's window is undocumented; the emulator serves the most recent 3 months
+     The Unsubscribes page's `*` on `start_date`, `end_date` and `email` means "one of these
+    kinds", not "always required": its own request example (`?offset=0&limit=30`) sends none
+    of them. With `email` the time frame is ignored, and given dates may span at most 3
+    months (both in the Unsubscribes page's Tips). Without dates the server's window is
+    undocumented; the emulator serves the most recent 3 months
     ending today (from `end_date` back 3 months when only `end_date` is given, from
     `start_date` to today when only `start_date` is given). The list is account-wide;
     `api_user` narrows it to one API_USER.
@@ -166,10 +167,11 @@ def sync(
 ) -> EngagelabError | UnsubscribeList | None:
     """Query the unsubscribe list
 
-     The page's `*` on `start_date`, `end_date` and `email` means "one of these kinds", not
-    "always required": its own request example (`?offset=0&limit=30`) sends none of them.
-    With `email` the time frame is ignored. Given dates may span at most 3 months. Without
-    dates the server's window is undocumented; the emulator serves the most recent 3 months
+     The Unsubscribes page's `*` on `start_date`, `end_date` and `email` means "one of these
+    kinds", not "always required": its own request example (`?offset=0&limit=30`) sends none
+    of them. With `email` the time frame is ignored, and given dates may span at most 3
+    months (both in the Unsubscribes page's Tips). Without dates the server's window is
+    undocumented; the emulator serves the most recent 3 months
     ending today (from `end_date` back 3 months when only `end_date` is given, from
     `start_date` to today when only `start_date` is given). The list is account-wide;
     `api_user` narrows it to one API_USER.
@@ -213,10 +215,11 @@ async def asyncio_detailed(
 ) -> Response[EngagelabError | UnsubscribeList]:
     """Query the unsubscribe list
 
-     The page's `*` on `start_date`, `end_date` and `email` means "one of these kinds", not
-    "always required": its own request example (`?offset=0&limit=30`) sends none of them.
-    With `email` the time frame is ignored. Given dates may span at most 3 months. Without
-    dates the server's window is undocumented; the emulator serves the most recent 3 months
+     The Unsubscribes page's `*` on `start_date`, `end_date` and `email` means "one of these
+    kinds", not "always required": its own request example (`?offset=0&limit=30`) sends none
+    of them. With `email` the time frame is ignored, and given dates may span at most 3
+    months (both in the Unsubscribes page's Tips). Without dates the server's window is
+    undocumented; the emulator serves the most recent 3 months
     ending today (from `end_date` back 3 months when only `end_date` is given, from
     `start_date` to today when only `start_date` is given). The list is account-wide;
     `api_user` narrows it to one API_USER.
@@ -263,10 +266,11 @@ async def asyncio(
 ) -> EngagelabError | UnsubscribeList | None:
     """Query the unsubscribe list
 
-     The page's `*` on `start_date`, `end_date` and `email` means "one of these kinds", not
-    "always required": its own request example (`?offset=0&limit=30`) sends none of them.
-    With `email` the time frame is ignored. Given dates may span at most 3 months. Without
-    dates the server's window is undocumented; the emulator serves the most recent 3 months
+     The Unsubscribes page's `*` on `start_date`, `end_date` and `email` means "one of these
+    kinds", not "always required": its own request example (`?offset=0&limit=30`) sends none
+    of them. With `email` the time frame is ignored, and given dates may span at most 3
+    months (both in the Unsubscribes page's Tips). Without dates the server's window is
+    undocumented; the emulator serves the most recent 3 months
     ending today (from `end_date` back 3 months when only `end_date` is given, from
     `start_date` to today when only `start_date` is given). The list is account-wide;
     `api_user` narrows it to one API_USER.

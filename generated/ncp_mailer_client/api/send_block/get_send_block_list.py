@@ -134,7 +134,8 @@ def sync_detailed(
 ) -> Response[NcpErrorResponse | SendBlockPage]:
     """Send-block status and history of one recipient
 
-     The time at which the system automatically blocks (and unblocks) sending to a recipient.
+     The time at which the system automatically blocks (and unblocks) sending to a recipient
+    (getSendBlockList page).
 
     Args:
         size (int | Unset):  Default: 10.
@@ -179,7 +180,8 @@ def sync(
 ) -> NcpErrorResponse | SendBlockPage | None:
     """Send-block status and history of one recipient
 
-     The time at which the system automatically blocks (and unblocks) sending to a recipient.
+     The time at which the system automatically blocks (and unblocks) sending to a recipient
+    (getSendBlockList page).
 
     Args:
         size (int | Unset):  Default: 10.
@@ -219,7 +221,8 @@ async def asyncio_detailed(
 ) -> Response[NcpErrorResponse | SendBlockPage]:
     """Send-block status and history of one recipient
 
-     The time at which the system automatically blocks (and unblocks) sending to a recipient.
+     The time at which the system automatically blocks (and unblocks) sending to a recipient
+    (getSendBlockList page).
 
     Args:
         size (int | Unset):  Default: 10.
@@ -262,7 +265,8 @@ async def asyncio(
 ) -> NcpErrorResponse | SendBlockPage | None:
     """Send-block status and history of one recipient
 
-     The time at which the system automatically blocks (and unblocks) sending to a recipient.
+     The time at which the system automatically blocks (and unblocks) sending to a recipient
+    (getSendBlockList page).
 
     Args:
         size (int | Unset):  Default: 10.

@@ -122,7 +122,8 @@ def sync_detailed(
     """Remove addresses from the unsubscribe list
 
      Removing an address that is not on the list changes nothing; it is counted in
-    `ignoreCount`. The call is therefore idempotent.
+    `ignoreCount` (deleteUnsubscribers page). The call is therefore idempotent. The page does
+    not state the status code of success: 200 is assumed.
 
     Args:
         x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
@@ -159,7 +160,8 @@ def sync(
     """Remove addresses from the unsubscribe list
 
      Removing an address that is not on the list changes nothing; it is counted in
-    `ignoreCount`. The call is therefore idempotent.
+    `ignoreCount` (deleteUnsubscribers page). The call is therefore idempotent. The page does
+    not state the status code of success: 200 is assumed.
 
     Args:
         x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
@@ -191,7 +193,8 @@ async def asyncio_detailed(
     """Remove addresses from the unsubscribe list
 
      Removing an address that is not on the list changes nothing; it is counted in
-    `ignoreCount`. The call is therefore idempotent.
+    `ignoreCount` (deleteUnsubscribers page). The call is therefore idempotent. The page does
+    not state the status code of success: 200 is assumed.
 
     Args:
         x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
@@ -226,7 +229,8 @@ async def asyncio(
     """Remove addresses from the unsubscribe list
 
      Removing an address that is not on the list changes nothing; it is counted in
-    `ignoreCount`. The call is therefore idempotent.
+    `ignoreCount` (deleteUnsubscribers page). The call is therefore idempotent. The page does
+    not state the status code of success: 200 is assumed.
 
     Args:
         x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-

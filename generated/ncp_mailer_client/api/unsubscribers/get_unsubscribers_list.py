@@ -155,17 +155,22 @@ def sync_detailed(
     """List unsubscribed addresses registered in a time range
 
      One of `startUtc`/`startDateTime` and one of `endUtc`/`endDateTime` is required; the `Utc`
-    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00).
+    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00), in the four
+    formats every language of the getUnsubscribersList page lists.
 
     Args:
         start_utc (int | Unset):
-        start_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
-            dd`, `yyyy-MM-dd HH:mm`,
-            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
+        start_date_time (str | Unset): KST (UTC+09:00) in one of the four formats every language
+            of the getUnsubscribersList
+            page lists: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm`, `yyyy-MM-dd HH:mm:ss.SSS` or
+            `yyyy-MM-dd HH:mm:ss SSS` (milliseconds after a dot or a space). `yyyy-MM-dd HH:mm:ss`
+            (seconds without milliseconds) is listed by no page and refused.
         end_utc (int | Unset):
-        end_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
-            dd`, `yyyy-MM-dd HH:mm`,
-            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
+        end_date_time (str | Unset): KST (UTC+09:00) in one of the four formats every language of
+            the getUnsubscribersList
+            page lists: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm`, `yyyy-MM-dd HH:mm:ss.SSS` or
+            `yyyy-MM-dd HH:mm:ss SSS` (milliseconds after a dot or a space). `yyyy-MM-dd HH:mm:ss`
+            (seconds without milliseconds) is listed by no page and refused.
         email_address (str | Unset):
         is_reg_by_manager (bool | Unset):
         size (int | Unset):  Default: 10.
@@ -220,17 +225,22 @@ def sync(
     """List unsubscribed addresses registered in a time range
 
      One of `startUtc`/`startDateTime` and one of `endUtc`/`endDateTime` is required; the `Utc`
-    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00).
+    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00), in the four
+    formats every language of the getUnsubscribersList page lists.
 
     Args:
         start_utc (int | Unset):
-        start_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
-            dd`, `yyyy-MM-dd HH:mm`,
-            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
+        start_date_time (str | Unset): KST (UTC+09:00) in one of the four formats every language
+            of the getUnsubscribersList
+            page lists: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm`, `yyyy-MM-dd HH:mm:ss.SSS` or
+            `yyyy-MM-dd HH:mm:ss SSS` (milliseconds after a dot or a space). `yyyy-MM-dd HH:mm:ss`
+            (seconds without milliseconds) is listed by no page and refused.
         end_utc (int | Unset):
-        end_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
-            dd`, `yyyy-MM-dd HH:mm`,
-            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
+        end_date_time (str | Unset): KST (UTC+09:00) in one of the four formats every language of
+            the getUnsubscribersList
+            page lists: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm`, `yyyy-MM-dd HH:mm:ss.SSS` or
+            `yyyy-MM-dd HH:mm:ss SSS` (milliseconds after a dot or a space). `yyyy-MM-dd HH:mm:ss`
+            (seconds without milliseconds) is listed by no page and refused.
         email_address (str | Unset):
         is_reg_by_manager (bool | Unset):
         size (int | Unset):  Default: 10.
@@ -280,17 +290,22 @@ async def asyncio_detailed(
     """List unsubscribed addresses registered in a time range
 
      One of `startUtc`/`startDateTime` and one of `endUtc`/`endDateTime` is required; the `Utc`
-    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00).
+    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00), in the four
+    formats every language of the getUnsubscribersList page lists.
 
     Args:
         start_utc (int | Unset):
-        start_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
-            dd`, `yyyy-MM-dd HH:mm`,
-            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
+        start_date_time (str | Unset): KST (UTC+09:00) in one of the four formats every language
+            of the getUnsubscribersList
+            page lists: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm`, `yyyy-MM-dd HH:mm:ss.SSS` or
+            `yyyy-MM-dd HH:mm:ss SSS` (milliseconds after a dot or a space). `yyyy-MM-dd HH:mm:ss`
+            (seconds without milliseconds) is listed by no page and refused.
         end_utc (int | Unset):
-        end_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
-            dd`, `yyyy-MM-dd HH:mm`,
-            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
+        end_date_time (str | Unset): KST (UTC+09:00) in one of the four formats every language of
+            the getUnsubscribersList
+            page lists: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm`, `yyyy-MM-dd HH:mm:ss.SSS` or
+            `yyyy-MM-dd HH:mm:ss SSS` (milliseconds after a dot or a space). `yyyy-MM-dd HH:mm:ss`
+            (seconds without milliseconds) is listed by no page and refused.
         email_address (str | Unset):
         is_reg_by_manager (bool | Unset):
         size (int | Unset):  Default: 10.
@@ -343,17 +358,22 @@ async def asyncio(
     """List unsubscribed addresses registered in a time range
 
      One of `startUtc`/`startDateTime` and one of `endUtc`/`endDateTime` is required; the `Utc`
-    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00).
+    value wins when both of a pair are sent. DateTime values are KST (UTC+09:00), in the four
+    formats every language of the getUnsubscribersList page lists.
 
     Args:
         start_utc (int | Unset):
-        start_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
-            dd`, `yyyy-MM-dd HH:mm`,
-            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
+        start_date_time (str | Unset): KST (UTC+09:00) in one of the four formats every language
+            of the getUnsubscribersList
+            page lists: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm`, `yyyy-MM-dd HH:mm:ss.SSS` or
+            `yyyy-MM-dd HH:mm:ss SSS` (milliseconds after a dot or a space). `yyyy-MM-dd HH:mm:ss`
+            (seconds without milliseconds) is listed by no page and refused.
         end_utc (int | Unset):
-        end_date_time (str | Unset): KST (UTC+09:00) in one of the documented formats: `yyyy-MM-
-            dd`, `yyyy-MM-dd HH:mm`,
-            `yyyy-MM-dd HH:mm:ss` or `yyyy-MM-dd HH:mm:ss SSS` (a space before the milliseconds).
+        end_date_time (str | Unset): KST (UTC+09:00) in one of the four formats every language of
+            the getUnsubscribersList
+            page lists: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm`, `yyyy-MM-dd HH:mm:ss.SSS` or
+            `yyyy-MM-dd HH:mm:ss SSS` (milliseconds after a dot or a space). `yyyy-MM-dd HH:mm:ss`
+            (seconds without milliseconds) is listed by no page and refused.
         email_address (str | Unset):
         is_reg_by_manager (bool | Unset):
         size (int | Unset):  Default: 10.

@@ -122,7 +122,7 @@ def sync_detailed(
     """Register addresses as unsubscribed from advertising mail
 
      Adding an address that is already on the list changes nothing; it is counted in
-    `ignoreCount`. The call is therefore idempotent.
+    `ignoreCount` (registerUnsubscribers page). The call is therefore idempotent.
 
     Args:
         x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
@@ -159,7 +159,7 @@ def sync(
     """Register addresses as unsubscribed from advertising mail
 
      Adding an address that is already on the list changes nothing; it is counted in
-    `ignoreCount`. The call is therefore idempotent.
+    `ignoreCount` (registerUnsubscribers page). The call is therefore idempotent.
 
     Args:
         x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
@@ -191,7 +191,7 @@ async def asyncio_detailed(
     """Register addresses as unsubscribed from advertising mail
 
      Adding an address that is already on the list changes nothing; it is counted in
-    `ignoreCount`. The call is therefore idempotent.
+    `ignoreCount` (registerUnsubscribers page). The call is therefore idempotent.
 
     Args:
         x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-
@@ -226,7 +226,7 @@ async def asyncio(
     """Register addresses as unsubscribed from advertising mail
 
      Adding an address that is already on the list changes nothing; it is counted in
-    `ignoreCount`. The call is therefore idempotent.
+    `ignoreCount` (registerUnsubscribers page). The call is therefore idempotent.
 
     Args:
         x_ncp_lang (str | Unset): Language of translated `label` fields. NAVER lists `ko-KR`, `en-

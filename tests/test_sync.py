@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import test_cli
 from mailoptout._pagination import date_windows
@@ -59,6 +60,12 @@ class Server(test_cli.Server):
     ) -> subprocess.CompletedProcess[str]:
         return super().run(*args, stdin=stdin, env=env, ok=ok)
 
+    def emulator(self, method: str, path: str, body: Any = None) -> Any:
+        """A test-mode route of the emulator, over the socket."""
+        answer = httpx.request(method, f"{self.url}/_emulator/{path}", json=body)
+        answer.raise_for_status()
+        return answer.json()
+
     def report(self, *args: str, code: int = 0, env: dict[str, str] | None = None) -> Any:
         """The JSON report of a sync that must exit with ``code``."""
         done = self.run(*args, "--json", env=env)
@@ -74,7 +81,8 @@ def state() -> EmulatorState:
 def serve(
     state: EmulatorState, home: Path, faults: Faults | None = None, wrap: Any = None
 ) -> Iterator[Server]:
-    app = create_app(state, faults=faults)
+    """The emulator in test mode (``/_emulator/`` routes: clock, remove, request counts)."""
+    app = create_app(state, faults=faults, test_mode=True)
     with serve_in_thread(wrap(app) if wrap else app) as url:
         yield Server(state, url, home)
 
@@ -162,7 +170,7 @@ class TestWhy:
         seed_ncp(server.state, ["exp1@example.com"], at=now())
         seed_engagelab(server.state, ["exp1@example.com"], expires=now() + dt.timedelta(minutes=1))
         server.report(*TO_ENGAGELAB)
-        server.state.advance(120)  # the emulator's clock: the old expiry is past
+        server.emulator("POST", "clock", {"advance": 120})  # the old expiry is past
         server.report(*TO_ENGAGELAB)
         assert "exp1@example.com" in server.state.engagelab_emails()
 
@@ -177,10 +185,11 @@ class TestWhy:
         server.report(*args)
         assert held() == expected
         gone = sorted(expected)[::3]
-        if way == "ncp->engagelab":
-            server.state.engagelab_delete(USER, lambda e: e.email in gone)
-        else:
-            server.state.ncp_delete(DEFAULT_NCP_ACCESS_KEY, gone)
+        where = (
+            ("engagelab", "unsubscribes") if way == "ncp->engagelab" else ("ncp", "unsubscribers")
+        )
+        removal = {"provider": where[0], "list": where[1], "entries": gone}
+        assert server.emulator("POST", "remove", removal) == {"removed": len(gone)}
         report = server.report(*args)
         assert held() == expected
         assert report.get("changed") == len(gone)
@@ -280,7 +289,7 @@ class TestReconcile:
         seed_ncp(server.state, ["exp2@example.com"], at=now())
         seed_engagelab(server.state, ["exp2@example.com"], expires=now() + dt.timedelta(minutes=1))
         assert server.report("sync", "ncp", "engagelab", "--renew-within", "0")["sent"] == 0
-        server.state.advance(120)
+        server.emulator("POST", "clock", {"advance": 120})
         assert "exp2@example.com" not in server.state.engagelab_emails()
         report = server.report("sync", "ncp", "engagelab", "--renew-within", "0")
         assert (report["held_before"], report["changed"], report["held"]) == (0, 1, 1)
@@ -356,14 +365,18 @@ def test_ncp_to_engagelab_costs_listings_and_one_add_per_missing_address(server:
     address EngageLab lacks, and EngageLab's windows again to check: none per held address."""
     naver = seed_ncp(server.state, addresses("n", 500), at=now())
     seed_engagelab(server.state, ["n0007@example.com"], days_ago=30)
-    before = server.state.requests
+    server.emulator("DELETE", "requests")
     report = server.report("sync", "ncp", "engagelab")
     assert (report["changed"], report["held_before"], report["held"]) == (499, 1, 500)
     assert server.state.engagelab_emails() == naver
     windows = len(date_windows(FIRST_DAY, now().date()))
-    pages_of_the_last_window = 5  # 500 entries, 100 a page, in the second listing
-    expected = 1 + windows + 1 + 499 + windows - 1 + pages_of_the_last_window
-    assert server.state.requests - before == expected
+    pages_of_the_last_window = 5  # 500 entries, 100 a page, when listed again
+    assert server.emulator("GET", "requests") == {
+        "getUnsubscribersList": 1,
+        "listUnsubscribes": windows + windows - 1 + pages_of_the_last_window,
+        "listNoInterceptions": 1,
+        "addUnsubscribe": 499,
+    }
 
 
 class TestDryRun:

@@ -60,12 +60,13 @@ class Server:
     ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [SCRIPT, *args],
-            input=stdin,
+            input=stdin or "",  # never the test runner's terminal
             capture_output=True,
             text=True,
             env={**self.env, **(env or {})},
             timeout=300,
             check=False,
+            start_new_session=True,  # no controlling terminal: a delete cannot ask
         )
         if ok:
             assert done.returncode == 0, done.stderr + done.stdout
@@ -131,8 +132,9 @@ class TestNcp:
         assert dt.datetime.fromisoformat(rows[0]["unsubscribed_at"]).tzinfo is not None
         assert server.lines("ncp", "list", "--by-recipient") == []
         assert len(server.lines("ncp", "list", "--by-operator", "--limit", "3")) == 3
+        assert "a@example.com" in server.run("ncp", "list", "--entry", "a@example.com").stdout
         assert "a@example.com" in server.run("ncp", "list", "--email", "a@example.com").stdout
-        server.run("ncp", "delete", "a@example.com", "b@example.com")
+        server.run("ncp", "delete", "a@example.com", "b@example.com", "--yes")
         assert server.state.ncp_addresses() == {f"{c}@example.com" for c in "cdefg"}
 
     def test_send_block(self, server: Server) -> None:
@@ -163,39 +165,43 @@ class TestEngageLab:
         assert added["address"] == "b@example.com"
         assert dt.datetime.fromisoformat(added["expires_at"]).date() == dt.date(2099, 12, 31)
         since = str(TODAY - dt.timedelta(days=200))
-        assert {r["address"] for r in server.lines("engagelab", "list", "--from", since)} == {
+        assert {r["address"] for r in server.lines("engagelab", "list", "--since", since)} == {
             "a@example.com",
             "b@example.com",
         }
-        assert "a@example.com" in server.run("engagelab", "list", "--email", "a@example.com").stdout
+        assert "a@example.com" in server.run("engagelab", "list", "--entry", "a@example.com").stdout
         # without dates: the provider's default window, the last 3 months (both were added today)
         assert {r["address"] for r in server.lines("engagelab", "list")} == {
             "a@example.com",
             "b@example.com",
         }
-        assert server.lines("engagelab", "delete", "--email", "a@example.com") == [{"deleted": 1}]
-        assert server.lines("engagelab", "delete", "--from", since) == [{"deleted": 1}]
+        assert server.lines("engagelab", "delete", "a@example.com") == [{"deleted": 1}]
+        assert server.lines("engagelab", "delete", "--since", since, "--yes") == [{"deleted": 1}]
         assert server.state.engagelab_emails() == set()
 
 
 class TestBadInput:
     @pytest.mark.parametrize(
-        ("args", "needle"),
+        ("args", "needle", "code"),
         [
-            (["engagelab", "list", "--from", "2025-13-01"], "'2025-13-01'"),
-            (["engagelab", "list", "--from", "2025-05-01", "--to", "2025-01-01"], "after"),
-            (["ncp", "list", "--from", "2025-05-01", "--to", "2025-01-01"], "after"),
-            (["ncp", "register", "--file", "/nonexistent/list.txt"], "/nonexistent/list.txt"),
-            (["ncp", "register", "--file", "x.csv", "--column", "mail"], "x.csv"),
-            (["engagelab", "add", "a@example.com", "--expire", "someday"], "'someday'"),
-            (["ncp", "send-block", "nobody"], "'nobody'"),
+            (["engagelab", "list", "--since", "2025-13-01"], "'2025-13-01'", 2),
+            (["engagelab", "list", "--from", "2025-05-01", "--to", "2025-01-01"], "--from", 2),
+            (["ncp", "list", "--since", "2025-05-01", "--until", "2025-01-01"], "--until", 2),
+            (["ncp", "register", "--file", "/nonexistent/list.txt"], "/nonexistent/list.txt", 1),
+            (["ncp", "register", "--file", "x.csv", "--column", "mail"], "x.csv", 1),
+            (["engagelab", "add", "a@example.com", "--expire", "someday"], "'someday'", 2),
+            (["sync", "ncp", "ncp"], "'ncp'", 2),
+            (["ncp", "send-block", "nobody"], "'nobody'", 1),
         ],
     )
-    def test_one_line_naming_the_value(self, server: Server, args: list[str], needle: str) -> None:
-        """Each bad value gives exit 1 and one line on stderr that names it; nothing is sent."""
+    def test_one_line_naming_the_value(
+        self, server: Server, args: list[str], needle: str, code: int
+    ) -> None:
+        """Each bad value gives one line on stderr that names it, exit 2 for a usage mistake
+        and 1 for a bad input; nothing is sent."""
         before = server.state.requests
         done = server.run(*args, ok=False)
-        assert done.returncode == 1
+        assert done.returncode == code
         assert needle in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
         assert server.state.requests == before

@@ -35,18 +35,18 @@ def test_bounces_and_complaints(server: Server) -> None:
     lists = server.state.suppressions
     lists.add("bounces", USER, ADDRESS, expire=_later(30), reason="550 unknown user")
     lists.add("complaints", USER, ADDRESS, expire=_later(300))
-    (bounce,) = server.lines("engagelab", "bounces", "--email", ADDRESS)
+    (bounce,) = server.lines("engagelab", "bounces", ADDRESS)
     assert bounce["address"] == ADDRESS
     assert bounce["reason"] == "550 unknown user"
     assert dt.datetime.fromisoformat(bounce["bounced_at"]).utcoffset() == dt.timedelta(hours=8)
-    assert server.lines("engagelab", "bounces", "--email", "other@example.com") == []
+    assert server.lines("engagelab", "bounces", "other@example.com") == []
     (complaint,) = server.lines("engagelab", "complaints", "list")
     assert set(complaint) == {"address", "reason", "complained_at", "expires_at"}
     since = str(TODAY - dt.timedelta(days=400))
-    assert len(server.lines("engagelab", "complaints", "list", "--from", since)) == 1
-    piped = server.run("engagelab", "complaints", "list", "--email", ADDRESS).stdout
+    assert len(server.lines("engagelab", "complaints", "list", "--since", since)) == 1
+    piped = server.run("engagelab", "complaints", "list", "--entry", ADDRESS).stdout
     assert piped.splitlines()[0] == "address\treason\tcomplained_at\texpires_at"
-    assert server.lines("engagelab", "complaints", "delete", "--email", ADDRESS) == [{"deleted": 1}]
+    assert server.lines("engagelab", "complaints", "delete", ADDRESS) == [{"deleted": 1}]
     assert server.lines("engagelab", "complaints", "list") == []
 
 

@@ -26,10 +26,12 @@ from mailoptout.emulator import (
     SeedError,
     SyncASGITransport,
     apply_seed,
+    contract_seed,
     create_app,
     load_seed,
     parse_seed,
 )
+from mailoptout.emulator._ncp_api import kst_param
 
 ROUTES = [
     ("GET", "/_emulator/clock"),
@@ -177,7 +179,11 @@ def test_clock_advances_and_every_list_expires_by_it(emulator: Emulator, clock: 
 
 
 @pytest.mark.parametrize(
-    "body", [{"advance": -1}, {"advance": "5"}, {"advance": True}, {}, [], "x", {"advance": 1e999}]
+    "body",
+    [
+        *({"advance": bad} for bad in (-1, "5", True, 1e999, 1e300, 10**400)),
+        *({}, [], "x"),
+    ],
 )
 def test_clock_refuses_what_is_not_a_forward_move(emulator: Emulator, body: object) -> None:
     response = emulator.http.post(
@@ -260,6 +266,31 @@ def test_offsets_index_the_current_list_when_entries_go_while_paging(emulator: E
     rest = emulator.ncp.get("/unsubscribers", params={**page, "page": "1"}).json()
     assert rest["totalElements"] == 20
     assert [item["address"] for item in rest["content"]] == sorted(emails[20:])
+
+
+def test_a_removal_can_wait_for_a_clients_next_page(emulator: Emulator) -> None:
+    """``after`` holds a removal until N more requests of an operation arrived, then runs it
+    just before the next is served: another process can be made to page over a deletion."""
+    emails = [f"u{i:03d}@example.com" for i in range(30)]
+    emulator.post("seed", {"engagelab": {"unsubscribes": [{"email": e} for e in emails]}})
+    body = {
+        "provider": "engagelab",
+        "list": "unsubscribes",
+        "entries": emails[:5],
+        "after": {"listUnsubscribes": 2},
+    }
+    assert emulator.post("remove", body) == {"scheduled": 5}
+    pages = [emulator.listed("unsubscribes", limit="10", offset=str(n)) for n in (0, 10, 20)]
+    assert pages[0] + pages[1] == sorted(emails)[:20]
+    assert pages[2] == sorted(emails)[25:]  # the third request saw 25 entries
+    for bad, named in [
+        ({**body, "after": {"listNothing": 1}}, "'listNothing'"),
+        ({**body, "after": {"listUnsubscribes": -1}}, "-1"),
+        ({**body, "list": "nope"}, "'nope'"),
+    ]:
+        response = emulator.http.post("/_emulator/remove", json=bad)
+        assert response.status_code == 400
+        assert named in response.json()["error"]
 
 
 def test_requests_are_counted_per_operation_and_reset(emulator: Emulator) -> None:
@@ -367,6 +398,8 @@ def test_seed_files_fill_every_list(tmp_path: Path, emulator: Emulator) -> None:
         ("s.json", '{"ncp": {"send_block": [{"address": "a@b.c", "action": "X"}]}}', "'X'"),
         ("s.json", '{"ncp": {"unsubscribers": [{"address": "a@b.c", "by_manager": 1}]}}', "1"),
         ("s.json", '{"ncp": \n[}', "s.json:2:2: not JSON"),
+        ("s.json", '{"ncp": {"send_block": [{"address": "a@b.c", "at": "0001-01-01"}]}}', "1970"),
+        ("s.json", '{"engagelab": {"blocks": [{"entry": "x", "expire": "9999-12-31"}]}}', "9998"),
         ("s.json", "[]", "not a JSON object"),
         ("s.csv", "provider,list,email\n", "s.csv:1: bad header 'email'"),
         (
@@ -503,3 +536,95 @@ def test_lowercase_storage_variant(clock: FakeClock) -> None:
             }
         finally:
             running.close()
+
+
+# contract runs ----------------------------------------------------------------------------------
+
+
+def test_the_contract_seed_fills_every_list_and_every_default_window(clock: FakeClock) -> None:
+    """Every list of both providers has entries, the default windows (last 3 months) too, and
+    a reset between scenarios brings back what a scenario deleted."""
+    now = dt.datetime.fromtimestamp(clock(), tz=dt.UTC)
+    data = contract_seed(now=now, per_list=60)
+    assert contract_seed(now=now, per_list=60) == data  # deterministic
+    state = EmulatorState(clock=clock)
+    apply_seed(state, parse_seed(data))
+    running = Emulator(state, clock)
+    try:
+        ncp = running.ncp.get("/unsubscribers", params={**ALL_TIME, "size": "1"}).json()
+        assert ncp["totalElements"] == 60
+        for name in ("unsubscribes", "complaints", "blocks", "no_interceptions"):
+            total = running.engagelab.get(f"/{name}", params={"limit": "1"}).json()["total"]
+            assert 15 <= total <= 60, name  # the default window holds a third or more
+        for address in ("example1@example.com", "1@2.com"):
+            assert running.listed("bounces", email=address) == [address]
+            block = running.ncp.get("/send-block", params={"targetAddress": address}).json()
+            assert block["content"]
+        today = _today(running)
+        window = {"start_date": str(today - dt.timedelta(days=60)), "end_date": str(today)}
+        deleted = running.engagelab.request("DELETE", "/complaints", json=window).json()["count"]
+        assert deleted > 0
+        left = len(running.listed("complaints"))
+        running.post("reset", {})
+        assert len(running.listed("complaints")) == left + deleted
+    finally:
+        running.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "ms"),
+    [("2020-06-18 18:15:05.229", 229), ("2020-06-18 18:15:05 229", 229), ("2020-06-18", None)],
+)
+def test_ncp_reads_both_documented_millisecond_forms(text: str, ms: int | None) -> None:
+    """``HH:mm:ss.SSS`` and ``HH:mm:ss SSS`` (NAVER's page lists both), in KST."""
+    kst = dt.timezone(dt.timedelta(hours=9))
+    moment = dt.datetime.fromtimestamp(kst_param(text) / 1000, tz=kst)
+    if ms is None:
+        assert moment == dt.datetime(2020, 6, 18, tzinfo=kst)
+    else:
+        assert moment == dt.datetime(2020, 6, 18, 18, 15, 5, ms * 1000, tzinfo=kst)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    [
+        "ncp",
+        "engagelab",
+        "unsubscribers",
+        "blocks",
+        "email",
+        "entry",
+        "at",
+        "advance",
+        "provider",
+        "list",
+        "entries",
+        "after",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=st.sampled_from(["seed", "remove", "clock"]),
+    body=st.dictionaries(_KEYS, _JSON | st.dictionaries(_KEYS, _JSON, max_size=3), max_size=4)
+    | _JSON,
+)
+def test_test_routes_answer_200_or_400_to_any_json(path: str, body: object) -> None:
+    """Whatever JSON a test sends, a test route answers 200 or a 400 naming the problem."""
+    state = EmulatorState(clock=FakeClock())
+    transport = SyncASGITransport(create_app(state, test_mode=True))
+    try:
+        with httpx.Client(transport=transport, base_url="http://emulator") as client:
+            response = client.post(f"/_emulator/{path}", content=json.dumps(body))
+        assert response.status_code in (200, 400), response.text
+        if response.status_code == 400:
+            assert response.json()["error"]
+    finally:
+        transport.close()

@@ -13,19 +13,24 @@ from typing import Annotated, NoReturn  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 import typer  # noqa: E402
+from typer._click.core import Command  # noqa: E402 - typer 0.27 carries its own click
+from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E402
+from typer._click.utils import PacifyFlushWrapper  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
 
 from mailoptout import MailOptOutError  # noqa: E402
 from mailoptout.cli._clients import describe_error  # noqa: E402
 from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
 from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
-from mailoptout.cli._output import settings  # noqa: E402
+from mailoptout.cli._options import add_common_options, examples  # noqa: E402
+from mailoptout.cli._output import StdoutClosed, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
 from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt, stopped  # noqa: E402
 from mailoptout.cli._status import status  # noqa: E402
 from mailoptout.cli._sync_command import sync  # noqa: E402
 
-__all__ = ["app", "main"]
+__all__ = ["app", "command", "main"]
 
 DEFAULT_PROFILE = default_profile_path()
 
@@ -35,12 +40,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=examples(
+        "mailoptout status someone@example.com",
+        "mailoptout ncp list --since 2025-01-01 --json",
+        "mailoptout engagelab delete --since 2025-01-01 --until 2025-01-31 --dry-run",
+        "mailoptout emulator --seed-demo",
+    ),
 )
 app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
-app.command("status")(status)
-app.command("sync")(sync)
+app.command(
+    "status",
+    epilog=examples(
+        "mailoptout status a@example.com b@example.com",
+        "mailoptout status --file campaign.csv --column email --json > answers.jsonl",
+    ),
+)(status)
+app.command(
+    "sync",
+    epilog=examples(
+        "mailoptout sync engagelab ncp",
+        "mailoptout sync ncp engagelab --dry-run --json",
+        "mailoptout sync engagelab ncp --what all --since 2025-01-01",
+    ),
+)(sync)
 
 
 def _version(value: bool) -> None:
@@ -63,27 +87,6 @@ def _base_url(value: str | None) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise typer.BadParameter(f"{value!r} is not an http(s) URL with a host")
     return value
-
-
-def _log_requests(secrets: list[str]) -> None:
-    """--verbose: one stderr line per request and retry; known secrets are masked."""
-    import logging  # noqa: PLC0415 - only --verbose needs it
-
-    class Redact(logging.Filter):
-        def filter(self, record: logging.LogRecord) -> bool:
-            message = record.getMessage()
-            for secret in secrets:
-                message = message.replace(secret, "<redacted>")
-            record.msg, record.args = message, None
-            return True
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("mailoptout: %(name)s: %(message)s"))
-    handler.addFilter(Redact())
-    for name in ("httpx", "mailoptout"):
-        logger = logging.getLogger(name)
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
 
 
 @app.callback()
@@ -136,16 +139,19 @@ def root(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress, warnings or summaries.")
     ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="One JSON object per line (also after the subcommand)."),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Credentials come from NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY and ENGAGELAB_API_USER /
     ENGAGELAB_API_KEY, else from the profile file. They are never printed."""
-    if verbose and quiet:
-        raise typer.BadParameter("use --verbose or --quiet, not both", param_hint="'--quiet'")
-    settings.quiet, settings.verbose = quiet, verbose
-    conn = Connection(
+    settings.apply(verbose=verbose, quiet=quiet)
+    settings.as_json = as_json
+    ctx.obj = Connection(
         profile,
         {
             "ncp_base_url": ncp_base_url,
@@ -156,53 +162,22 @@ def root(
         },
         max_retries=max_retries,
     )
-    if verbose:
-        _log_requests(conn.known_secrets())
-    ctx.obj = conn
 
 
-@app.command()
-def emulator(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8025,
-    seed_demo: Annotated[
-        bool, typer.Option("--seed-demo", help="Start with the demo's data.")
-    ] = False,
-    latency: Annotated[
-        float, typer.Option(help="Fault mode: seconds added to each request.")
-    ] = 0.0,
-    rate_429: Annotated[
-        float, typer.Option(help="Fault mode: share of requests answered 429.")
-    ] = 0.0,
-    retry_after: Annotated[
-        str | None, typer.Option(help="Fault mode: Retry-After sent with 429s.")
-    ] = None,
-    rate_5xx: Annotated[float, typer.Option(help="Fault mode: share answered 503.")] = 0.0,
-    rate_drop: Annotated[
-        float, typer.Option(help="Fault mode: share whose connection is dropped after processing.")
-    ] = 0.0,
-) -> None:
-    """Serve the built-in emulator of both APIs (local credentials are printed)."""
-    from mailoptout.cli._demo import describe, seed  # noqa: PLC0415
-    from mailoptout.emulator import EmulatorState, Faults, create_app, serve  # noqa: PLC0415
+@app.command(
+    epilog=examples("mailoptout emulator --seed-demo", "mailoptout emulator --test-mode --port 0"),
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+def emulator(ctx: typer.Context) -> None:
+    """Serve the built-in emulator of both APIs (local credentials are printed; options:
+    mailoptout emulator --help)."""
+    from mailoptout.emulator._cli import main as emulator_main  # noqa: PLC0415 - its extra
 
-    on_interrupt("the emulator stopped (its state is gone)")
-    state = EmulatorState()
-    if seed_demo:
-        seed(state)
-    faults = Faults(
-        latency=latency,
-        rate_429=rate_429,
-        retry_after=retry_after,
-        rate_5xx=rate_5xx,
-        rate_drop=rate_drop,
-        seed=None,
-    )
-    typer.echo(describe(f"http://{host}:{port}"))
-    serve(create_app(state, faults=faults), host=host, port=port)
+    raise typer.Exit(emulator_main(ctx.args, prog="mailoptout emulator"))
 
 
-@app.command()
+@app.command(epilog=examples("mailoptout demo"))
 def demo() -> None:
     """The main job on the built-in emulator: list, sync twice, look up a send block."""
     from mailoptout.cli._demo import run_demo  # noqa: PLC0415 - starts the emulator
@@ -211,12 +186,11 @@ def demo() -> None:
     run_demo()
 
 
-def _usage_line(usage: typer.TyperException) -> str:
+def _usage_line(usage: ClickException) -> str:
     """click's usage error as one line: the problem, then where to find help."""
     context = getattr(usage, "ctx", None)
     hint = f" (see '{context.command_path} --help')" if context is not None else ""
-    message = usage.format_message() if hasattr(usage, "format_message") else str(usage)
-    return f"usage error: {message}{hint}"
+    return f"usage error: {usage.format_message()}{hint}"
 
 
 def _exit(line: str, code: int) -> NoReturn:
@@ -225,24 +199,61 @@ def _exit(line: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _stdout_closed() -> NoReturn:
+    """The reader of stdout went away (``| head -3``): end quietly, exit 0. Nothing more can
+    reach it; what is left (un-awaited coroutines of an abandoned lookup, the final flush) is
+    silenced."""
+    import os  # noqa: PLC0415 - only here
+    import warnings  # noqa: PLC0415
+
+    warnings.simplefilter("ignore")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    sys.exit(0)
+
+
+def command() -> Command:
+    """The click command of the whole CLI: typer's, with the common options on every command
+    and every group alone printing its commands."""
+    root = add_common_options(typer.main.get_command(app))
+
+    def bare_prints_help(group: Command) -> None:
+        if isinstance(group, TyperGroup):
+            group.no_args_is_help = True
+            for sub in group.commands.values():
+                bare_prints_help(sub)
+
+    bare_prints_help(root)
+    return root
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console script entry point: exit 0 on success; else one line on stderr and exit 2 for a
-    usage error, 1 for any other error, 130/143 when interrupted or terminated."""
+    """Console script entry point: exit 0 on success (and when stdout is closed early, e.g. by
+    ``| head``); ``mailoptout`` or a command group alone prints its commands, exit 0; else one
+    line on stderr and exit 2 for a usage error, 1 for any other error, 130/143 when interrupted
+    or terminated."""
     catch_signals()
     try:
-        code = app(args=argv, prog_name="mailoptout", standalone_mode=False)
+        code = command().main(args=argv, prog_name="mailoptout", standalone_mode=False)
+    except NoArgsIsHelpError as bare:
+        sys.stdout.write(bare.ctx.get_help() + "\n")
+        sys.exit(0)
+    except (BrokenPipeError, StdoutClosed):
+        _stdout_closed()
     except Stopped as stop:
         _exit(str(stop), stop.exit_code)
     except typer.Abort:  # a Ctrl-C or Ctrl-D that click turned into Abort (at a prompt)
         _exit(str(Stopped(signal.SIGINT)), 130)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.TyperException as usage:
-        _exit(_usage_line(usage), getattr(usage, "exit_code", 2))
+    except ClickException as usage:
+        _exit(_usage_line(usage), usage.exit_code)
     except MailOptOutError as error:
         _exit(f"error: {describe_error(error)}", 1)
     except OSError as error:
         _exit(f"error: {error}", 1)
+    except SystemExit:
+        if isinstance(sys.stdout, PacifyFlushWrapper):  # click's own answer to EPIPE: exit 1
+            _stdout_closed()
+        raise
     except Exception as bug:  # a bug of ours: still one line, the traceback only with --verbose
         if settings.verbose:
             import traceback  # noqa: PLC0415 - only a bug needs it

@@ -35,14 +35,17 @@ class Tally:
     rejected: int = 0
     not_written: int = 0
     requests: int = 0
+    would_send: int = 0
     examples: list[str] = dataclasses.field(default_factory=list)
     error: APIError | None = None
+    dry_run: bool = False
 
     def summary(self) -> dict[str, Any]:
-        hidden = ("examples", "error")
-        return {
-            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in hidden
-        }
+        shown: tuple[str, ...] = ("requested", "would_send", "duplicates", "rejected")
+        if not self.dry_run:
+            shown = ("requested", "changed", "unchanged", "duplicates", "rejected")
+            shown += ("not_written", "requests")
+        return {name: getattr(self, name) for name in shown}
 
     def add(self, result: BulkResult) -> None:
         self.changed += result.count
@@ -110,33 +113,40 @@ class _Rows:
 
 
 def send_in_chunks(
-    write: Callable[..., BulkResult],
+    write: Callable[..., BulkResult] | None,
     addresses: Iterable[str],
     chunk_size: int,
     out: Output,
     progress: Progress,
 ) -> Tally:
     """Send ``addresses`` with ``write`` (register or delete) chunk by chunk, writing rejects
-    and failures as they come. After a 401/403 nothing more is sent: the rest of the input is
-    counted as not written."""
-    tally = Tally()
+    and failures as they come; ``write=None`` is a dry run (checked and counted, not sent).
+    After a 401/403 nothing more is sent: the rest of the input is counted as not written.
+    Progress counts the inputs gone through ("sent"), to compare with the input's size."""
+    tally = Tally(dry_run=write is None)
     rows = _Rows(out, tally)
     stopped = False
+    stage, done = ("sent" if write else "checked"), 0
     for chunk in _chunks(addresses, chunk_size, tally, rows.reject):
-        if stopped:
+        if write is None:
+            tally.would_send += len(chunk)
+        elif stopped:
             rows.not_written(chunk, tally.error)
-            continue
-        try:
-            result = write(chunk, chunk_size=chunk_size)
-        except (BulkOperationError, APIStatusError) as failure:
-            if failure.bulk_result is None:  # not a bulk write's error
-                raise
-            result = failure.bulk_result
-            for failed in result.failed:
-                tally.error = tally.error or failed.error
-                stopped = stopped or failed.stopping_error is not None
-                rows.not_written(failed.addresses, failed.error)
-        tally.add(result)
-        progress("sent", len(chunk))
+        else:
+            try:
+                result = write(chunk, chunk_size=chunk_size)
+            except (BulkOperationError, APIStatusError) as failure:
+                if failure.bulk_result is None:  # not a bulk write's error
+                    raise
+                result = failure.bulk_result
+                for failed in result.failed:
+                    tally.error = tally.error or failed.error
+                    stopped = stopped or failed.stopping_error is not None
+                    rows.not_written(failed.addresses, failed.error)
+            tally.add(result)
+        progress(stage, tally.requested - done)
+        done = tally.requested
+    if tally.requested > done:  # rejects and duplicates after the last chunk
+        progress(stage, tally.requested - done)
     rows.close()
     return tally

@@ -31,10 +31,14 @@ T = TypeVar("T")
 _BASE_URLS: dict[ProviderName, str] = {}
 """The base URL of each client built in this run, to name the provider an error is about."""
 
+_CREDENTIALS: dict[ProviderName, str] = {}
+"""Where each provider's credentials came from in this run, to name them on a 401."""
+
 
 def _options(ctx: typer.Context, provider: Provider, **defaults: str) -> dict[str, Any]:
     """The provider's credentials, settings (``defaults`` when not set) and retries."""
     conn: Connection = ctx.obj
+    _CREDENTIALS[provider.name] = conn.credentials_source(provider.name)
     return {
         **{
             argument: conn.credential(provider.name, argument)
@@ -74,8 +78,27 @@ def engagelab_client(ctx: typer.Context) -> EngageLab:
     return built("engagelab", EngageLab(**engagelab_options(ctx)))
 
 
+def _hint(error: MailOptOutError, name: ProviderName) -> str:
+    """What to check after a 401 (the credentials, and where they came from) or a 404 (the
+    base URL, and how to set it)."""
+    status = getattr(error, "status_code", None)
+    provider = PROVIDERS[name]
+    if status == 401:
+        return (
+            f"; check {_CREDENTIALS.get(name) or ' and '.join(e for _, e in provider.credentials)}"
+        )
+    if status == 404:
+        option = provider.base_url_env.lower().removeprefix("mailoptout_").replace("_", "-")
+        return (
+            f"; check the base URL {_BASE_URLS.get(name, '')!r} (--{option} or"
+            f" {provider.base_url_env}; the default is {provider.base_url()})"
+        )
+    return ""
+
+
 def describe_error(error: MailOptOutError) -> str:
-    """The error's message, naming the provider and the URL when it is about a request."""
+    """The error's message, naming the provider and the URL when it is about a request, and
+    after a 401 or a 404 what to check."""
     text = str(error)
     url = getattr(error, "url", "")
     if url and url not in text:
@@ -85,8 +108,9 @@ def describe_error(error: MailOptOutError) -> str:
         matches[-1][1] if matches else None
     )
     provider = PROVIDERS.get(name) if name else None
-    if provider is None:
+    if provider is None or name is None:
         return text
+    hint = _hint(error, name)
     if text.startswith(f"{provider.name} "):  # "ncp answered 403 ...": the name in full
-        return provider.title + text.removeprefix(provider.name)
-    return f"{provider.title}: {text.removeprefix(f'{provider.name}: ')}"
+        return provider.title + text.removeprefix(provider.name) + hint
+    return f"{provider.title}: {text.removeprefix(f'{provider.name}: ')}{hint}"

@@ -14,12 +14,25 @@ import platformdirs
 from mailoptout import ConfigurationError
 from mailoptout._providers import PROVIDERS
 
-__all__ = ["PROFILE_KEYS", "Connection", "default_profile_path", "read_profile", "write_profile"]
+__all__ = [
+    "PROFILE_KEYS",
+    "Connection",
+    "default_profile_path",
+    "known_secrets",
+    "read_profile",
+    "write_profile",
+]
 
 PROFILE_KEYS: dict[str, dict[str, str]] = {
     name: dict(provider.credentials) for name, provider in PROVIDERS.items()
 }
 """Each provider's credentials in the profile, and the environment variable read first."""
+
+
+def known_secrets() -> list[str]:
+    """Every credential value in the environment (to mask in logs)."""
+    names = [env for keys in PROFILE_KEYS.values() for env in keys.values()]
+    return [os.environ[name] for name in names if os.environ.get(name)]
 
 
 def default_profile_path() -> Path:
@@ -102,10 +115,20 @@ class Connection:
             raise ConfigurationError(unsafe)
         return str(value)
 
+    def credentials_source(self, provider: str) -> str:
+        """Where ``provider``'s credentials are read from, in words, for an error to name."""
+        keys = PROFILE_KEYS[provider]
+        from_env = [env for env in keys.values() if os.environ.get(env)]
+        from_profile = [key for key, env in keys.items() if not os.environ.get(env)]
+        parts = [f"{' and '.join(from_env)} (environment)"] if from_env else []
+        if from_profile:
+            names = " and ".join(from_profile)
+            parts.append(f"{names} in [{provider}] of the profile {self.profile_path}")
+        return "; ".join(parts)
+
     def known_secrets(self) -> list[str]:
         """Every secret value this run may use, from the environment (to mask in logs)."""
-        names = [env for keys in PROFILE_KEYS.values() for env in keys.values()]
-        return [os.environ[name] for name in names if os.environ.get(name)]
+        return known_secrets()
 
     def setting(self, provider: str, key: str) -> str | None:
         value = self.options.get(f"{provider}_{key}") or self.profile().get(provider, {}).get(key)

@@ -11,7 +11,7 @@ from typing import IO
 
 from mailoptout import InvalidInputError
 
-__all__ = ["addresses_from"]
+__all__ = ["HEADERS", "addresses_from", "count_addresses"]
 
 
 def _name(file: str) -> str:
@@ -41,7 +41,9 @@ def _lines(file: str) -> Iterator[str]:
     except OSError as exc:
         raise InvalidInputError(f"cannot read {_name(file)}: {exc.strerror or exc}") from None
     finally:
-        if file != "-":
+        if isinstance(handle, io.TextIOWrapper) and file == "-":
+            handle.detach()  # stdin stays open: a question may yet check it
+        else:
             handle.close()
 
 
@@ -69,6 +71,10 @@ def _from_csv(lines: Iterator[str], column: str | None, file: str) -> Iterator[s
         raise InvalidInputError(f"{_name(file)} line {reader.line_num}: {exc}") from None
 
 
+HEADERS = frozenset({"email", "e-mail", "address", "email_address"})
+"""A one-column file's first line that is a header, not an address."""
+
+
 def _from_file(file: str, column: str | None) -> Iterator[str]:
     lines = _lines(file)
     first = next(lines, "")
@@ -76,20 +82,35 @@ def _from_file(file: str, column: str | None) -> Iterator[str]:
     if column is not None or "," in first:
         yield from _from_csv(rest, column, file)
         return
+    seen_any = False
     for line in rest:
         text = line.strip()
-        if text and not text.startswith("#"):
-            yield text
+        if not text or text.startswith("#"):
+            continue
+        if not seen_any and text.lower() in HEADERS:
+            seen_any = True
+            continue
+        seen_any = True
+        yield text
+
+
+def count_addresses(arguments: Sequence[str], file: str | None, column: str | None) -> int | None:
+    """How many addresses :func:`addresses_from` will give (a progress total): the arguments
+    and a file's lines, read once more; None for stdin, which can be read only once."""
+    if file == "-":
+        return None
+    return len(arguments) + (0 if file is None else sum(1 for _ in _from_file(file, column)))
 
 
 def addresses_from(arguments: Sequence[str], file: str | None, column: str | None) -> Iterable[str]:
     """Addresses given as arguments and/or in ``file`` (one per line, or a CSV column; ``-``
-    for stdin), read as they are consumed. Blank lines and ``#`` comments are skipped."""
+    for stdin), read as they are consumed. Blank lines and ``#`` comments are skipped, and so
+    is a first line that is a header (``email``, ``address``). Neither given: a usage error."""
     if file is None:
         if not arguments:
-            raise InvalidInputError(
-                "no addresses: give them as arguments or with --file FILE (- for stdin)"
-            )
+            from mailoptout.cli._options import usage  # noqa: PLC0415 - avoids a cycle
+
+            usage("no addresses: give them as arguments, or --file FILE (- for stdin)")
         return list(arguments)
     if file != "-":
         _open(file).close()  # a missing file is an error before anything is sent

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -17,18 +17,28 @@ from mailoptout import (
 from mailoptout._time import KST
 from mailoptout.cli._bulk import send_in_chunks
 from mailoptout.cli._clients import describe_error, ncp_client
-from mailoptout.cli._inputs import addresses_from
+from mailoptout.cli._confirm import Confirm
+from mailoptout.cli._inputs import addresses_from, count_addresses
 from mailoptout.cli._options import (
     ChunkOpt,
     ColumnOpt,
+    DryRun,
+    EmailAlias,
+    EntryOpt,
     FileOpt,
-    FromDate,
+    FromAlias,
     Json,
     LimitOpt,
-    ToDate,
+    Since,
+    ToAlias,
+    Until,
+    Yes,
+    alias,
     code,
+    dates,
+    examples,
     iso,
-    parse_date,
+    reading,
     when,
 )
 from mailoptout.cli._output import Output, Progress
@@ -61,6 +71,12 @@ def listed(
                 return
 
 
+AGAIN = (
+    "run the same command again: it sends every address again, which is harmless"
+    " (adding or removing an address twice changes nothing)"
+)
+
+
 def _bulk(
     ctx: typer.Context,
     *,
@@ -70,19 +86,31 @@ def _bulk(
     column: str | None,
     chunk_size: int,
     as_json: bool,
+    dry_run: bool,
+    yes: bool,
 ) -> None:
+    on_interrupt(AGAIN)
     out = Output(as_json=as_json)
-    addresses = addresses_from(arguments, file, column)
-    with ncp_client(ctx) as mailer, out.progress(f"ncp {action}") as progress:
+    addresses: Iterable[str] = addresses_from(arguments, file, column)
+    total = count_addresses(arguments, file, column)
+    if action == "delete":
+        confirm = Confirm(yes=yes, dry_run=dry_run)
+        addresses = list(addresses)
+        total = len(addresses)
+        if total > 1 or dry_run:
+            confirm.needed(f"{total} addresses")
+            if not confirm.ask("from the NAVER unsubscribe list", addresses, out):
+                return
+    with ncp_client(ctx) as mailer, out.progress(f"ncp {action}", total=total) as progress:
         write = mailer.register if action == "register" else mailer.delete
-        tally = send_in_chunks(write, addresses, chunk_size, out, progress)
+        tally = send_in_chunks(None if dry_run else write, addresses, chunk_size, out, progress)
     if tally.requested == 0:
         raise InvalidInputError(f"no addresses in {'stdin' if file == '-' else repr(file)}")
-    out.record(f"ncp {action}", tally.summary())
+    out.record(f"ncp {action}" + (" (dry run)" if dry_run else ""), tally.summary())
     if tally.not_written:
         why = f" ({describe_error(tally.error)})" if tally.error else ""
         denied = isinstance(tally.error, AuthenticationError | PermissionDeniedError)
-        again = "" if denied else "; run the same command again"  # denied: the error says why
+        again = "" if denied else f"; {AGAIN}"  # denied: the error says why
         raise MailOptOutError(
             f"{tally.not_written} addresses not written{why}{again}"
         ) from tally.error
@@ -93,38 +121,77 @@ def _bulk(
         )
 
 
-def _bulk_command(action: str, doc: str) -> None:
-    """Register ``mailoptout ncp ACTION``: one bulk write, from arguments, a file or stdin."""
+@ncp_app.command(
+    "register",
+    epilog=examples(
+        "mailoptout ncp register a@example.com b@example.com",
+        "mailoptout ncp register --file export.csv --column email",
+        "cut -f1 optouts.tsv | mailoptout ncp register --file - --dry-run",
+    ),
+)
+def ncp_register(
+    ctx: typer.Context,
+    *,
+    addresses: Addresses = None,
+    file: FileOpt = None,
+    column: ColumnOpt = None,
+    chunk_size: ChunkOpt = 1000,
+    dry_run: DryRun = False,
+    as_json: Json = False,
+) -> None:
+    """Add addresses to the unsubscribe list (checked and de-duplicated). Interrupted, the
+    same command again sends them all again: harmless, an address added twice is added once."""
+    _bulk(
+        ctx,
+        action="register",
+        arguments=addresses or [],
+        file=file,
+        column=column,
+        chunk_size=chunk_size,
+        as_json=as_json,
+        dry_run=dry_run,
+        yes=False,
+    )
 
-    def command(
-        ctx: typer.Context,
-        *,
-        addresses: Addresses = None,
-        file: FileOpt = None,
-        column: ColumnOpt = None,
-        chunk_size: ChunkOpt = 1000,
-        as_json: Json = False,
-    ) -> None:
-        _bulk(
-            ctx,
-            action=action,
-            arguments=addresses or [],
-            file=file,
-            column=column,
-            chunk_size=chunk_size,
-            as_json=as_json,
-        )
 
-    command.__doc__ = doc
-    ncp_app.command(action)(command)
+@ncp_app.command(
+    "delete",
+    epilog=examples(
+        "mailoptout ncp delete someone@example.com",
+        "mailoptout ncp delete --file gone.txt --dry-run",
+        "mailoptout ncp delete --file gone.txt --yes",
+    ),
+)
+def ncp_delete(
+    ctx: typer.Context,
+    *,
+    addresses: Addresses = None,
+    file: FileOpt = None,
+    column: ColumnOpt = None,
+    chunk_size: ChunkOpt = 1000,
+    yes: Yes = False,
+    dry_run: DryRun = False,
+    as_json: Json = False,
+) -> None:
+    """Remove addresses from the unsubscribe list. More than one is shown and asked about
+    first (--yes without a terminal; the question is asked on the terminal, so --file - still
+    reads a pipe)."""
+    _bulk(
+        ctx,
+        action="delete",
+        arguments=addresses or [],
+        file=file,
+        column=column,
+        chunk_size=chunk_size,
+        as_json=as_json,
+        dry_run=dry_run,
+        yes=yes,
+    )
 
 
-_bulk_command("register", "Add addresses to the unsubscribe list (checked and de-duplicated).")
-_bulk_command("delete", "Remove addresses from the unsubscribe list.")
-
-
-def _day_bounds(from_: str | None, to: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    start_day, end_day = parse_date(from_, "--from"), parse_date(to, "--to")
+def _day_bounds(
+    start_day: dt.date | None, end_day: dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
     start = None if start_day is None else dt.datetime.combine(start_day, dt.time(0), tzinfo=KST)
     end = (
         None
@@ -140,13 +207,20 @@ def _added_by(by_manager: object) -> str | None:
     return None  # the provider left it out
 
 
-@ncp_app.command("list")
+@ncp_app.command(
+    "list",
+    epilog=examples(
+        "mailoptout ncp list --since 2025-01-01 --by-recipient --json",
+        "mailoptout ncp list --entry someone@example.com",
+        "mailoptout ncp list | head -3",
+    ),
+)
 def ncp_list(
     ctx: typer.Context,
     *,
-    from_: FromDate = None,
-    to: ToDate = None,
-    email: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Only this address.")] = None,
+    since: Since = None,
+    until: Until = None,
+    entry: EntryOpt = None,
     by_operator: Annotated[
         bool | None,
         typer.Option(
@@ -157,15 +231,21 @@ def ncp_list(
     ] = None,
     limit: LimitOpt = None,
     as_json: Json = False,
+    from_: FromAlias = None,
+    to: ToAlias = None,
+    email: EmailAlias = None,
 ) -> None:
     """List the unsubscribe list (dates are KST days), as rows are fetched."""
     from mailoptout import nes_datetime  # noqa: PLC0415 - the library loads when a command runs
 
     on_interrupt(INCOMPLETE)
-    start, end = _day_bounds(from_, to)
+    since, until = dates(since, until, from_, to)
+    start, end = _day_bounds(since, until)
+    entry = alias(entry, email, "--entry", "--email")
     out = Output(as_json=as_json)
     with ncp_client(ctx) as mailer, out.progress("ncp list") as progress:
-        paginator = mailer.unsubscribers(start=start, end=end, email=email, by_manager=by_operator)
+        progress.phase(reading("NAVER", since, until))
+        paginator = mailer.unsubscribers(start=start, end=end, email=entry, by_manager=by_operator)
         records = (
             {
                 "address": u.address,
@@ -181,7 +261,13 @@ def ncp_list(
         )
 
 
-@ncp_app.command("send-block")
+@ncp_app.command(
+    "send-block",
+    epilog=examples(
+        "mailoptout ncp send-block someone@example.com",
+        "mailoptout ncp send-block someone@example.com --json",
+    ),
+)
 def ncp_send_block(
     ctx: typer.Context,
     *,

@@ -9,6 +9,7 @@ import typer
 
 from mailoptout import InvalidInputError
 from mailoptout.cli._credentials import PROFILE_KEYS, Connection, read_profile, write_profile
+from mailoptout.cli._options import examples
 from mailoptout.cli._signals import on_interrupt
 
 __all__ = ["profile_app"]
@@ -26,7 +27,13 @@ def _asked(env: str) -> str:
         raise
 
 
-@profile_app.command("write")
+@profile_app.command(
+    "write",
+    epilog=examples(
+        "NCLOUD_ACCESS_KEY=... NCLOUD_SECRET_KEY=... mailoptout profile write",
+        "mailoptout profile write          # asks for what the environment lacks",
+    ),
+)
 def profile_write(ctx: typer.Context) -> None:
     """Store the credentials now in the environment (or typed at hidden prompts) in the profile,
     readable by its owner only. Sections of the other provider are kept."""

@@ -13,7 +13,7 @@ import typer
 from mailoptout import ConfigurationError, InvalidInputError
 from mailoptout.cli._clients import built, describe_error, engagelab_options, ncp_options
 from mailoptout.cli._inputs import addresses_from
-from mailoptout.cli._options import ColumnOpt, FileOpt, Json, iso
+from mailoptout.cli._options import ColumnOpt, Concurrency, FileOpt, Json, iso
 from mailoptout.cli._output import Output, Progress, settings
 from mailoptout.cli._signals import on_interrupt
 
@@ -128,9 +128,7 @@ def status(
     ] = None,
     file: FileOpt = None,
     column: ColumnOpt = None,
-    concurrency: Annotated[
-        int, typer.Option(min=1, metavar="N", help="Addresses checked at once.")
-    ] = 8,
+    concurrency: Concurrency = 8,
     as_json: Json = False,
 ) -> None:
     """May I mail these addresses? Reads every list of both providers: NAVER unsubscribed and

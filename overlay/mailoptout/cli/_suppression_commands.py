@@ -12,18 +12,39 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mailoptout import InvalidInputError
+from mailoptout import MailOptOutError
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 from mailoptout.cli._clients import engagelab_client
+from mailoptout.cli._confirm import Confirm
 from mailoptout.cli._ncp_commands import INCOMPLETE, listed
-from mailoptout.cli._options import FromDate, Json, LimitOpt, ToDate, parse_date, when
-from mailoptout.cli._output import Output, Progress
+from mailoptout.cli._options import (
+    DryRun,
+    EmailAlias,
+    EntryOpt,
+    FromAlias,
+    Json,
+    LimitOpt,
+    Since,
+    ToAlias,
+    Until,
+    Yes,
+    alias,
+    dates,
+    examples,
+    parse_date,
+    parse_day,
+    reading,
+    usage,
+    usage_error,
+    when,
+)
+from mailoptout.cli._output import Output, warn
 from mailoptout.cli._signals import on_interrupt
 
 if TYPE_CHECKING:
     from mailoptout import EngageLab
 
-__all__ = ["bounces", "delete_in_windows", "suppression_apps"]
+__all__ = ["Address", "Entries", "bounces", "delete_selected", "suppression_apps"]
 
 ApiUser = Annotated[
     str | None, typer.Option("--api-user", metavar="API_USER", help="Only this API_USER.")
@@ -79,28 +100,105 @@ def _today() -> dt.date:
     return dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
 
 
-def delete_in_windows(
-    delete: Callable[..., int],
-    value: str | None,
+Entries = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="[ENTRY]...", show_default=False, help="What to delete."),
+]
+Address = Annotated[
+    str | None, typer.Argument(metavar="ADDRESS", show_default=False, help="The address.")
+]
+
+
+def delete_selected(
+    ctx: typer.Context,
+    out: Output,
+    confirm: Confirm,
+    *,
+    title: str,
+    entries: list[str],
     since: dt.date | None,
     until: dt.date | None,
-    progress: Progress,
-) -> int:
-    """``delete(value)``, or ``delete(since=, until=)`` one 3-month window per request (progress
-    after each); how many were deleted."""
+    delete: "Callable[[EngageLab], Callable[..., int]]",
+    keys: "Callable[[EngageLab, dt.date, dt.date], Iterable[str]] | None",
+) -> None:
+    """Delete ``entries``, or (where ``keys`` lists a date range's entries) those of ``since``
+    to ``until``: what would be deleted is shown and confirmed first (:class:`Confirm`) when it
+    is more than one entry or a date range, and then exactly that is deleted. Usage mistakes
+    are found before anything is sent."""
+    if entries and (since or until):
+        usage("give entries to delete, or --since/--until: not both")
+    if not entries and keys is None:
+        usage("give the ENTRY to delete")
+    if not entries and since is None:
+        usage("give the ENTRY to delete, or --since DATE [--until DATE]")
+    asks = len(entries) > 1 or confirm.dry_run or not entries
+    if asks:
+        confirm.needed(f"{len(entries)} entries" if entries else "by dates")
+    with engagelab_client(ctx) as client:
+        if entries:
+            if asks and not confirm.ask(title, entries, out):
+                return
+            count = 0
+            with out.progress(f"delete {title}", total=len(entries)) as progress:
+                for entry in entries:
+                    count += delete(client)(entry)
+                    progress("deleted", 1)
+        else:
+            assert since is not None  # checked above
+            assert keys is not None
+            last = until or _today()
+            deleted = _delete_range(
+                out,
+                confirm,
+                title,
+                days=(since, last),
+                delete=delete(client),
+                keys=lambda a, b: keys(client, a, b),
+            )
+            if deleted is None:
+                return
+            count = deleted
+    out.record(f"deleted {title}", {"deleted": count})
+
+
+def _delete_range(
+    out: Output,
+    confirm: Confirm,
+    title: str,
+    *,
+    days: tuple[dt.date, dt.date],
+    delete: Callable[..., int],
+    keys: Callable[[dt.date, dt.date], Iterable[str]],
+) -> int | None:
+    """Delete the entries of ``days`` (first, last) after showing them and asking; how many
+    (None: not asked to, ``--dry-run``). The range is listed again just before the delete:
+    if its entries changed meanwhile, nothing is deleted."""
     from mailoptout import date_windows  # noqa: PLC0415 - the library loads when a command runs
 
-    if value is not None:
-        windows: list[tuple[dt.date | None, dt.date | None]] = [(None, None)]
-    elif since is None:
-        raise InvalidInputError("give the entry to delete, or --from DATE [--to DATE]")
-    else:
-        windows = list(date_windows(since, until or _today()))
+    since, last = days
+    with out.progress(f"list {title}") as progress:
+        progress.phase(f"reading {since}..{last}")
+        shown = sorted(keys(since, last))
+    if not confirm.ask(f"{title} ({since}..{last})", shown, out):
+        return None
+    if not shown:
+        return 0
     count = 0
-    for first, last in windows:
-        deleted = delete(value) if value is not None else delete(since=first, until=last)
-        count += deleted
-        progress("deleted", deleted)
+    with out.progress(f"delete {title}") as progress:
+        progress.phase("checking that the entries are still those shown")
+        now = sorted(keys(since, last))
+        if now != shown:
+            raise MailOptOutError(
+                f"the entries of {since}..{last} changed since they were shown ({len(shown)}"
+                f" then, {len(now)} now): nothing was deleted; run the command again"
+            )
+        for first, end in date_windows(since, last):
+            progress.phase(f"deleting {first}..{end}")
+            deleted = delete(since=first, until=end)
+            count += deleted
+            progress("deleted", deleted, total=len(shown))
+    if count != len(shown):
+        warn(f"{len(shown)} entries were shown, {count} deleted (the list changed meanwhile)")
     return count
 
 
@@ -120,11 +218,15 @@ class Kind:
     columns: Columns
     list_: "Callable[[EngageLab], Callable[..., Any]]"
     delete: "Callable[[EngageLab], Callable[..., int]]"
-    key: str  # the library's keyword: email or email_or_domain
-    option: str  # its option on the command line
+    key: str  # the library's keyword and the item's field: email or email_or_domain
+    old_option: str  # the option that named the entry to delete before the positional
     add: "Callable[[EngageLab], Callable[..., Any]] | None" = None
-    by_dates: bool = True  # delete also takes --from/--to
+    by_dates: bool = True  # delete also takes --since/--until
     expires: bool = False  # add takes --expire
+
+    def keys(self, client: "EngageLab", since: dt.date, until: dt.date) -> Iterable[str]:
+        """The entries of a date range, as the delete by dates selects them."""
+        return (str(getattr(item, self.key)) for item in self.list_(client)(since, until))
 
 
 KINDS = [
@@ -136,7 +238,7 @@ KINDS = [
         lambda client: client.complaints,
         lambda client: client.delete_complaints,
         key="email",
-        option="--email",
+        old_option="--email",
     ),
     Kind(
         "blocks",
@@ -146,7 +248,7 @@ KINDS = [
         lambda client: client.blocks,
         lambda client: client.delete_blocks,
         key="email_or_domain",
-        option="--entry",
+        old_option="--entry",
         add=lambda client: client.add_block,
         expires=True,
     ),
@@ -158,7 +260,7 @@ KINDS = [
         lambda client: client.no_interceptions,
         lambda client: client.delete_no_interceptions,
         key="email_or_domain",
-        option="--entry",
+        old_option="--entry",
         add=lambda client: client.add_no_interception,
         by_dates=False,
     ),
@@ -170,60 +272,115 @@ ENTRY_HELP = {"email": "The address.", "email_or_domain": "An address or a recei
 def _app(kind: Kind) -> typer.Typer:
     app = typer.Typer(help=kind.help)
     metavar = "ADDRESS" if kind.key == "email" else "ADDRESS_OR_DOMAIN"
-    Entry = Annotated[  # noqa: N806 - a type alias
-        str | None,
-        typer.Option(kind.option, metavar=metavar, help=ENTRY_HELP[kind.key] + " Dates ignored."),
+    group = f"mailoptout engagelab {kind.name}"
+    OldEntry = Annotated[  # noqa: N806 - a type alias
+        list[str] | None,
+        typer.Option(kind.old_option, metavar=metavar, hidden=True, help="Old form of ENTRY."),
+    ]
+    dated = " --since 2025-01-01 --until 2025-03-31" if kind.by_dates else ""
+    DeleteSince = Annotated[  # noqa: N806 - a type alias; hidden where deletes take no dates
+        dt.date | None,
+        typer.Option(
+            "--since", metavar="DATE", parser=parse_day, hidden=not kind.by_dates, help="First day."
+        ),
+    ]
+    DeleteUntil = Annotated[  # noqa: N806 - a type alias
+        dt.date | None,
+        typer.Option(
+            "--until",
+            metavar="DATE",
+            parser=parse_day,
+            hidden=not kind.by_dates,
+            help="Last day (default: today).",
+        ),
     ]
 
-    @app.command("list")
+    @app.command(
+        "list",
+        epilog=examples(
+            f"{group} list",
+            f"{group} list{dated or ' --entry example.org'} --json",
+            f"{group} list --entry someone@example.com",
+        ),
+    )
     def list_entries(
         ctx: typer.Context,
         *,
-        from_: FromDate = None,
-        to: ToDate = None,
-        entry: Entry = None,
+        since: Since = None,
+        until: Until = None,
+        entry: EntryOpt = None,
         api_user: ApiUser = None,
         limit: LimitOpt = None,
         as_json: Json = False,
+        from_: FromAlias = None,
+        to: ToAlias = None,
+        email: EmailAlias = None,
     ) -> None:
-        """List entries: of --from..--to (split into 3-month windows where EngageLab limits
-        them), or the one named, or without either the provider's default window."""
+        """List entries: of --since..--until (split into 3-month windows where EngageLab
+        limits them), or the one --entry names, or without either the provider's default
+        window."""
         on_interrupt(INCOMPLETE)
-        since, until = parse_date(from_, "--from"), parse_date(to, "--to")
-        filters: dict[str, Any] = {kind.key: entry}
+        since, until = dates(since, until, from_, to)
+        filters: dict[str, Any] = {kind.key: alias(entry, email, "--entry", "--email")}
         if api_user is not None:
             if kind.key == "email":
-                raise typer.BadParameter(
-                    f"the {kind.name} list has no API_USER filter", param_hint="'--api-user'"
-                )
+                usage_error("--api-user", f"the {kind.name} list has no API_USER filter")
             filters["api_user"] = api_user
         out = Output(as_json=as_json)
         with engagelab_client(ctx) as client, out.progress(f"engagelab {kind.name}") as progress:
+            progress.phase(reading("EngageLab", since, until))
             items = kind.list_(client)(since, until, **filters)
             _rows(out, kind.title, kind.columns, listed(items, progress, limit, totals=False))
 
-    @app.command("delete")
+    @app.command(
+        "delete",
+        epilog=examples(
+            f"{group} delete someone@example.com",
+            f"{group} delete a@example.com b@example.com --yes",
+            *([f"{group} delete{dated} --dry-run"] if kind.by_dates else []),
+        ),
+    )
     def delete_entries(
         ctx: typer.Context,
         *,
-        entry: Entry = None,
-        from_: FromDate = None,
-        to: ToDate = None,
+        entries: Entries = None,
+        since: DeleteSince = None,
+        until: DeleteUntil = None,
+        yes: Yes = False,
+        dry_run: DryRun = False,
         as_json: Json = False,
+        old: OldEntry = None,
+        from_: FromAlias = None,
+        to: ToAlias = None,
     ) -> None:
-        """Delete the entry named, or (where EngageLab allows it) those of --from..--to."""
-        since, until = parse_date(from_, "--from"), parse_date(to, "--to")
-        if entry is None and not kind.by_dates:
-            raise typer.BadParameter(f"give {kind.option} {metavar}", param_hint=f"'{kind.option}'")
-        out = Output(as_json=as_json)
-        with engagelab_client(ctx) as client, out.progress(f"engagelab {kind.name}") as progress:
-            count = delete_in_windows(kind.delete(client), entry, since, until, progress)
-        out.record(f"EngageLab {kind.name} delete", {"deleted": count})
+        """Delete the entries named, or (where EngageLab allows it) those of
+        --since..--until. More than one entry, or a date range, is shown and asked about
+        first (--yes without a terminal); exactly what was shown is deleted."""
+        since, until = dates(since, until, from_, to)
+        if not kind.by_dates and since is not None:
+            usage_error("--since", f"the {kind.name} list deletes by entry only")
+        delete_selected(
+            ctx,
+            Output(as_json=as_json),
+            Confirm(yes=yes, dry_run=dry_run),
+            title=f"from the {kind.title}",
+            entries=[*(entries or []), *(old or [])],
+            since=since,
+            until=until,
+            delete=kind.delete,
+            keys=kind.keys if kind.by_dates else None,
+        )
 
     if kind.add is not None:
         add = kind.add
 
-        @app.command("add")
+        @app.command(
+            "add",
+            epilog=examples(
+                f"{group} add example.net" + (" --expire 2030-12-31" if kind.expires else ""),
+                f"{group} add vip@example.com --dry-run",
+            ),
+        )
         def add_entry(
             ctx: typer.Context,
             *,
@@ -238,18 +395,22 @@ def _app(kind: Kind) -> typer.Typer:
                     hidden=not kind.expires,
                 ),
             ] = None,
+            dry_run: DryRun = False,
             as_json: Json = False,
         ) -> None:
             """Add an address or a receiving domain."""
             day = parse_date(expire, "--expire")
             options = {"expire": day} if kind.expires else {}
             if day is not None and not kind.expires:
-                raise typer.BadParameter(
-                    f"the {kind.name} list takes no expiry", param_hint="'--expire'"
-                )
+                usage_error("--expire", f"the {kind.name} list takes no expiry")
+            out = Output(as_json=as_json)
+            if dry_run:
+                would = {kind.columns.names[0]: entry, "expires_at": day and day.isoformat()}
+                out.record(f"would add to the {kind.title} (dry run)", would)
+                return
             with engagelab_client(ctx) as client:
                 added = add(client)(entry, **options)
-            Output(as_json=as_json).record(f"EngageLab {kind.name} add", kind.columns.record(added))
+            out.record(f"EngageLab {kind.name} add", kind.columns.record(added))
 
     return app
 
@@ -262,10 +423,14 @@ def suppression_apps() -> dict[str, typer.Typer]:
 def bounces(
     ctx: typer.Context,
     *,
-    email: Annotated[str, typer.Option(metavar="ADDRESS", help="The address to look up.")],
+    address: Address = None,
     as_json: Json = False,
+    email: EmailAlias = None,
 ) -> None:
-    """The bounces of an address (EngageLab lists bounces by address only)."""
+    """The bounces of ADDRESS (EngageLab lists bounces by address only)."""
+    found = alias(address, email, "ADDRESS", "--email")
+    if found is None:
+        usage("give the ADDRESS to look up")
     out = Output(as_json=as_json)
     with engagelab_client(ctx) as client:
-        _rows(out, "EngageLab bounces", BOUNCES, client.bounces(email))
+        _rows(out, "EngageLab bounces", BOUNCES, client.bounces(found))

@@ -14,7 +14,7 @@ from mailoptout import MailOptOutError
 from mailoptout._errors import InvalidInputError
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 from mailoptout.cli._clients import built, engagelab_options, ncp_options
-from mailoptout.cli._options import ChunkOpt, Json, parse_date
+from mailoptout.cli._options import ChunkOpt, Concurrency, Json, parse_date
 from mailoptout.cli._output import Output
 
 if TYPE_CHECKING:
@@ -126,10 +126,7 @@ def sync(
     store: StoreOpt = None,
     state: StateOpt = None,
     chunk_size: ChunkOpt = 1000,
-    concurrency: Annotated[
-        int,
-        typer.Option(min=1, max=64, metavar="N", help="Requests in flight at once (1 to 64)."),
-    ] = 8,
+    concurrency: Concurrency = 8,
     dry_run: Annotated[
         bool,
         typer.Option(

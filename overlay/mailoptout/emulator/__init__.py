@@ -11,12 +11,21 @@ Local credentials: NAVER access key ``emulator-access-key`` / secret ``emulator-
 EngageLab api_user ``emulator`` / api_key ``emulator-api-key``.
 """
 
-from mailoptout._extras import require_extra
+import sys
 
-require_extra("emulator")
+from mailoptout._extras import MissingExtraError, require_extra
 
-# ruff: noqa: E402 - the extra is checked before anything it provides is imported
+try:
+    require_extra("emulator")
+except MissingExtraError as missing:
+    if sys.argv[:1] == ["-m"]:  # being imported by python -m mailoptout.emulator: no traceback
+        sys.stderr.write(f"python -m mailoptout.emulator: {missing}\n")
+        raise SystemExit(1) from None
+    raise
+
+
 from mailoptout.emulator._app import NCP_PREFIXES, create_app
+from mailoptout.emulator._contract import contract_seed
 from mailoptout.emulator._faults import Faults
 from mailoptout.emulator._seed import SeedError, apply_seed, load_seed, parse_seed
 from mailoptout.emulator._server import serve, serve_in_thread
@@ -44,6 +53,7 @@ __all__ = [
     "SeedError",
     "SyncASGITransport",
     "apply_seed",
+    "contract_seed",
     "create_app",
     "load_seed",
     "parse_seed",

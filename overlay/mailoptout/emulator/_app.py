@@ -14,7 +14,7 @@ from mailoptout.emulator._answers import Handler
 from mailoptout.emulator._faults import FaultInjector, Faults
 from mailoptout.emulator._routes import EMULATED, mounts, route
 from mailoptout.emulator._state import EmulatorState
-from mailoptout.emulator._test_mode import RequestCounter, test_routes
+from mailoptout.emulator._test_mode import RequestCounter, TestMode
 from mailoptout.emulator._validation import Invalid, Operation, operations, parse_body, parse_params
 
 __all__ = ["HANDLERS", "MAX_BODY_BYTES", "NCP_PREFIXES", "create_app"]
@@ -110,11 +110,12 @@ def create_app(
             return response
         return await serve(emulator, provider, ops[(path, request.method)], request)
 
-    routes = test_routes(emulator) if test_mode else []
+    mode = TestMode(emulator) if test_mode else None
+    routes = mode.routes() if mode is not None else []
     app = Starlette(routes=[*routes, Route("/{path:path}", dispatch, methods=ALL_METHODS)])
     app.state.emulator = emulator
     if faults is not None:
         app.add_middleware(FaultInjector, faults=faults)
-    if test_mode:  # added last: outermost, so it counts fault-mode answers too
-        app.add_middleware(RequestCounter, state=emulator)
+    if mode is not None:  # added last: outermost, so it counts fault-mode answers too
+        app.add_middleware(RequestCounter, mode=mode)
     return app

@@ -28,6 +28,7 @@ from mailoptout.emulator._validation import Invalid
 __all__ = ["NCP_API", "NCP_HANDLERS", "ncp_authenticate"]
 
 MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")  # ASCII digits only: "²".isdigit() is True
 
 
@@ -127,9 +128,10 @@ def kst_param(value: str) -> int:
     """Epoch ms of a KST parameter in one of :data:`KST_FORMATS`."""
     for fmt in KST_FORMATS:
         try:
-            return int(dt.datetime.strptime(value, fmt).replace(tzinfo=KST).timestamp() * 1000)
+            moment = dt.datetime.strptime(value, fmt).replace(tzinfo=KST)
         except ValueError:
             continue
+        return (moment - EPOCH) // dt.timedelta(milliseconds=1)  # exact: no float
     raise Invalid(f"not a date or date-time: {value!r}")
 
 

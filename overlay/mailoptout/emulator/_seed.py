@@ -59,6 +59,8 @@ LISTS: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
 }
 """provider -> list -> (the field naming the entry, the optional fields)."""
 CSV_COLUMNS = ("provider", "list", "entry", "at", "expire", "type", "api_user")
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+"""Seed times are within these years (NAVER's epoch milliseconds are not negative)."""
 _ZONES = {"ncp": KST, "engagelab": ENGAGELAB_NAIVE_TZ}
 _ACTIONS = {"C", "D"}
 _REQUESTERS = {"CUSTOMER", "OTHER_CUSTOMER", "SYSTEM", "ADMIN"}
@@ -90,6 +92,8 @@ def _time(value: object, provider: str, *, end_of_day: bool) -> dt.datetime:
         raise ValueError(f"not an ISO date-time: {value!r}") from None
     if len(str(value)) == 10 and end_of_day:  # a lone date: the end of that day
         moment = moment.replace(hour=23, minute=59, second=59)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # every zone's rendering stays a date
+        raise ValueError(f"not between {FIRST_YEAR} and {LAST_YEAR}: {value!r}")
     return moment if moment.tzinfo else moment.replace(tzinfo=_ZONES[provider])
 
 

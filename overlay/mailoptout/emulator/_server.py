@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -34,10 +35,18 @@ def _config(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Con
 
 
 def serve(
-    app: Starlette, *, host: str = "127.0.0.1", port: int = 8025, log_level: str = "warning"
+    app: Starlette,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8025,
+    log_level: str = "warning",
+    sock: socket.socket | None = None,
 ) -> None:
-    """Serve ``app`` until interrupted."""
-    uvicorn.Server(_config(app, host, port, log_level)).run()
+    """Serve ``app`` until interrupted, on ``sock`` when given (a listening socket: the caller
+    found out whether the port was free), else on ``host:port``."""
+    uvicorn.Server(_config(app, host, port, log_level)).run(
+        sockets=None if sock is None else [sock]
+    )
 
 
 @contextlib.contextmanager

@@ -51,6 +51,7 @@ MAX_ADDRESS_OCTETS = 254
 """The longest address NAVER stores (RFC 5321's path limit less its brackets: the emulator's
 choice, NAVER documents none); longer ones are ignored (counted in ``ignoreCount``)."""
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+_LAST_MOMENT = dt.datetime(9000, 1, 1, tzinfo=dt.UTC).timestamp()
 
 
 @attrs.define
@@ -217,8 +218,14 @@ class EmulatorState:
 
     def advance(self, seconds: float) -> None:
         """Move the lists' clock ``seconds`` on: entries expire, send blocks lift."""
-        if not math.isfinite(seconds) or seconds < 0:
-            raise ValueError(f"advance needs a finite number of seconds >= 0, not {seconds!r}")
+        try:
+            seconds = float(seconds)
+        except OverflowError:  # an int past float's range
+            seconds = math.inf
+        if not math.isfinite(seconds) or seconds < 0 or self.clock() + seconds > _LAST_MOMENT:
+            raise ValueError(
+                f"advance needs seconds >= 0 that keep the clock before 9000, not {seconds!r}"
+            )
         with self._lock:
             self.offset += seconds
             self._changed()

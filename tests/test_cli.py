@@ -191,7 +191,7 @@ class TestBadInput:
             (["ncp", "register", "--file", "/nonexistent/list.txt"], "/nonexistent/list.txt", 1),
             (["ncp", "register", "--file", "x.csv", "--column", "mail"], "x.csv", 1),
             (["engagelab", "add", "a@example.com", "--expire", "someday"], "'someday'", 2),
-            (["sync", "--from", "ncp", "--to", "ncp"], "'ncp'", 1),
+            (["sync", "ncp", "ncp"], "'ncp'", 2),
             (["ncp", "send-block", "nobody"], "'nobody'", 1),
         ],
     )

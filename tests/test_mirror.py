@@ -61,7 +61,7 @@ async def test_full_refresh_keeps_every_field_and_creates_private_files(
     assert refreshed.full
     assert refreshed.dropped == 0
     assert (refreshed.listed, refreshed.held, refreshed.rereads) == (250, 250, 0)
-    assert refreshed.windows == 65  # 2010-01-01 to tomorrow (2026-01-16): 16 years, 3 months each
+    assert refreshed.windows == 65  # 2010-01-01 to today (2026-01-15): 16 years, 3 months each
     active = mirror.active(ENGAGELAB_UNSUBSCRIBES)
     assert set(active) == keys
     one = active["user0001@example.com"]

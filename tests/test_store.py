@@ -159,3 +159,13 @@ def test_a_full_disk_is_one_error_naming_the_file(tmp_path: Path) -> None:
         with pytest.raises(StoreFullError, match=f"no space left on the disk of {path}"):
             mirror._save(rows, 1)
         assert list(mirror.entries(NCP_UNSUBSCRIBERS)) == []  # as it was
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+    """The kernel drops a flock with its process: the PID left in the file means nothing."""
+    path = tmp_path / "mirror.sqlite3"
+    (tmp_path / "mirror.sqlite3.lock").write_text("999999")
+    (tmp_path / "mirror.sqlite3.lock").chmod(0o600)
+    with Mirror.open(path):
+        assert (tmp_path / "mirror.sqlite3.lock").read_text() == str(os.getpid())
+    assert (tmp_path / "mirror.sqlite3.lock").read_text() == ""

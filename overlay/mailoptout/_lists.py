@@ -20,7 +20,7 @@ import attrs
 from engagelab_email_client.types import UnsubscribeType
 
 from mailoptout._identity import address_key
-from mailoptout._time import KST, engagelab_time, nes_datetime
+from mailoptout._time import KST, engagelab_time
 
 __all__ = [
     "ENGAGELAB_ALLOW",
@@ -113,27 +113,29 @@ class ListRef:
 
 
 def _given(value: object) -> Any:
-    """A field the provider sent (``Unset``, null and "" are false: left out)."""
+    """A field the provider sent (None and "" are false: left out)."""
     return value or None
 
 
-def _engagelab_time(value: object) -> dt.datetime | None:
-    return engagelab_time(str(value)) if _given(value) else None
+def _moment(value: object) -> dt.datetime | None:
+    """A time as the models give it (an aware datetime), or as text EngageLab sent."""
+    if isinstance(value, dt.datetime):
+        return value
+    return engagelab_time(value) if isinstance(value, str) and value else None
 
 
 def _type_name(value: object) -> str | None:
-    if not isinstance(value, int):
-        return None
-    try:
-        return UnsubscribeType(value).name.lower()
-    except ValueError:
-        return str(value)
+    """The name of an EngageLab unsubscribe ``type`` (``not_wanted``...), the number when
+    it is not one EngageLab documents."""
+    if isinstance(value, UnsubscribeType):
+        return value.name.lower()
+    return None if value is None else str(value)
 
 
 def _ncp_unsubscriber(item: Any) -> Entry:
-    at = nes_datetime(item.block_date) if _given(item.block_date) else None
     manager = item.is_reg_by_manager
     reason = None if not isinstance(manager, bool) else ("by_manager" if manager else "by_user")
+    at = _moment(item.block_date)
     return Entry("ncp", "unsubscribers", item.address, address_key(item.address), at, None, reason)
 
 
@@ -148,8 +150,8 @@ def _engagelab_entry(name: str, key: str, time_field: str) -> Callable[[Any], En
             name,
             text,
             address_key(text),
-            _engagelab_time(getattr(item, time_field, None)),
-            _engagelab_time(getattr(item, "expire_time", None)),
+            _moment(getattr(item, time_field, None)),
+            _moment(getattr(item, "expire_time", None)),
             _given(reason),
             _given(getattr(item, "api_user", None)),
         )

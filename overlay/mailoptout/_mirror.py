@@ -20,7 +20,8 @@ rows.
 
 EngageLab lists only in windows of 3 months: a full refresh reads every window from
 ``first_day`` (default :data:`FIRST_DAY`, moved back to our first write if it is older) to
-tomorrow, about 68 windows per list since 2010, each at least one request even when empty.
+today in EngageLab's zone (+08:00; the API's own default end), about 68 windows per list since
+2010, each at least one request even when empty.
 
 **Expiry is data**: an entry counts as expired only once ``expires +`` :data:`EXPIRY_MARGIN` is
 past, a margin covering the zone guess for EngageLab times sent without an offset.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -39,17 +41,19 @@ from typing import Any, Self
 
 import attrs
 
-from mailoptout._errors import MailOptOutError
 from mailoptout._identity import address_key
+from mailoptout._listing import ERROR_READS, READS, Listing, RefreshError, Window
 from mailoptout._lists import LISTS, Entry, ListRef
 from mailoptout._pagination import date_windows
 from mailoptout._store import atomic, open_store, store_errors, unlock
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 
 __all__ = [
+    "ERROR_READS",
     "EXPIRY_MARGIN",
     "FIRST_DAY",
     "OVERLAP",
+    "READS",
     "ListStats",
     "Mirror",
     "Refreshed",
@@ -65,16 +69,7 @@ zone (read as +08:00); the zones in use span -12:00 to +14:00, so the true insta
 20 hours after the one read. A day covers it, erring towards "must not"."""
 OVERLAP = dt.timedelta(days=1)
 """An incremental refresh lists from this long before the last one."""
-READS = 3
-"""Readings of a window before a refresh gives up on it."""
-ONE_DAY = dt.timedelta(days=1)
-
 Progress = Callable[[str, int], None]
-
-
-class RefreshError(MailOptOutError):
-    """A full refresh could not conclude (a window kept changing while read); nothing was
-    dropped from the mirror."""
 
 
 @attrs.frozen
@@ -124,37 +119,6 @@ _UPSERT = (
     " ON CONFLICT (provider, list, entry, api_user) DO UPDATE SET key=excluded.key,"
     " at=excluded.at, expires=excluded.expires, reason=excluded.reason, seen=excluded.seen"
 )
-
-
-def _raw_count(page: Any) -> int:
-    """Rows the provider sent on a page (before the paginator drops window-edge repeats)."""
-    raw = page.raw
-    rows = getattr(raw, "result", None) or getattr(raw, "content", None)
-    return len(rows) if isinstance(rows, list) else len(page.items)
-
-
-@attrs.define
-class _Window:
-    """One window's reading: its rows, and whether the provider's totals held still."""
-
-    first: dt.date | None
-    last: dt.date | None
-    pages: list[list[Entry]] = attrs.field(factory=list)
-    totals: set[int | None] = attrs.field(factory=set)
-    sent: int = 0
-
-    def add(self, page: Any, ref: ListRef) -> None:
-        assert ref.to_entry is not None
-        self.pages.append([ref.to_entry(item) for item in page.items])
-        self.totals.add(page.total_items)
-        self.sent += _raw_count(page)
-
-    @property
-    def consistent(self) -> bool:
-        if len(self.totals) != 1:
-            return False
-        (total,) = self.totals
-        return total is None or total == self.sent
 
 
 class Mirror:
@@ -346,54 +310,16 @@ class Mirror:
                 (ref.provider, ref.name),
             ).fetchone()
         first = since or self.first_day(first_day)
-        last = started.astimezone(ENGAGELAB_NAIVE_TZ).date() + ONE_DAY  # a clock a day ahead
-        windows: list[tuple[dt.date | None, dt.date | None]] = (
-            list(date_windows(first, last)) if ref.windowed else [(None, None)]
-        )
-        listed = rereads = 0
-
-        def read(first: dt.date | None, last: dt.date | None) -> Any:
-            assert ref.read is not None
-            return ref.read(client, first, last, concurrency).pages()
-
-        async def save(window: _Window) -> None:
-            nonlocal listed, rereads
-            for attempt in range(READS):
-                listed += window.sent
-                report("listed", window.sent)
-                if window.consistent or not full:
-                    break
-                if attempt == READS - 1:
-                    raise RefreshError(
-                        f"{ref.label} kept changing while it was listed"
-                        f"{_window_text(window)} ({READS} readings): the mirror keeps its"
-                        " rows from before; refresh again"
-                    )
-                rereads += 1
-                window = _Window(window.first, window.last)
-                async for page in read(window.first, window.last):
-                    window.add(page, ref)
-            for rows in window.pages:
-                self._save(rows, generation)
-
-        index = -1
-        current: _Window | None = None
-        span = (first, last) if ref.windowed or not full else (None, None)
-        async for page in read(*span):
-            if page.number == 0:  # a window's first page: the one before is complete
-                if current is not None:
-                    await save(current)
-                index += 1
-                current = _Window(*windows[min(index, len(windows) - 1)])
-            assert current is not None
-            current.add(page, ref)
-        if current is not None:
-            await save(current)
+        last = started.astimezone(ENGAGELAB_NAIVE_TZ).date()
+        windows: list[Window] = list(date_windows(first, last)) if ref.windowed else [(None, None)]
+        save = functools.partial(self._save, generation=generation)
+        listing = Listing(ref, client, concurrency, full, report, save)
+        await listing.run(windows, first, last)
         dropped = self._finish(ref, generation, started, full=full)
         held = self.db.execute(
             "SELECT count(*) FROM entries WHERE provider=? AND list=?", (ref.provider, ref.name)
         ).fetchone()[0]
-        return Refreshed(ref, full, listed, held, dropped, len(windows), rereads)
+        return Refreshed(ref, full, listing.listed, held, dropped, len(windows), listing.rereads)
 
     def _incremental_since(self, ref: ListRef) -> dt.date | None:
         row = self.db.execute(
@@ -478,7 +404,3 @@ def _later(a: dt.datetime | None, b: dt.datetime | None) -> bool:
     if a is None:
         return b is not None
     return b is not None and a > b
-
-
-def _window_text(window: _Window) -> str:
-    return "" if window.first is None else f" (window {window.first} to {window.last})"

@@ -344,6 +344,12 @@ GUESS_VARIANTS = {
     "ncp-strict-datetime": ("ncp", "date-time formats", "yyyy-MM-dd HH:mm:ss.SSS", False),
     "ncp-page-without-totals": ("ncp", "spring page", "totalElements, totalPages", False),
     "ncp-items-without-flag": ("ncp", "item fields", "without isRegByManager", False),
+    "engagelab-page-without-total": (
+        "engagelab",
+        "engagelab/unsubscribes shape",
+        "'total' is a required property",
+        False,
+    ),
     "engagelab-default-window-all": ("engagelab", "default window", "not the last 3 months", False),
     "engagelab-offset-is-page": ("engagelab", "blocks offset", "not the start position", False),
     "engagelab-allow-list-window": ("engagelab", "allow-list window", "was refused", False),
@@ -396,6 +402,7 @@ RELATED = {
     # checks a variant also refutes, through the same behaviour
     "ncp-page-without-totals": ("ncp/unsubscribers shape",),
     "ncp-items-without-flag": ("ncp/unsubscribers shape",),
+    "engagelab-page-without-total": ("default window",),
     "engagelab-offset-is-page": ("no_interceptions offset",),
     "engagelab-email-respects-dates": ("unsubscribes by entry", "blocks by entry"),
     "engagelab-body-field-email": ("no_interceptions write body",),

@@ -1,15 +1,17 @@
 """Benchmark: ``sync`` NAVER -> EngageLab, N addresses, emulator latency L, concurrency C vs 1.
 
-Each run starts from an empty journal and an empty EngageLab list: the engine reads NAVER's
-list, reads EngageLab's list once (window by window, from 2010), then adds every address. The
-emulator (in process, ``Faults(latency=L)`` on every request) counts the requests.
+Each run starts from an empty store and an empty EngageLab list: the reconcile lists NAVER's
+list and EngageLab's (window by window, from 2010) and its allow-list, adds every address, then
+lists EngageLab again to check. The emulator (in process, ``Faults(latency=L)`` on every
+request) counts the requests.
 
     python bench/sync_ncp_to_engagelab.py [--total 20000] [--repeats 5]
         [--sequential-total 20000] [--sequential-repeats 1]
 
 Printed per concurrency: requests (median) against the minimum (NAVER pages + EngageLab
-windows + one add per address), wall time (median) against the latency bound (each step's
-requests in rounds of ``concurrency``, times the latency).
+windows + the allow-list + one add per address + EngageLab's pages when listed again), wall
+time (median) against the latency bound (each step's requests in rounds of ``concurrency``,
+times the latency; a window's first page before its others).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ import time
 from pathlib import Path
 
 import httpx
-from mailoptout import AsyncEngageLab, AsyncNcpMailer
+from mailoptout import AsyncEngageLab, AsyncNcpMailer, Mirror
 from mailoptout._engagelab import date_windows
+from mailoptout._mirror import FIRST_DAY
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
@@ -36,14 +39,10 @@ from mailoptout.emulator import (
     Faults,
     create_app,
 )
-from mailoptout.sync import (
-    ENGAGELAB_FIRST_DAY,
-    EngageLabTarget,
-    NcpSource,
-    SyncJournal,
-    run_sync,
-)
-from mailoptout.sync._sources import NCP_PAGE_SIZE
+from mailoptout.sync import direction, reconcile
+
+NCP_PAGE_SIZE = 1000
+ENGAGELAB_PAGE_SIZE = 100
 
 LATENCY = 0.020
 
@@ -55,7 +54,7 @@ def one_run(total: int, concurrency: int) -> tuple[int, float]:
     transport = httpx.ASGITransport(create_app(state, faults=Faults(latency=LATENCY)))
     today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
 
-    async def run(journal: SyncJournal) -> None:
+    async def run(mirror: Mirror) -> None:
         async with (
             AsyncNcpMailer(
                 DEFAULT_NCP_ACCESS_KEY,
@@ -70,14 +69,17 @@ def one_run(total: int, concurrency: int) -> tuple[int, float]:
                 transport=transport,
             ) as engagelab,
         ):
-            target = EngageLabTarget(engagelab, today, today + dt.timedelta(days=30), concurrency)
-            report = await run_sync(journal, NcpSource(ncp), target)
+            way = direction("ncp", "engagelab")
+            expire = today + dt.timedelta(days=30)
+            report = await reconcile(
+                mirror, way, ncp, engagelab, expire=expire, concurrency=concurrency
+            )
             assert report.changed == total, report
-            assert report.not_delivered == 0, report
+            assert not report.not_delivered, report
 
-    with tempfile.TemporaryDirectory() as tmp, SyncJournal.open(Path(tmp) / "s.sqlite3") as j:
+    with tempfile.TemporaryDirectory() as tmp, Mirror.open(Path(tmp) / "m.sqlite3") as mirror:
         start = time.perf_counter()
-        asyncio.run(run(j))
+        asyncio.run(run(mirror))
         wall = time.perf_counter() - start
     assert len(state.engagelab_emails()) == total
     return state.requests, wall
@@ -87,9 +89,18 @@ def minimum_and_bound(total: int, concurrency: int) -> tuple[int, float]:
     """(fewest requests, wall-time bound at LATENCY) of one run."""
     today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
     pages = math.ceil(total / NCP_PAGE_SIZE)
-    windows = len(date_windows(ENGAGELAB_FIRST_DAY, today))
-    rounds = pages + math.ceil(windows / concurrency) + math.ceil(total / concurrency)
-    return pages + windows + total, rounds * LATENCY
+    windows = len(date_windows(FIRST_DAY, today))
+    again = windows - 1 + math.ceil(total / ENGAGELAB_PAGE_SIZE)  # all added today
+    rounds = (
+        1  # NAVER's first page, then the rest
+        + math.ceil((pages - 1) / concurrency)
+        + math.ceil(windows / concurrency)
+        + 1  # the allow-list
+        + math.ceil(total / concurrency)
+        + math.ceil(windows / concurrency)
+        + math.ceil((again - windows + 1) / concurrency)
+    )
+    return pages + windows + 1 + total + again, rounds * LATENCY
 
 
 def main() -> None:

@@ -47,6 +47,7 @@ class Server:
             "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
             "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
             "MAILOPTOUT_STATE": str(home / "sync.sqlite3"),
+            "MAILOPTOUT_STORE": str(home / "mirror.sqlite3"),
             "MAILOPTOUT_PROFILE": str(home / "profile.toml"),
             "COLUMNS": "200",
         }
@@ -190,7 +191,7 @@ class TestBadInput:
             (["ncp", "register", "--file", "/nonexistent/list.txt"], "/nonexistent/list.txt", 1),
             (["ncp", "register", "--file", "x.csv", "--column", "mail"], "x.csv", 1),
             (["engagelab", "add", "a@example.com", "--expire", "someday"], "'someday'", 2),
-            (["sync", "--from", "ncp", "--to", "ncp"], "'ncp'", 1),
+            (["sync", "ncp", "ncp"], "'ncp'", 2),
             (["ncp", "send-block", "nobody"], "'nobody'", 1),
         ],
     )

@@ -165,7 +165,15 @@ def every_error() -> list[MailOptOutError]:
         APIResponseValidationError("engagelab: body does not fit", provider="engagelab"),
         *status_errors,
         bulk,
+        mailoptout.StoreError("/x/mirror.sqlite3 is a directory: pass --store FILE"),
+        mailoptout.StoreBusyError("another mailoptout (PID 1) is using /x/mirror.sqlite3"),
+        mailoptout.StoreFullError("no space left on the disk of /x/mirror.sqlite3"),
+        mailoptout.RefreshError("engagelab/unsubscribes kept changing while it was listed"),
         stopped,
+        mailoptout.StoreError("/tmp/m.sqlite3 is not a SQLite file of ours: move it away"),
+        mailoptout.StoreBusyError("/tmp/m.sqlite3 is in use by process 1"),
+        mailoptout.StoreFullError("no space left on the disk of /tmp/m.sqlite3"),
+        mailoptout.RefreshError("engagelab/blocks kept changing while it was listed"),
     ]
 
 

@@ -1,24 +1,27 @@
-"""``mailoptout sync`` as a subprocess against the emulator over a socket: completeness, the
-addresses providers hold, dry runs, one writer per journal, damaged state files."""
+"""``mailoptout sync`` as a subprocess against the emulator over a socket: the invariant ("the
+target holds every active source opt-out") checked on every run, whatever happened at either
+side since the last one.
+
+Each scenario of issue 19's "Why" is a test here (class :class:`TestWhy`); they are written
+with the ``--from/--to`` spelling and the ``MAILOPTOUT_STATE`` variable, which the earlier
+version understood too, so that they run against it (and fail there).
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
-import shutil
-import sqlite3
-import stat
 import subprocess
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import test_cli
-from mailoptout._engagelab import date_windows
+from mailoptout._pagination import date_windows
 from mailoptout._time import ENGAGELAB_NAIVE_TZ, KST
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_USER,
@@ -29,12 +32,13 @@ from mailoptout.emulator import (
     create_app,
     serve_in_thread,
 )
-from mailoptout.sync import ENGAGELAB_FIRST_DAY, SyncJournal
 
 SCRIPT = test_cli.SCRIPT
 TO_NCP = ("sync", "--from", "engagelab", "--to", "ncp")
 TO_ENGAGELAB = ("sync", "--from", "ncp", "--to", "engagelab")
 UNUSUAL = ("taro..yamada@docomo.ne.jp", "user@mail_relay.example.com", '"john smith"@example.com')
+USER = DEFAULT_ENGAGELAB_API_USER
+FIRST_DAY = dt.date.today() - dt.timedelta(days=1000)
 
 
 class Server(test_cli.Server):
@@ -43,7 +47,9 @@ class Server(test_cli.Server):
 
     def __init__(self, state: EmulatorState, url: str, home: Path) -> None:
         super().__init__(state, url, home)
-        self.journal = home / "sync.sqlite3"
+        self.journal = home / "sync.sqlite3"  # the store (MAILOPTOUT_STATE)
+        # EngageLab's windows from about 1,000 days back, not 2010: 12 requests a listing, not 68
+        self.env["MAILOPTOUT_FIRST_DAY"] = str(FIRST_DAY)
 
     def run(
         self,
@@ -54,12 +60,17 @@ class Server(test_cli.Server):
     ) -> subprocess.CompletedProcess[str]:
         return super().run(*args, stdin=stdin, env=env, ok=ok)
 
-    def report(self, *args: str, code: int = 0) -> dict[str, Any]:
+    def emulator(self, method: str, path: str, body: Any = None) -> Any:
+        """A test-mode route of the emulator, over the socket."""
+        answer = httpx.request(method, f"{self.url}/_emulator/{path}", json=body)
+        answer.raise_for_status()
+        return answer.json()
+
+    def report(self, *args: str, code: int = 0, env: dict[str, str] | None = None) -> Any:
         """The JSON report of a sync that must exit with ``code``."""
-        done = self.run(*args, "--json")
+        done = self.run(*args, "--json", env=env)
         assert done.returncode == code, done.stderr + done.stdout
-        record: dict[str, Any] = json.loads(done.stdout)
-        return record
+        return json.loads(done.stdout)
 
 
 @pytest.fixture
@@ -67,8 +78,12 @@ def state() -> EmulatorState:
     return EmulatorState()
 
 
-def serve(state: EmulatorState, home: Path, faults: Faults | None = None) -> Iterator[Server]:
-    with serve_in_thread(create_app(state, faults=faults)) as url:
+def serve(
+    state: EmulatorState, home: Path, faults: Faults | None = None, wrap: Any = None
+) -> Iterator[Server]:
+    """The emulator in test mode (``/_emulator/`` routes: clock, remove, request counts)."""
+    app = create_app(state, faults=faults, test_mode=True)
+    with serve_in_thread(wrap(app) if wrap else app) as url:
         yield Server(state, url, home)
 
 
@@ -81,16 +96,19 @@ def now() -> dt.datetime:
     return dt.datetime.now(ENGAGELAB_NAIVE_TZ)
 
 
-def seed_engagelab(state: EmulatorState, emails: Iterable[str], *, days_ago: float = 1) -> set[str]:
-    """Active EngageLab opt-outs, unsubscribed ``days_ago`` (spread over the hours before)."""
+def seed_engagelab(
+    state: EmulatorState,
+    emails: Iterable[str],
+    *,
+    days_ago: float = 1,
+    every: dt.timedelta = dt.timedelta(seconds=1),
+    expires: dt.datetime | None = None,
+) -> set[str]:
+    """Active EngageLab opt-outs, unsubscribed ``days_ago``, one per ``every`` before that."""
     start = now() - dt.timedelta(days=days_ago)
     entries = [
         EngageLabEntry(
-            email,
-            DEFAULT_ENGAGELAB_API_USER,
-            0,
-            start - dt.timedelta(seconds=index),
-            now() + dt.timedelta(days=400),
+            email, USER, 0, start - every * index, expires or now() + dt.timedelta(days=400)
         )
         for index, email in enumerate(emails)
     ]
@@ -123,221 +141,335 @@ def count_writes(state: EmulatorState) -> Counter[str]:
     return sent
 
 
-class TestCompleteness:
+def addresses(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{i:04d}@example.com" for i in range(count)]
+
+
+def once_on_request(match: Callable[[dict[str, Any]], bool], action: Callable[[], None]) -> Any:
+    """An ASGI wrapper running ``action`` once, before the first request ``match`` accepts."""
+    done: list[bool] = []
+
+    def wrap(app: Any) -> Any:
+        async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and not done and match(scope):
+                done.append(True)
+                action()
+            await app(scope, receive, send)
+
+        return wrapped
+
+    return wrap
+
+
+class TestWhy:
+    """The scenarios of issue 19, each failing on the version before the mirror."""
+
+    def test_an_entry_expiring_at_the_target_is_renewed(self, server: Server) -> None:
+        """EngageLab holds a NAVER opt-out until a minute from now: the sync writes it again
+        with a far expiry, so that it does not lapse while NAVER holds it."""
+        seed_ncp(server.state, ["exp1@example.com"], at=now())
+        seed_engagelab(server.state, ["exp1@example.com"], expires=now() + dt.timedelta(minutes=1))
+        server.report(*TO_ENGAGELAB)
+        server.emulator("POST", "clock", {"advance": 120})  # the old expiry is past
+        server.report(*TO_ENGAGELAB)
+        assert "exp1@example.com" in server.state.engagelab_emails()
+
+    @pytest.mark.parametrize("way", ["ncp->engagelab", "engagelab->ncp"])
+    def test_a_deletion_on_the_target_is_repaired(self, server: Server, way: str) -> None:
+        if way == "ncp->engagelab":
+            expected = seed_ncp(server.state, addresses("n", 50), at=now())
+            args, held = TO_ENGAGELAB, server.state.engagelab_emails
+        else:
+            expected = seed_engagelab(server.state, addresses("e", 50))
+            args, held = TO_NCP, server.state.ncp_addresses
+        server.report(*args)
+        assert held() == expected
+        gone = sorted(expected)[::3]
+        where = (
+            ("engagelab", "unsubscribes") if way == "ncp->engagelab" else ("ncp", "unsubscribers")
+        )
+        removal = {"provider": where[0], "list": where[1], "entries": gone}
+        assert server.emulator("POST", "remove", removal) == {"removed": len(gone)}
+        report = server.report(*args)
+        assert held() == expected
+        assert report.get("changed") == len(gone)
+
+    def test_entries_deleted_while_the_source_is_listed_lose_no_survivor(
+        self, state: EmulatorState, tmp_path: Path
+    ) -> None:
+        """A third of EngageLab's entries are deleted between two pages of a window: offsets
+        shift, and rows never deleted would be skipped. The window is read again."""
+        emails = seed_engagelab(
+            state, addresses("s", 600), days_ago=200, every=dt.timedelta(hours=6)
+        )
+        gone = set(sorted(emails)[::3])
+
+        def second_page(scope: dict[str, Any]) -> bool:
+            return scope["path"].endswith("/unsubscribes") and b"offset=100" in scope.get(
+                "query_string", b""
+            )
+
+        def delete() -> None:
+            state.engagelab_delete(USER, lambda e: e.email in gone)
+
+        for server in serve(state, tmp_path, wrap=once_on_request(second_page, delete)):
+            server.run(*TO_NCP)
+            server.run(*TO_NCP)
+            assert state.ncp_addresses() >= emails - gone
+
+    def test_refused_opt_outs_are_named_on_every_run(self, server: Server) -> None:
+        """Addresses no provider can store (256 and 257 octets) exit 1 on every run, named."""
+        domain = ".".join(["b" * 63] * 3) + ".example.com"
+        long_ones = ["a" * n + "@" + domain for n in (52, 53)]
+        assert sorted(len(a) for a in long_ones) == [256, 257]
+        seed_engagelab(server.state, [*long_ones, "fine@example.com"])
+        runs = [server.run(*TO_NCP) for _ in range(2)]
+        assert [run.returncode for run in runs] == [1, 1]
+        for address in long_ones:
+            assert all(address in run.stderr for run in runs)
+        assert server.state.ncp_addresses() == {"fine@example.com"}
+
+    def test_a_second_store_writes_nothing_the_target_holds(self, server: Server) -> None:
+        expected = seed_engagelab(server.state, addresses("t", 200))
+        server.report(*TO_NCP)
+        writes = count_writes(server.state)
+        server.report(*TO_NCP, env={"MAILOPTOUT_STATE": str(server.home / "second.sqlite3")})
+        assert not writes
+        assert server.state.ncp_addresses() == expected
+
+    def test_a_symlink_at_the_lock_is_not_followed(self, server: Server) -> None:
+        victim = server.home / "precious.txt"
+        victim.write_text("keep me")
+        (server.home / "sync.sqlite3.lock").symlink_to(victim)
+        seed_engagelab(server.state, ["a@example.com"])
+        done = server.run(*TO_NCP)
+        assert victim.read_text() == "keep me"
+        assert done.returncode == 1
+        assert done.stderr.count("\n") == 1
+        assert "symbolic link" in done.stderr
+
+    def test_a_store_reached_through_a_symlink_is_locked_too(
+        self, state: EmulatorState, tmp_path: Path
+    ) -> None:
+        """A second sync starts while the first is mid-request, naming the store by a link:
+        it is refused, naming the first one's PID."""
+        expected = seed_engagelab(state, addresses("l", 300))
+        link = tmp_path / "link.sqlite3"
+        link.symlink_to(tmp_path / "sync.sqlite3")
+        seconds: list[subprocess.CompletedProcess[str]] = []
+
+        for server in serve(state, tmp_path):
+            writes = count_writes(state)
+
+            def second_sync(count: int, server: Server = server) -> None:
+                if count == 3:
+                    seconds.append(server.run(*TO_NCP, env={"MAILOPTOUT_STATE": str(link)}))
+
+            state.on_request = second_sync
+            first = subprocess.Popen(
+                [SCRIPT, *TO_NCP],
+                env=server.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            _, errors = first.communicate(timeout=300)
+            assert first.returncode == 0, errors
+            (second,) = seconds
+            assert second.returncode == 1
+            assert f"(PID {first.pid})" in second.stderr
+            assert state.ncp_addresses() == expected
+            assert set(writes.values()) == {1}
+
+
+class TestReconcile:
+    def test_an_entry_that_expired_at_the_target_is_written_again(self, server: Server) -> None:
+        """Without renewals (--renew-within 0), an entry that expired is missing at the next
+        listing, and written again."""
+        seed_ncp(server.state, ["exp2@example.com"], at=now())
+        seed_engagelab(server.state, ["exp2@example.com"], expires=now() + dt.timedelta(minutes=1))
+        assert server.report("sync", "ncp", "engagelab", "--renew-within", "0")["sent"] == 0
+        server.emulator("POST", "clock", {"advance": 120})
+        assert "exp2@example.com" not in server.state.engagelab_emails()
+        report = server.report("sync", "ncp", "engagelab", "--renew-within", "0")
+        assert (report["held_before"], report["changed"], report["held"]) == (0, 1, 1)
+        assert "exp2@example.com" in server.state.engagelab_emails()
+
     def test_old_and_unusual_opt_outs_reach_the_other_side(self, server: Server) -> None:
-        """No age limit, and addresses go as the source holds them; what no provider could
-        store is named and makes the exit non-zero."""
+        """No age limit; addresses go as the source holds them; what no provider could store
+        is named and makes the exit non-zero."""
         el = seed_engagelab(server.state, ["old.engagelab@example.com"], days_ago=800)
         el |= seed_engagelab(server.state, UNUSUAL)
         seed_engagelab(server.state, ["bad\x07@example.com"])
         naver = seed_ncp(server.state, ["old.naver@example.com"], at=now() - dt.timedelta(days=900))
         naver |= seed_ncp(server.state, ["yamada..taro@ezweb.ne.jp"], at=now())
 
-        done = server.run(*TO_NCP, "--json")
+        done = server.run("sync", "engagelab", "ncp", "--json")
         assert done.returncode == 1
-        assert done.stderr == "mailoptout: error: 1 opt-outs not delivered: see --json\n"
+        assert done.stderr.startswith("mailoptout: error: 1 opt-outs of engagelab not held by ncp")
+        assert done.stderr.count("\n") == 1
         report = json.loads(done.stdout)
         (refused,) = report["not_delivered_addresses"]
         assert refused["address"] == "bad\x07@example.com"
         assert "control characters" in refused["reason"]
         assert el <= server.state.ncp_addresses()
 
-        back = server.report(*TO_ENGAGELAB)
+        back = server.report("sync", "ncp", "engagelab")
         assert back["not_delivered"] == 0
         assert server.state.engagelab_emails() >= el | naver
-        again = server.report(*TO_NCP)  # reported once; nothing new
-        assert (again["sent"], again["refused"]) == (2, 0)  # the two from NAVER, now at EngageLab
+        again = server.report("sync", "engagelab", "ncp", code=1)
+        assert (again["sent"], again["not_delivered"]) == (0, 1)  # loud again, nothing sent
 
-    def test_a_run_from_since_leaves_the_cursor(self, server: Server) -> None:
-        """--since lists from a day without moving the cursor past what it skipped."""
-        old = seed_engagelab(server.state, ["old@example.com"], days_ago=800)
+    def test_since_narrows_the_check_and_says_so(self, server: Server) -> None:
+        seed_engagelab(server.state, ["old@example.com"], days_ago=800)
         recent = seed_engagelab(server.state, ["recent@example.com"])
         since = str(now().date() - dt.timedelta(days=5))
-        assert server.report(*TO_NCP, "--since", since)["sent"] == 1
-        assert server.report(*TO_NCP)["sent"] == 1
-        assert server.state.ncp_addresses() == old | recent
+        report = server.report("sync", "engagelab", "ncp", "--since", since)
+        assert (report["since"], report["checked"]) == (since, f"source opt-outs since {since}")
+        assert server.state.ncp_addresses() == recent
 
     def test_ncp_days_are_kst(self, server: Server) -> None:
-        """--since DAY for NAVER starts at 00:00 KST: 00:30 KST is in, 23:30 KST before is out."""
         day = now().date() - dt.timedelta(days=3)
         midnight = dt.datetime.combine(day, dt.time(0), tzinfo=KST)
         seed_ncp(server.state, ["in@example.com"], at=midnight + dt.timedelta(minutes=30))
         seed_ncp(server.state, ["out@example.com"], at=midnight - dt.timedelta(minutes=30))
-        report = server.report(*TO_ENGAGELAB, "--since", str(day), "--dry-run")
-        assert report["would_add_addresses"] == ["in@example.com"]
+        report = server.report("sync", "ncp", "engagelab", "--since", str(day), "--dry-run", code=1)
+        assert report["would_write_addresses"] == ["in@example.com"]
+
+    def test_an_allow_listed_address_is_not_held_and_is_named(self, server: Server) -> None:
+        seed_ncp(server.state, ["vip@allowed.example", "plain@example.com"], at=now())
+        server.state.suppressions.add("no_interceptions", USER, "allowed.example")
+        done = server.run("sync", "ncp", "engagelab", "--json")
+        assert done.returncode == 1
+        (missing,) = json.loads(done.stdout)["not_delivered_addresses"]
+        assert missing["address"] == "vip@allowed.example"
+        assert "allow-list entry 'allowed.example'" in missing["reason"]
+        assert server.state.engagelab_emails() == {"vip@allowed.example", "plain@example.com"}
+        assert [e.key for e in server.state.suppressions.entries("no_interceptions", USER)] == [
+            "allowed.example"
+        ]  # never deleted
+
+    def test_a_write_never_shortens_an_expiry(self, server: Server) -> None:
+        seed_ncp(server.state, ["long@example.com"], at=now())
+        far = now() + dt.timedelta(days=9000)
+        seed_engagelab(server.state, ["long@example.com"], expires=far)
+        writes = count_writes(server.state)
+        server.report("sync", "ncp", "engagelab", "--expire-days", "30")
+        assert not writes  # held, far from expiring: nothing written
+        (entry,) = server.state.engagelab_entries(USER)
+        assert entry.expire_time == far
 
 
-def test_ncp_to_engagelab_reads_engagelab_once_and_keeps_expiries(server: Server) -> None:
-    """One read of EngageLab's list (a request per window), then one add per new address:
-    no lookup per address; an address EngageLab has already keeps its expiry."""
-    naver = seed_ncp(server.state, [f"n{i:03d}@example.com" for i in range(500)], at=now())
-    seed_engagelab(server.state, ["n007@example.com"], days_ago=30)
-    (kept,) = server.state.engagelab_entries(DEFAULT_ENGAGELAB_API_USER)
-    expiry = kept.expire_time
-    before = server.state.requests
-    report = server.report(*TO_ENGAGELAB)
-    assert (report["changed"], report["already_there"]) == (499, 1)
-    windows = len(date_windows(ENGAGELAB_FIRST_DAY, now().date()))
-    assert server.state.requests - before == 1 + windows + 499  # NAVER page, windows, adds
+def test_ncp_to_engagelab_costs_listings_and_one_add_per_missing_address(server: Server) -> None:
+    """Requests: the NAVER list's pages, EngageLab's windows (list and allow-list), one add per
+    address EngageLab lacks, and EngageLab's windows again to check: none per held address."""
+    naver = seed_ncp(server.state, addresses("n", 500), at=now())
+    seed_engagelab(server.state, ["n0007@example.com"], days_ago=30)
+    server.emulator("DELETE", "requests")
+    report = server.report("sync", "ncp", "engagelab")
+    assert (report["changed"], report["held_before"], report["held"]) == (499, 1, 500)
     assert server.state.engagelab_emails() == naver
-    assert kept.expire_time == expiry
+    windows = len(date_windows(FIRST_DAY, now().date()))
+    pages_of_the_last_window = 5  # 500 entries, 100 a page, when listed again
+    assert server.emulator("GET", "requests") == {
+        "getUnsubscribersList": 1,
+        "listUnsubscribes": windows + windows - 1 + pages_of_the_last_window,
+        "listNoInterceptions": 1,
+        "addUnsubscribe": 499,
+    }
 
 
 class TestDryRun:
-    def test_reads_the_target_and_writes_nothing(self, server: Server) -> None:
+    def test_reads_both_sides_and_writes_nothing(self, server: Server) -> None:
         el = seed_engagelab(server.state, [f"user{i}@example.com" for i in range(10)])
         seed_engagelab(server.state, ["no-at-sign"])
         seed_ncp(server.state, sorted(el)[:4], at=now())
         writes = count_writes(server.state)
-
-        table = server.run(*TO_NCP, "--dry-run")
-        assert table.returncode == 0, table.stderr
-        assert "user" not in table.stdout  # addresses only with --json
-        assert ("would_add", "6") in _cells(table.stdout)
-        report = server.report(*TO_NCP, "--dry-run")
-        assert (report["would_add"], report["already_there"], report["refused"]) == (6, 4, 1)
-        assert sorted(report["would_add_addresses"]) == sorted(el)[4:]
+        report = server.report("sync", "engagelab", "ncp", "--dry-run", code=1)
+        assert (report["would_write"], report["held_before"], report["not_delivered"]) == (6, 4, 7)
+        assert sorted(report["would_write_addresses"]) == sorted(el)[4:]
         assert not writes
-        assert not server.journal.exists()
-
-        server.report(*TO_NCP, code=1)  # the real run: no-at-sign is not delivered
-        assert server.report(*TO_NCP, "--dry-run")["would_add"] == 0
 
 
-def _cells(table: str) -> set[tuple[str, ...]]:
-    """The rows of a record as the CLI writes it to a pipe: tab-separated key and value."""
-    return {tuple(cell.strip() for cell in line.split("\t")) for line in table.splitlines()}
+class TestStoreUnderAttack:
+    @pytest.mark.parametrize("attack", ["fifo", "directory", "zero bytes", "foreign"])
+    def test_one_line_and_nothing_touched(self, server: Server, attack: str) -> None:
+        path = server.journal
+        if attack == "fifo":
+            os.mkfifo(path)
+        elif attack == "directory":
+            path.mkdir()
+        elif attack == "zero bytes":
+            path.touch(mode=0o644)
+        else:
+            import test_store  # noqa: PLC0415 - its helper makes the pending WAL
 
-
-class TestOneWriter:
-    def test_a_second_sync_refuses_naming_the_first(self, server: Server) -> None:
-        """The second sync starts while the first is mid-request (the emulator holds that
-        request until the second has ended): it refuses, naming the first one's PID."""
-        expected = seed_engagelab(server.state, [f"user{i}@example.com" for i in range(300)])
-        writes = count_writes(server.state)
-        seconds: list[subprocess.CompletedProcess[str]] = []
-
-        def second_sync(count: int) -> None:
-            if count == 3:
-                seconds.append(server.run(*TO_NCP, "--chunk-size", "50"))
-
-        server.state.on_request = second_sync
-        first = subprocess.Popen(
-            [SCRIPT, *TO_NCP, "--chunk-size", "50"],
-            env=server.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        _, errors = first.communicate(timeout=300)
-        assert first.returncode == 0, errors
-        (second,) = seconds
-        assert second.returncode == 1
-        assert second.stderr == (
-            f"mailoptout: error: another sync (PID {first.pid}) is using {server.journal};"
-            " wait for it to end\n"
-        )
-        assert server.state.ncp_addresses() == expected
-        assert set(writes.values()) == {1}
-
-    def test_a_stale_lock_is_taken_over(self, server: Server) -> None:
-        gone = subprocess.Popen(["true"])
-        gone.wait()
-        lock = server.journal.with_name(server.journal.name + ".lock")
-        lock.write_text(str(gone.pid))
-        expected = seed_engagelab(server.state, ["a@example.com"])
-        assert server.report(*TO_NCP)["changed"] == 1
-        assert server.state.ncp_addresses() == expected
-
-
-def _truncated(path: Path, server: Server) -> None:
-    seed_engagelab(server.state, [f"user{i}@example.com" for i in range(2000)])
-    server.report(*TO_NCP)
-    size = path.stat().st_size
-    with path.open("r+b") as file:
-        file.truncate(size // 2)
-
-
-def _foreign(path: Path, server: Server) -> None:
-    with contextlib.closing(sqlite3.connect(path)) as db, db:
-        db.execute("CREATE TABLE notes (text TEXT)")
-
-
-def _future(path: Path, server: Server) -> None:
-    with contextlib.closing(sqlite3.connect(path)) as db, db:
-        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        db.execute("INSERT INTO meta VALUES ('schema', '99')")
-
-
-DAMAGE = {
-    "not a database": (lambda path, server: path.write_text("hello\n" * 100), "not a readable"),
-    "truncated": (_truncated, "not a readable"),
-    "other schema": (_foreign, "not a sync journal (tables: notes)"),
-    "newer schema": (_future, "schema 99"),
-    "a directory": (lambda path, server: path.mkdir(), "is a directory"),
-}
-
-
-class TestStateFile:
-    @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
-    @pytest.mark.parametrize("dry_run", [False, True], ids=["run", "dry-run"])
-    def test_damaged_or_foreign_file_is_one_line_and_left_alone(
-        self, server: Server, damage: str, dry_run: bool
-    ) -> None:
-        spoil, message = DAMAGE[damage]
-        spoil(server.journal, server)
-        before = _snapshot(server.journal)
-        done = server.run(*TO_NCP, *(["--dry-run"] if dry_run else []))
+            test_store.foreign_with_pending_wal(path)
+        before = snapshot_of(server.home)
+        done = server.run("sync", "engagelab", "ncp")
         assert done.returncode == 1
         assert done.stderr.count("\n") == 1, done.stderr
-        assert str(server.journal) in done.stderr
-        assert message in done.stderr
+        assert str(path) in done.stderr
         assert "Traceback" not in done.stderr
-        assert _snapshot(server.journal) == before
-
-    def test_a_version_1_journal_keeps_its_done_set(self, server: Server) -> None:
-        """The journal of the previous release is upgraded: what it sent is not sent again,
-        and its cursor (which skipped opt-outs over 730 days old) is dropped."""
-        old = seed_engagelab(server.state, ["old@example.com"], days_ago=800)
-        recent = seed_engagelab(server.state, ["sent.before@example.com", "new@example.com"])
-        with contextlib.closing(sqlite3.connect(server.journal)) as db, db:
-            db.executescript(V1_SCHEMA)
-            db.execute("INSERT INTO done VALUES ('engagelab->ncp', 'sent.before@example.com', 'x')")
-            db.execute("INSERT INTO cursor VALUES ('engagelab->ncp', ?)", (str(now().date()),))
-        writes = count_writes(server.state)
-        server.report(*TO_NCP)
-        assert set(writes) == old | recent - {"sent.before@example.com"}
+        assert snapshot_of(server.home) == before
+        assert server.state.requests == 0
 
 
-V1_SCHEMA = """
-CREATE TABLE cursor (direction TEXT PRIMARY KEY, listed_through TEXT NOT NULL);
-CREATE TABLE pending (direction TEXT, address TEXT, PRIMARY KEY (direction, address));
-CREATE TABLE done (direction TEXT, address TEXT, at TEXT, PRIMARY KEY (direction, address));
-CREATE TABLE rejected (direction TEXT, address TEXT, reason TEXT,
-                       PRIMARY KEY (direction, address));
-"""
+def snapshot_of(folder: Path) -> Any:
+    import test_store  # noqa: PLC0415
+
+    return test_store.snapshot(folder)
 
 
-def _snapshot(path: Path) -> Any:
-    if path.is_dir():
-        return sorted(os.listdir(path))
-    return path.read_bytes()
+def test_a_full_disk_is_one_line_naming_the_store(
+    server: Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The store may not grow past its size once created (SQLite's answer is the one it gives
+    for ENOSPC, SQLITE_FULL): the run ends with one line naming the file, exit 1. In process,
+    to make the store's file that small."""
+    import mailoptout._store as store  # noqa: PLC0415
+    from mailoptout.cli import main  # noqa: PLC0415
+
+    seed_engagelab(server.state, addresses("full", 3000))
+    prepare = store._prepare
+
+    def small(db: Any, what: str, *, read_only: bool) -> None:
+        prepare(db, what, read_only=read_only)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+    monkeypatch.setattr(store, "_prepare", small)
+    monkeypatch.setattr("mailoptout.cli.catch_signals", lambda: None)  # pytest's own handlers
+    for name, value in server.env.items():
+        monkeypatch.setenv(name, value)
+    path = server.home / "full.sqlite3"
+    with pytest.raises(SystemExit) as end:
+        main(["sync", "engagelab", "ncp", "--store", str(path)])
+    assert end.value.code == 1
+    error = capsys.readouterr().err
+    assert error == (
+        f"mailoptout: error: no space left on the disk of {path}: free some space, or pass"
+        " --store FILE on another disk (the store is as it was before the write that failed)\n"
+    )
+    assert server.state.ncp_addresses() == set()  # nothing written from a partial listing
 
 
-def test_journal_is_created_private_and_closed(tmp_path: Path) -> None:
-    """Each step is one transaction; the file is the owner's only; close() releases all."""
-    path = tmp_path / "j.sqlite3"
-    with SyncJournal.open(path) as journal:
-        assert journal.record_page("a->b", ["x@example.com", "y@example.com"], [], "1") == [
-            "x@example.com",
-            "y@example.com",
-        ]
-        statements: list[str] = []
-        journal.db.set_trace_callback(statements.append)
-        journal.mark_done("a->b", ["x@example.com", "y@example.com"])
-        assert statements[0] == "BEGIN IMMEDIATE"
-        assert statements[-1] == "COMMIT"
-        assert journal.pending("a->b") == []
-        assert journal.record_page("a->b", ["x@example.com"], [], "2") == []
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    shutil.rmtree(tmp_path)  # nothing holds the files any more
+def test_a_journal_of_the_earlier_version_is_upgraded(server: Server) -> None:
+    """``sync.sqlite3`` of the journaled sync becomes the store: nothing in it is needed, since
+    every run lists both sides (what its done set remembered is checked, not trusted)."""
+    import sqlite3  # noqa: PLC0415
+
+    expected = seed_engagelab(server.state, addresses("j", 5))
+    with sqlite3.connect(server.journal) as db:
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO meta VALUES ('schema', '2');"
+            "CREATE TABLE cursor (direction TEXT PRIMARY KEY, position TEXT NOT NULL);"
+            "CREATE TABLE pending (direction TEXT, address TEXT);"
+            "CREATE TABLE done (direction TEXT, address TEXT, at TEXT);"
+            "INSERT INTO done VALUES ('engagelab->ncp', 'j0000@example.com', 'x');"
+        )
+    db.close()
+    report = server.report("sync", "engagelab", "ncp")
+    assert (report["changed"], report["held"]) == (5, 5)
+    assert server.state.ncp_addresses() == expected

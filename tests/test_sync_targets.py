@@ -1,4 +1,4 @@
-"""The sync's targets on their own: NAVER's chunk halving around an address it refuses (the
+"""The sync's writers on their own: NAVER's chunk halving around an address it refuses (the
 emulator behind a layer that refuses one address, as NAVER answers a 400 about a chunk)."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from conftest import NCP, FakeClock, wiring
 from mailoptout import AsyncNcpMailer
 from mailoptout.emulator import EmulatorState
 from mailoptout.emulator._answers import ncp_status_error
-from mailoptout.sync._protocols import Outcome
-from mailoptout.sync._targets import NcpTarget
+from mailoptout.sync import NcpWriter, Outcome, Write
 
 REFUSED = "refused@example.com"
 
@@ -50,15 +49,13 @@ async def test_a_refused_address_is_isolated_and_holds_back_no_other(
     addresses = [f"u{i:02d}@example.com" for i in range(20)]
     addresses.insert(13, REFUSED)
     outcomes: list[Outcome] = []
-    await NcpTarget(mailer, chunk_size=8).send(addresses, outcomes.append)
+    await NcpWriter(mailer, chunk_size=8).write([Write(a) for a in addresses], outcomes.append)
 
     assert state.ncp_addresses() == set(addresses) - {REFUSED}
-    refused = [outcome for outcome in outcomes if outcome.verdict == "refused"]
-    assert [outcome.addresses for outcome in refused] == [[REFUSED]]
+    refused = [outcome for outcome in outcomes if outcome.kind == "refused"]
+    assert [outcome.entries for outcome in refused] == [[REFUSED]]
     assert "400 (code 77102)" in refused[0].reason
-    delivered = {
-        a for outcome in outcomes if outcome.verdict == "changed" for a in outcome.addresses
-    }
+    delivered = {a for outcome in outcomes if outcome.kind == "changed" for a in outcome.entries}
     assert delivered == set(addresses) - {REFUSED}
     # chunks of 8, 8 and 5; the second holds the refused address (its sixth): halved into 4 + 4,
     # the refused four into 2 + 2, the refused two into 1 + 1

@@ -47,10 +47,15 @@ if _typing.TYPE_CHECKING:
         ServerError,
         UnsupportedMediaTypeError,
     )
+    from mailoptout._lists import LISTS, Entry, ListRef
+    from mailoptout._lookups import may_i_mail, may_i_mail_async
+    from mailoptout._mirror import Mirror, Refreshed, RefreshError
     from mailoptout._ncp import AsyncNcpMailer, NcpMailer
     from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator, date_windows
     from mailoptout._retry import RetryPolicy, parse_retry_after
     from mailoptout._signing import NcpSigner, ncp_signature
+    from mailoptout._status import Answer, Unread
+    from mailoptout._store import StoreBusyError, StoreError, StoreFullError
     from mailoptout._time import engagelab_time, nes_datetime
     from mailoptout._version import __version__
 
@@ -86,6 +91,21 @@ __all__ = [
     "RequestTooLargeError",
     "ServerError",
     "UnsupportedMediaTypeError",
+    # the mirror
+    "LISTS",
+    "Entry",
+    "ListRef",
+    "Mirror",
+    "RefreshError",
+    "Refreshed",
+    "StoreBusyError",
+    "StoreError",
+    "StoreFullError",
+    # may I mail?
+    "Answer",
+    "Unread",
+    "may_i_mail",
+    "may_i_mail_async",
     # the doctor
     "Check",
     "DoctorReport",
@@ -116,7 +136,16 @@ _MODULES = {
     "mailoptout._config": ("engagelab_base_url", "ncp_base_url"),
     "mailoptout._doctor": ("doctor", "Check", "DoctorReport", "JsonCleanupRecord", "ProviderSetup"),
     "mailoptout._engagelab": ("AsyncEngageLab", "EngageLab"),
-    "mailoptout._errors": tuple(name for name in __all__ if name.endswith("Error")),
+    "mailoptout._errors": tuple(
+        name
+        for name in __all__
+        if name.endswith("Error") and not name.startswith(("Store", "Refresh"))
+    ),
+    "mailoptout._lists": ("LISTS", "Entry", "ListRef"),
+    "mailoptout._mirror": ("Mirror", "RefreshError", "Refreshed"),
+    "mailoptout._lookups": ("may_i_mail", "may_i_mail_async"),
+    "mailoptout._status": ("Answer", "Unread"),
+    "mailoptout._store": ("StoreError", "StoreBusyError", "StoreFullError"),
     "mailoptout._ncp": ("AsyncNcpMailer", "NcpMailer"),
     "mailoptout._pagination": ("AsyncPaginator", "Page", "SyncPaginator", "date_windows"),
     "mailoptout._retry": ("RetryPolicy", "parse_retry_after"),

@@ -6,15 +6,12 @@ from mailoptout._extras import require_extra
 
 require_extra("cli")
 
-import datetime as dt  # noqa: E402 - after the check that names a missing extra
-import signal  # noqa: E402
+import signal  # noqa: E402 - after the check that names a missing extra
 import sys  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn  # noqa: E402
+from typing import Annotated, NoReturn  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
-import platformdirs  # noqa: E402
 import typer  # noqa: E402
 from typer._click.core import Command  # noqa: E402 - typer 0.27 carries its own click
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E402
@@ -22,38 +19,22 @@ from typer._click.utils import PacifyFlushWrapper  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
 from mailoptout import MailOptOutError  # noqa: E402
-from mailoptout._time import ENGAGELAB_NAIVE_TZ  # noqa: E402
-from mailoptout.cli._clients import (  # noqa: E402
-    built,
-    describe_error,
-    engagelab_options,
-    ncp_options,
-)
+from mailoptout.cli._clients import describe_error  # noqa: E402
 from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
 from mailoptout.cli._doctor_commands import doctor_command  # noqa: E402
 from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
+from mailoptout.cli._mirror_commands import mirror_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
-from mailoptout.cli._options import (  # noqa: E402
-    ChunkOpt,
-    Concurrency,
-    Json,
-    add_common_options,
-    examples,
-    parse_date,
-)
-from mailoptout.cli._output import Output, StdoutClosed, settings  # noqa: E402
+from mailoptout.cli._options import add_common_options, examples  # noqa: E402
+from mailoptout.cli._output import StdoutClosed, settings  # noqa: E402
 from mailoptout.cli._profile_commands import profile_app  # noqa: E402
 from mailoptout.cli._signals import Stopped, catch_signals, on_interrupt, stopped  # noqa: E402
 from mailoptout.cli._status import status  # noqa: E402
-
-if TYPE_CHECKING:
-    from mailoptout.sync import SyncJournal, SyncReport
+from mailoptout.cli._sync_command import sync  # noqa: E402
 
 __all__ = ["app", "command", "main"]
 
-DEFAULT_EXPIRE_DAYS = 3650
 DEFAULT_PROFILE = default_profile_path()
-DEFAULT_STATE = Path(platformdirs.user_state_dir("mailoptout")) / "sync.sqlite3"
 
 app = typer.Typer(
     help="Manage the email opt-out lists of NAVER Cloud Outbound Mailer and EngageLab,"
@@ -71,10 +52,12 @@ app = typer.Typer(
 app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
+app.add_typer(mirror_app, name="mirror")
 app.command(
     "status",
     epilog=examples(
         "mailoptout status a@example.com b@example.com",
+        "mailoptout status --file campaign.csv --skip-per-address --max-age 1h > answers.tsv",
         "mailoptout status --file campaign.csv --column email --json > answers.jsonl",
     ),
 )(status)
@@ -82,6 +65,14 @@ app.command(
     "doctor",
     epilog=examples("mailoptout doctor", "mailoptout doctor --only ncp --json"),
 )(doctor_command)
+app.command(
+    "sync",
+    epilog=examples(
+        "mailoptout sync engagelab ncp",
+        "mailoptout sync ncp engagelab --dry-run --json",
+        "mailoptout sync engagelab ncp --what all --since 2025-01-01",
+    ),
+)(sync)
 
 
 def _version(value: bool) -> None:
@@ -179,177 +170,6 @@ def root(
         },
         max_retries=max_retries,
     )
-
-
-@app.command(
-    epilog=examples(
-        "mailoptout sync --from engagelab --to ncp",
-        "mailoptout sync --from ncp --to engagelab --dry-run --json",
-    )
-)
-def sync(
-    ctx: typer.Context,
-    source: Annotated[
-        str,
-        typer.Option(
-            "--from",
-            metavar="PROVIDER",
-            help="Provider whose opt-outs are copied: engagelab or ncp.",
-        ),
-    ],
-    target: Annotated[
-        str,
-        typer.Option(
-            "--to", metavar="PROVIDER", help="Provider that receives them: ncp or engagelab."
-        ),
-    ],
-    since: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE",
-            help="List the source from this day, in its own zone (NAVER +09:00, EngageLab"
-            " +08:00), leaving the remembered position as it is; default: where the last run"
-            " got to, else everything the source holds.",
-        ),
-    ] = None,
-    state: Annotated[
-        Path,
-        typer.Option(
-            envvar="MAILOPTOUT_STATE",
-            metavar="FILE",
-            help="SQLite journal of the sync (created owner-readable only; one run at a time).",
-        ),
-    ] = DEFAULT_STATE,
-    expire_days: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            metavar="DAYS",
-            help="NAVER-sourced opt-outs are added to EngageLab until today + this many days"
-            " (EngageLab requires an expiry).",
-        ),
-    ] = DEFAULT_EXPIRE_DAYS,
-    chunk_size: ChunkOpt = 1000,
-    concurrency: Concurrency = 8,
-    what: Annotated[
-        str,
-        typer.Option(
-            "--what",
-            metavar="LIST",
-            help="Which opt-outs: unsubscribes, complaints (EngageLab's spam complaints, sent to"
-            " NAVER's unsubscribe list) or all.",
-        ),
-    ] = "unsubscribes",
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run",
-            help="Read both sides and count what would be added; change nothing"
-            " (addresses only with --json).",
-        ),
-    ] = False,
-    as_json: Json = False,
-) -> None:
-    """Make every address unsubscribed at one provider unsubscribed at the other
-    (--what complaints|all: EngageLab's spam complaints too, each list journaled apart).
-
-    Complete (a first run covers all the source holds), incremental (remembers how far it got),
-    and resumable: stopped at any moment, the next run goes on with nothing lost, and only a
-    write whose answer never came is sent again. Addresses are sent as the source holds them.
-    Exits non-zero if any opt-out is not delivered at the end.
-    """
-    import asyncio  # noqa: PLC0415 - not needed for --help
-
-    from mailoptout import AsyncEngageLab, AsyncNcpMailer  # noqa: PLC0415 - see _clients
-    from mailoptout.sync import (  # noqa: PLC0415 - imports both clients
-        SyncJournal,
-        check_direction,
-        endpoints,
-        kinds_of,
-        run_sync,
-    )
-
-    check_direction(source, target)
-    try:
-        kinds = kinds_of(source, what)
-    except MailOptOutError as error:
-        raise typer.BadParameter(str(error), param_hint="'--what'") from None
-    day = parse_date(since, "--since")
-    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
-    out = Output(as_json=as_json)
-
-    async def run(
-        journal: SyncJournal, progress: Callable[[str, int], None], kind: str
-    ) -> SyncReport:
-        async with (
-            built("ncp", AsyncNcpMailer(**ncp_options(ctx))) as ncp,
-            built("engagelab", AsyncEngageLab(**engagelab_options(ctx))) as engagelab,
-        ):
-            ends = endpoints(
-                source,
-                target,
-                ncp=ncp,
-                engagelab=engagelab,
-                today=today,
-                expire=today + dt.timedelta(days=expire_days),
-                chunk_size=chunk_size,
-                concurrency=concurrency,
-                what=kind,
-            )
-            return await run_sync(
-                journal, *ends, since=day, dry_run=dry_run, flush_size=chunk_size, progress=progress
-            )
-
-    reports: list[SyncReport] = []
-    with (
-        (SyncJournal.read if dry_run else SyncJournal.open)(state) as journal,
-        out.progress(f"sync {source}->{target}") as progress,
-    ):
-        for kind in kinds:  # each list has its own journal direction
-            report = asyncio.run(run(journal, progress, kind))
-            _report_sync(out, report, as_json=as_json)
-            if not dry_run:
-                journal.mark_reported(report.direction)
-            reports.append(report)
-    errors = [report.error for report in reports if report.error is not None]
-    if errors:
-        raise MailOptOutError(f"{'; '.join(errors)}; run sync again")
-    not_delivered = sum(report.not_delivered for report in reports)
-    if not_delivered and not dry_run:
-        raise MailOptOutError(f"{not_delivered} opt-outs not delivered: see --json")
-
-
-def _report_sync(out: Output, report: SyncReport, *, as_json: bool) -> None:
-    """The summary of a sync run; addresses only in JSON."""
-    refused = [{"address": a, "reason": r} for a, r in report.refused]
-    if report.dry_run:
-        record: dict[str, Any] = {
-            "listed": report.listed,
-            "would_add": len(report.would_add),
-            "already_there": report.already_there,
-            "refused": len(refused),
-        }
-        if as_json:
-            record |= {"would_add_addresses": report.would_add, "refused_addresses": refused}
-        out.record(f"sync {report.direction} (dry run)", record)
-        return
-    record = {
-        "listed": report.listed,
-        "new": report.new,
-        "sent": report.sent,
-        "changed": report.changed,
-        "already_there": report.already_there,
-        "refused": len(refused),
-        "still_pending": len(report.still_pending),
-        "not_delivered": report.not_delivered,
-    }
-    if as_json:
-        pending = [
-            {"address": a, "reason": report.failed.get(a, "not sent yet")}
-            for a in report.still_pending
-        ]
-        record |= {"not_delivered_addresses": refused + pending, "error": report.error}
-    out.record(f"sync {report.direction}", record)
 
 
 @app.command(

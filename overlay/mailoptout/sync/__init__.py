@@ -1,40 +1,45 @@
-"""Keep opt-outs in sync across providers, losing nothing: a resumable, journaled copy.
+"""Keep opt-outs in sync across providers by reconciliation: every run lists both sides into
+the mirror, writes what the target is missing, lists the target again, and names what is still
+missing.
 
 >>> async with AsyncNcpMailer() as ncp, AsyncEngageLab() as engagelab:  # doctest: +SKIP
-...     with SyncJournal.open(Path("sync.sqlite3")) as journal:
-...         report = await run_sync(journal, NcpSource(ncp), EngageLabTarget(engagelab, ...))
+...     with Mirror.open("mirror.sqlite3") as mirror:
+...         report = await reconcile(mirror, direction("ncp", "engagelab"), ncp, engagelab,
+...                                  expire=dt.date(2036, 1, 1))
+...         report.not_delivered  # [] when EngageLab holds every NAVER opt-out
 """
 
-from mailoptout.sync._engine import SyncReport, run_sync
-from mailoptout.sync._journal import JournalBusyError, JournalError, SyncJournal
-from mailoptout.sync._protocols import Outcome, Source, SourcePage, StopSyncError, Target
-from mailoptout.sync._providers import check_direction, endpoints, kinds_of
-from mailoptout.sync._sources import (
-    ENGAGELAB_FIRST_DAY,
-    EngageLabComplaintsSource,
-    EngageLabSource,
-    NcpSource,
+from mailoptout.sync._plan import Plan, plan
+from mailoptout.sync._reconcile import (
+    WHAT,
+    Direction,
+    NotDelivered,
+    ReconcileReport,
+    direction,
+    reconcile,
 )
-from mailoptout.sync._targets import EngageLabTarget, NcpTarget
+from mailoptout.sync._writers import (
+    EngageLabWriter,
+    NcpWriter,
+    Outcome,
+    StopSyncError,
+    Write,
+    Writer,
+)
 
 __all__ = [
-    "ENGAGELAB_FIRST_DAY",
-    "EngageLabComplaintsSource",
-    "EngageLabSource",
-    "EngageLabTarget",
-    "JournalBusyError",
-    "JournalError",
-    "NcpSource",
-    "NcpTarget",
+    "WHAT",
+    "Direction",
+    "EngageLabWriter",
+    "NcpWriter",
+    "NotDelivered",
     "Outcome",
-    "Source",
-    "SourcePage",
+    "Plan",
+    "ReconcileReport",
     "StopSyncError",
-    "SyncJournal",
-    "SyncReport",
-    "Target",
-    "check_direction",
-    "endpoints",
-    "kinds_of",
-    "run_sync",
+    "Write",
+    "Writer",
+    "direction",
+    "plan",
+    "reconcile",
 ]

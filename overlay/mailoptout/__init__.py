@@ -25,6 +25,7 @@ if _typing.TYPE_CHECKING:
 
     from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
     from mailoptout._config import engagelab_base_url, ncp_base_url
+    from mailoptout._doctor import Check, DoctorReport, JsonCleanupRecord, ProviderSetup, doctor
     from mailoptout._engagelab import AsyncEngageLab, EngageLab
     from mailoptout._errors import (
         APIConnectionError,
@@ -85,6 +86,12 @@ __all__ = [
     "RequestTooLargeError",
     "ServerError",
     "UnsupportedMediaTypeError",
+    # the doctor
+    "Check",
+    "DoctorReport",
+    "JsonCleanupRecord",
+    "ProviderSetup",
+    "doctor",
     # values the pages list (unknown ones stay as they came)
     "RequesterCode",
     "SendBlockAction",
@@ -107,6 +114,7 @@ __all__ = [
 _MODULES = {
     "mailoptout._bulk": ("BulkResult", "ChunkResult", "Rejected", "normalize_address"),
     "mailoptout._config": ("engagelab_base_url", "ncp_base_url"),
+    "mailoptout._doctor": ("doctor", "Check", "DoctorReport", "JsonCleanupRecord", "ProviderSetup"),
     "mailoptout._engagelab": ("AsyncEngageLab", "EngageLab"),
     "mailoptout._errors": tuple(name for name in __all__ if name.endswith("Error")),
     "mailoptout._ncp": ("AsyncNcpMailer", "NcpMailer"),

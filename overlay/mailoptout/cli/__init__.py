@@ -30,6 +30,7 @@ from mailoptout.cli._clients import (  # noqa: E402
     ncp_options,
 )
 from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
+from mailoptout.cli._doctor_commands import doctor_command  # noqa: E402
 from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
 from mailoptout.cli._options import (  # noqa: E402
@@ -77,6 +78,10 @@ app.command(
         "mailoptout status --file campaign.csv --column email --json > answers.jsonl",
     ),
 )(status)
+app.command(
+    "doctor",
+    epilog=examples("mailoptout doctor", "mailoptout doctor --only ncp --json"),
+)(doctor_command)
 
 
 def _version(value: bool) -> None:

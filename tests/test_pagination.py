@@ -552,3 +552,13 @@ def test_pipeline_takes_per_call_limits(
     with pytest.raises(ServerError):
         listing.first()
     assert len(scripted.requests) == 1
+
+
+def test_ncp_listing_reaches_entries_stamped_by_a_clock_ahead_of_ours(
+    ncp: NcpMailer, state: EmulatorState
+) -> None:
+    """NAVER's clock may run minutes ahead of ours (signatures allow 5): a listing without
+    ``end`` still lists the opt-out it stamped "later", or status would answer may_mail."""
+    state.advance(120)
+    state.ncp_register(NCP[0], ["ahead@example.com"])
+    assert [u.address for u in ncp.unsubscribers()] == ["ahead@example.com"]

@@ -176,7 +176,7 @@ def test_stopped_at_ten_points_with_faults(tmp_path: Path, how: int, direction: 
         expected = spread(state, 3000, every=dt.timedelta(minutes=30))
         args = [*TO_NCP, "--chunk-size", "10"]
     else:
-        expected = seed_ncp(state, [f"user{i:05d}@example.com" for i in range(300)], at=now())
+        expected = seed_ncp(state, [f"user{i:05d}@example.com" for i in range(600)], at=now())
         args = [*TO_ENGAGELAB]
     writes = Writes(state)
     writes.how = how

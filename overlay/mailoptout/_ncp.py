@@ -67,6 +67,11 @@ DEFAULT_CHUNK_SIZE = 1000
 MAX_SIZE = 2**31 - 1
 
 
+_NAVER_AHEAD = 86_400.0
+"""Seconds past our clock that a listing without ``end`` reaches: NAVER's clock may run ahead
+of ours (its signatures allow 5 minutes), and an opt-out it stamped "later" must not be missed."""
+
+
 class WriteBuild(Protocol):
     """The generated builder of registerUnsubscribers / deleteUnsubscribers."""
 
@@ -181,7 +186,9 @@ class _NcpBase(Facade, Generic[C, Tr, S]):
     ) -> list[SpringPage[Unsubscriber]]:
         start_ms = 0 if start is None else to_epoch_ms(check_aware("start", start))
         end_ms = (
-            round(self._clock() * 1000) if end is None else to_epoch_ms(check_aware("end", end))
+            round((self._clock() + _NAVER_AHEAD) * 1000)
+            if end is None
+            else to_epoch_ms(check_aware("end", end))
         )
         if start_ms > end_ms:
             raise InvalidInputError(f"start {start} is after end {end}")
@@ -343,9 +350,11 @@ class NcpMailer(_NcpBase[httpx.Client, httpx.BaseTransport, Callable[[float], No
         timeout: Timeout = None,
     ) -> SyncPaginator[Unsubscriber]:
         """Every unsubscribed address registered between ``start`` and ``end`` (aware datetimes;
-        default: all time up to now). ``email``: that address only. ``by_manager``: True for
-        operator-added, False for recipient-clicked. ``sort``: ``["createUtc,desc"]`` etc.
-        ``page_size``: default 100. ``max_retries``/``timeout`` apply to each page's request.
+        default: all time up to a day after this machine's now, so that an entry stamped by a
+        NAVER clock running ahead of ours is still listed). ``email``: that address only.
+        ``by_manager``: True for operator-added, False for recipient-clicked. ``sort``:
+        ``["createUtc,desc"]`` etc. ``page_size``: default 100. ``max_retries``/``timeout``
+        apply to each page's request.
 
         >>> [u.address for u in mailer.unsubscribers(email="a@example.com")]  # doctest: +SKIP
         ['a@example.com']

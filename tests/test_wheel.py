@@ -19,38 +19,14 @@ from pathlib import Path
 import pytest
 from mailoptout._extras import EXTRAS
 from spec_walk import ROOT
+from wheel_env import run as _run
+from wheel_env import uv as _uv
 
 pytestmark = pytest.mark.wheel
 
 USER_SCRIPT = ROOT / "tests" / "typing" / "user_script.py"
 EVERY_FIELD = ROOT / "tests" / "typing" / "every_field.py"
 MAX_PACKAGES = 12
-
-
-def _uv() -> str:
-    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
-    assert found, "uv is in the test dependency group"
-    return found
-
-
-def _run(*command: str | Path, cwd: Path | None = None) -> str:
-    done = subprocess.run(
-        [str(part) for part in command], capture_output=True, text=True, check=False, cwd=cwd
-    )
-    assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-@pytest.fixture(scope="module")
-def wheel_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The interpreter of a fresh venv holding the wheel and what it requires, nothing else."""
-    tmp = tmp_path_factory.mktemp("wheel")
-    _run(_uv(), "build", "--quiet", "--wheel", "--out-dir", tmp / "dist", ROOT)
-    (wheel,) = (tmp / "dist").glob("mailoptout-*.whl")
-    _run(_uv(), "venv", "--quiet", "--python", sys.executable, tmp / "venv")
-    python = tmp / "venv" / "bin" / "python"
-    _run(_uv(), "pip", "install", "--quiet", "--python", python, wheel)
-    return python
 
 
 def test_the_wheel_installs_at_most_twelve_packages(wheel_python: Path) -> None:

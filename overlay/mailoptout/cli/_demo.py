@@ -36,7 +36,7 @@ def _emulator_environment(url: str, state_file: Path) -> Iterator[None]:
         "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
         "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
         "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
-        "MAILOPTOUT_STATE": str(state_file),
+        "MAILOPTOUT_STORE": str(state_file),
         "MAILOPTOUT_PROFILE": str(state_file.with_name("no-profile.toml")),
     }
     saved = {key: os.environ.get(key) for key in values}
@@ -49,6 +49,9 @@ def _emulator_environment(url: str, state_file: Path) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+SYNC = ("sync", "engagelab", "ncp")
 
 
 def run_demo() -> None:
@@ -75,27 +78,28 @@ def run_demo() -> None:
             f" {ALREADY_AT_NCP} of them already "
             f"on NAVER's list, send-block histories for {BLOCKED_ADDRESS} and one more"
         )
-        with _emulator_environment(url, Path(tmp) / "sync.sqlite3"):
+        with _emulator_environment(url, Path(tmp) / "mirror.sqlite3"):
             step(
                 "EngageLab: opt-outs of the last 3 days",
                 "engagelab",
                 "list",
-                "--from",
+                "--since",
                 str(today - dt.timedelta(days=3)),
                 "--limit",
                 "5",
             )
+            step("Sync EngageLab -> NAVER: mirror both, write what is missing", *SYNC)
+            step("Sync again: both sides re-read, nothing missing", *SYNC)
+            step("The local mirror of every list", "mirror", "stats")
             step(
-                "Sync EngageLab -> NAVER",
-                "sync",
-                "--from",
-                "engagelab",
-                "--to",
-                "ncp",
-                "--since",
-                str(today - dt.timedelta(days=400)),
+                "May I mail them? (from the mirror; bounces and send-blocks asked per address)",
+                "status",
+                "--max-age",
+                "1h",
+                min(emails),
+                BLOCKED_ADDRESS,
+                "never.opted.out@example.org",
             )
-            step("Sync again: nothing left to do", "sync", "--from", "engagelab", "--to", "ncp")
             step("NAVER: the unsubscribe list now", "ncp", "list", "--limit", "5")
             step(
                 "NAVER: send-block status of a bouncing recipient",

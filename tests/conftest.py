@@ -108,3 +108,12 @@ def engagelab(sync_transport: httpx.BaseTransport, clock: FakeClock) -> Iterator
 def aengagelab(app, clock: FakeClock) -> AsyncEngageLab:
     wired = wiring(httpx.ASGITransport(app=app), clock, asynchronous=True)
     return AsyncEngageLab(*ENGAGELAB, base_url="http://emulator", **wired)
+
+
+@pytest.fixture(scope="session")
+def wheel_python(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh venv holding only the wheel built from this tree and what it requires (built
+    once per session: test_wheel.py and test_readme.py share it)."""
+    from wheel_env import build_and_install  # noqa: PLC0415 - only the wheel tests need it
+
+    return build_and_install(tmp_path_factory.mktemp("wheel"))

@@ -38,3 +38,14 @@ def test_quick_run_prints_every_section_with_ratios(tmp_path: Path) -> None:
     written = results.read_text()
     assert "CPU:" in written
     assert "| target | this run | |" in written
+
+
+def test_status_quick_run_prints_status_beside_its_floor() -> None:
+    """bench/status.py --quick: status (text and JSON), the library and the floor, each timed;
+    every run wrote a row per address (the script checks the files)."""
+    command = [sys.executable, str(BENCH / "status.py"), "--quick"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    for name in ("status, text rows", "status, --json", "library (may_i_mail)", "floor"):
+        assert re.search(rf"^{re.escape(name)} +\d+\.\d\d s +\d+\.\d\dx floor", run.stdout, re.M)
+    assert "20,000 addresses, 5 mirrored lists of 2,000 entries" in run.stdout

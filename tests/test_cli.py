@@ -47,6 +47,7 @@ class Server:
             "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
             "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
             "MAILOPTOUT_STATE": str(home / "sync.sqlite3"),
+            "MAILOPTOUT_STORE": str(home / "mirror.sqlite3"),
             "MAILOPTOUT_PROFILE": str(home / "profile.toml"),
             "COLUMNS": "200",
         }

@@ -137,3 +137,12 @@ def test_model_names_read_well() -> None:
         names = [n for n in module.__all__]
         assert not [n for n in names if re.search(r"Response\d{3}|Body$", n)]
     assert hasattr(ncp_mailer_client.models, "SendBlockHistory")
+
+
+def test_every_field_script_is_what_the_specs_give() -> None:
+    """tests/typing/every_field.py is exactly what make_every_field.py writes from the specs."""
+    maker = ROOT / "tests" / "typing" / "make_every_field.py"
+    done = subprocess.run(
+        [sys.executable, str(maker), "--check"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -80,6 +80,6 @@ def test_from_dict_passes_fields_in_init_order(cls: Any) -> None:
     ]
     assert call.keywords == []
     passed = [arg.id for arg in call.args if isinstance(arg, ast.Name)]
-    init = [field.name for field in attrs.fields(cls) if field.init]
+    init = [field.alias for field in attrs.fields(cls) if field.init]
     assert init[-1] == "raw"
     assert passed == [*init[:-1], "src_dict"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -18,6 +18,7 @@ from engagelab_email_client.models import (
     BounceList,
     ComplaintList,
     DeleteUnsubscribesRequest,
+    Unsubscribe,
     UnsubscribeList,
 )
 from engagelab_email_client.types import UnsubscribeType
@@ -235,3 +236,34 @@ class TestNaverQueryFormats:
             assert [item["address"] for item in answer.json()["content"]] == ["at@example.com"]
         else:
             assert answer.json()["error"]["code"] == 77102
+
+
+class TestEngageLabTimesReadLazily:
+    """EngageLab's times are parsed when first read (parsing them with the page doubled its cost):
+    the same values, equality and repr either way; a malformed one fails when read, named."""
+
+    ITEM: ClassVar[dict[str, Any]] = {
+        "email": "a@b.c",
+        "unsubscribe_time": "2016-02-01T14:53:20+0800",
+    }
+
+    def test_read_or_not_the_item_is_the_same(self) -> None:
+        """An item whose time was read equals one whose time was not, and one built in code."""
+        (read,) = UnsubscribeList.from_dict({"result": [self.ITEM], "count": 1, "total": 1}).result
+        (unread,) = UnsubscribeList.from_dict(
+            {"result": [self.ITEM], "count": 1, "total": 1}
+        ).result
+        moment = dt.datetime(2016, 2, 1, 14, 53, 20, tzinfo=UTC8)
+        assert read.unsubscribe_time == moment
+        assert read == unread
+        assert unread == Unsubscribe(email="a@b.c", unsubscribe_time=moment)
+        assert "unsubscribe_time=datetime.datetime(2016, 2, 1" in repr(unread)
+        assert "_unsubscribe_time" not in repr(unread)
+
+    def test_a_malformed_time_fails_when_read_naming_the_field(self) -> None:
+        """Never silently None: reading it raises, naming the field and the value."""
+        item = {"email": "a@b.c", "unsubscribe_time": 1612162400}
+        (bad,) = UnsubscribeList.from_dict({"result": [item], "count": 1, "total": 1}).result
+        with pytest.raises(ValueError, match="unsubscribe_time: not an EngageLab time: 1612162400"):
+            _ = bad.unsubscribe_time
+        assert bad.raw["unsubscribe_time"] == 1612162400

@@ -171,3 +171,32 @@ def test_an_unknown_direction_names_the_value() -> None:
     assert direction("engagelab", "ncp", "all").sources[1].name == "complaints"
     assert direction("ncp", "engagelab").allow is not None
     assert direction("ncp", "engagelab").target == ENGAGELAB_UNSUBSCRIBES
+
+
+@pytest.mark.anyio
+async def test_writes_the_check_could_not_list_are_named_as_unchecked(
+    tmp_path: Path, app: object, state: EmulatorState, clock: FakeClock, aengagelab: AsyncEngageLab
+) -> None:
+    """The target cannot be listed after the writes: the run reports the error, and each
+    address as written but not checked (not as "not written")."""
+    seed(state, clock, 3)
+    written: list[bool] = []
+    listing = lambda request: request.method == "GET" and bool(written)  # noqa: E731
+    transport = AsyncScripted(httpx.ASGITransport(app=app), [503] * 100, when=listing)  # type: ignore[arg-type]
+    wired = wiring(transport, clock, asynchronous=True)
+
+    class Writing(Forgetful):
+        async def write(self, writes: list[Write], record: Record) -> None:
+            await super().write(writes, record)
+            written.append(True)
+
+    async with AsyncNcpMailer(*NCP, base_url="http://e/api/v1", **wired) as ncp:
+        with Mirror.open(tmp_path / "m.sqlite3", clock=clock) as mirror:
+            report = await reconcile(
+                mirror, direction("engagelab", "ncp"), aengagelab, ncp, writer=Writing(ncp, 3)
+            )
+    assert report.error is not None
+    assert report.error.startswith("could not list ncp/unsubscribers")
+    assert [m.reason.split(":")[0] for m in report.not_delivered] == [
+        "written, but not checked since"
+    ] * 3

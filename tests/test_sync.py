@@ -452,3 +452,24 @@ def test_a_full_disk_is_one_line_naming_the_store(
         " --store FILE on another disk (the store is as it was before the write that failed)\n"
     )
     assert server.state.ncp_addresses() == set()  # nothing written from a partial listing
+
+
+def test_a_journal_of_the_earlier_version_is_upgraded(server: Server) -> None:
+    """``sync.sqlite3`` of the journaled sync becomes the store: nothing in it is needed, since
+    every run lists both sides (what its done set remembered is checked, not trusted)."""
+    import sqlite3  # noqa: PLC0415
+
+    expected = seed_engagelab(server.state, addresses("j", 5))
+    with sqlite3.connect(server.journal) as db:
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO meta VALUES ('schema', '2');"
+            "CREATE TABLE cursor (direction TEXT PRIMARY KEY, position TEXT NOT NULL);"
+            "CREATE TABLE pending (direction TEXT, address TEXT);"
+            "CREATE TABLE done (direction TEXT, address TEXT, at TEXT);"
+            "INSERT INTO done VALUES ('engagelab->ncp', 'j0000@example.com', 'x');"
+        )
+    db.close()
+    report = server.report("sync", "engagelab", "ncp")
+    assert (report["changed"], report["held"]) == (5, 5)
+    assert server.state.ncp_addresses() == expected

@@ -110,6 +110,14 @@ def parse_engagelab_time(value: Any, field: str) -> datetime.datetime:
     )
 
 
+def engagelab_time_key(value: Any) -> Any:
+    """What an EngageLab time read lazily compares by: its instant, whether it was read yet or
+    is still the wire string."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return parse_engagelab_time(value, "time")
+
+
 def engagelab_time_json(value: datetime.datetime) -> str:
     """An aware datetime as EngageLab's lists send it (``2021-01-12T17:03:23+08:00``)."""
     return value.isoformat()
@@ -149,21 +157,17 @@ class UnsubscribeType(enum.IntEnum):
     """This is a fraud email, I want to report it"""
 
 
-_UnsubscribeType_MEMBERS: dict[Any, UnsubscribeType] = {
+UNSUBSCRIBE_TYPE_MEMBERS: dict[Any, UnsubscribeType] = {
     member.value: member for member in UnsubscribeType
 }
-
-
-def as_unsubscribe_type(value: Any) -> Any:
-    """``value`` as a :class:`UnsubscribeType` member when it is one, else as it came (an unknown
-    value, or one of another type, is the provider's data, not an error)."""
-    member = _UnsubscribeType_MEMBERS.get(value) if type(value) is int else None
-    return value if member is None else member
+"""The members of :class:`UnsubscribeType` by value: the models read a ``int`` through it,
+keeping a value it does not hold (or one of another type) as it came."""
 
 
 __all__ = [
     "ENGAGELAB_ZONE",
     "UNSET",
+    "UNSUBSCRIBE_TYPE_MEMBERS",
     "FieldError",
     "File",
     "FileTypes",
@@ -172,6 +176,7 @@ __all__ = [
     "Unset",
     "UnsubscribeType",
     "engagelab_time_json",
+    "engagelab_time_key",
     "nes_time_json",
     "parse_engagelab_time",
     "parse_items",

@@ -110,6 +110,14 @@ def parse_engagelab_time(value: Any, field: str) -> datetime.datetime:
     )
 
 
+def engagelab_time_key(value: Any) -> Any:
+    """What an EngageLab time read lazily compares by: its instant, whether it was read yet or
+    is still the wire string."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return parse_engagelab_time(value, "time")
+
+
 def engagelab_time_json(value: datetime.datetime) -> str:
     """An aware datetime as EngageLab's lists send it (``2021-01-12T17:03:23+08:00``)."""
     return value.isoformat()
@@ -149,16 +157,11 @@ class RequesterCode(enum.StrEnum):
     """NAVER Cloud's operators."""
 
 
-_RequesterCode_MEMBERS: dict[Any, RequesterCode] = {
+REQUESTER_CODE_MEMBERS: dict[Any, RequesterCode] = {
     member.value: member for member in RequesterCode
 }
-
-
-def as_requester_code(value: Any) -> Any:
-    """``value`` as a :class:`RequesterCode` member when it is one, else as it came (an unknown
-    value, or one of another type, is the provider's data, not an error)."""
-    member = _RequesterCode_MEMBERS.get(value) if type(value) is str else None
-    return value if member is None else member
+"""The members of :class:`RequesterCode` by value: the models read a ``str`` through it,
+keeping a value it does not hold (or one of another type) as it came."""
 
 
 class SendBlockAction(enum.StrEnum):
@@ -171,16 +174,11 @@ class SendBlockAction(enum.StrEnum):
     """The row deleted (lifted) the block."""
 
 
-_SendBlockAction_MEMBERS: dict[Any, SendBlockAction] = {
+SEND_BLOCK_ACTION_MEMBERS: dict[Any, SendBlockAction] = {
     member.value: member for member in SendBlockAction
 }
-
-
-def as_send_block_action(value: Any) -> Any:
-    """``value`` as a :class:`SendBlockAction` member when it is one, else as it came (an unknown
-    value, or one of another type, is the provider's data, not an error)."""
-    member = _SendBlockAction_MEMBERS.get(value) if type(value) is str else None
-    return value if member is None else member
+"""The members of :class:`SendBlockAction` by value: the models read a ``str`` through it,
+keeping a value it does not hold (or one of another type) as it came."""
 
 
 class SendResultCode(enum.StrEnum):
@@ -196,20 +194,18 @@ class SendResultCode(enum.StrEnum):
     SMTP_ERROR = "SMTP_ERROR"
 
 
-_SendResultCode_MEMBERS: dict[Any, SendResultCode] = {
+SEND_RESULT_CODE_MEMBERS: dict[Any, SendResultCode] = {
     member.value: member for member in SendResultCode
 }
-
-
-def as_send_result_code(value: Any) -> Any:
-    """``value`` as a :class:`SendResultCode` member when it is one, else as it came (an unknown
-    value, or one of another type, is the provider's data, not an error)."""
-    member = _SendResultCode_MEMBERS.get(value) if type(value) is str else None
-    return value if member is None else member
+"""The members of :class:`SendResultCode` by value: the models read a ``str`` through it,
+keeping a value it does not hold (or one of another type) as it came."""
 
 
 __all__ = [
     "ENGAGELAB_ZONE",
+    "REQUESTER_CODE_MEMBERS",
+    "SEND_BLOCK_ACTION_MEMBERS",
+    "SEND_RESULT_CODE_MEMBERS",
     "UNSET",
     "FieldError",
     "File",
@@ -221,6 +217,7 @@ __all__ = [
     "SendResultCode",
     "Unset",
     "engagelab_time_json",
+    "engagelab_time_key",
     "nes_time_json",
     "parse_engagelab_time",
     "parse_items",

@@ -25,6 +25,7 @@ if _typing.TYPE_CHECKING:
 
     from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
     from mailoptout._config import engagelab_base_url, ncp_base_url
+    from mailoptout._doctor import Check, DoctorReport, JsonCleanupRecord, ProviderSetup, doctor
     from mailoptout._engagelab import AsyncEngageLab, EngageLab
     from mailoptout._errors import (
         APIConnectionError,
@@ -47,11 +48,13 @@ if _typing.TYPE_CHECKING:
         UnsupportedMediaTypeError,
     )
     from mailoptout._lists import LISTS, Entry, ListRef
+    from mailoptout._lookups import may_i_mail, may_i_mail_async
     from mailoptout._mirror import Mirror, Refreshed, RefreshError
     from mailoptout._ncp import AsyncNcpMailer, NcpMailer
     from mailoptout._pagination import AsyncPaginator, Page, SyncPaginator, date_windows
     from mailoptout._retry import RetryPolicy, parse_retry_after
     from mailoptout._signing import NcpSigner, ncp_signature
+    from mailoptout._status import Answer, Unread
     from mailoptout._store import StoreBusyError, StoreError, StoreFullError
     from mailoptout._time import engagelab_time, nes_datetime
     from mailoptout._version import __version__
@@ -98,6 +101,17 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "StoreFullError",
+    # may I mail?
+    "Answer",
+    "Unread",
+    "may_i_mail",
+    "may_i_mail_async",
+    # the doctor
+    "Check",
+    "DoctorReport",
+    "JsonCleanupRecord",
+    "ProviderSetup",
+    "doctor",
     # values the pages list (unknown ones stay as they came)
     "RequesterCode",
     "SendBlockAction",
@@ -120,6 +134,7 @@ __all__ = [
 _MODULES = {
     "mailoptout._bulk": ("BulkResult", "ChunkResult", "Rejected", "normalize_address"),
     "mailoptout._config": ("engagelab_base_url", "ncp_base_url"),
+    "mailoptout._doctor": ("doctor", "Check", "DoctorReport", "JsonCleanupRecord", "ProviderSetup"),
     "mailoptout._engagelab": ("AsyncEngageLab", "EngageLab"),
     "mailoptout._errors": tuple(
         name
@@ -128,6 +143,8 @@ _MODULES = {
     ),
     "mailoptout._lists": ("LISTS", "Entry", "ListRef"),
     "mailoptout._mirror": ("Mirror", "RefreshError", "Refreshed"),
+    "mailoptout._lookups": ("may_i_mail", "may_i_mail_async"),
+    "mailoptout._status": ("Answer", "Unread"),
     "mailoptout._store": ("StoreError", "StoreBusyError", "StoreFullError"),
     "mailoptout._ncp": ("AsyncNcpMailer", "NcpMailer"),
     "mailoptout._pagination": ("AsyncPaginator", "Page", "SyncPaginator", "date_windows"),

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, Protocol, TypedDict, TypeVar, Unpack
+from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 import attrs
 import httpx
@@ -66,6 +67,7 @@ from mailoptout._checks import (
 )
 from mailoptout._config import EngageLabRegion, credentials
 from mailoptout._core import (
+    DEFAULT_TIMEOUT,
     AsyncFacade,
     C,
     Facade,
@@ -90,6 +92,8 @@ from mailoptout._pagination import (
     windowed,
 )
 from mailoptout._providers import ENGAGELAB
+from mailoptout._retry import RetryPolicy
+from mailoptout._signing import Clock
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 
 __all__ = ["AsyncEngageLab", "EngageLab", "date_windows"]
@@ -100,9 +104,11 @@ DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-
 
 
 class ListFilters(TypedDict, total=False):
-    """Arguments of every list method after the dates: ``page_size`` (1..100), ``timeout``."""
+    """Arguments of every list method after the dates: ``page_size`` (1..100), and the call's
+    limits."""
 
     page_size: int
+    max_retries: int | None
     timeout: Timeout
 
 
@@ -157,7 +163,11 @@ class Listing(Generic[T]):
     time_field: str | None = None
 
     def day_of(self, item: T) -> str:
-        return str(getattr(item, self.time_field or "", ""))
+        """The day of the item's time as sent (``2021-01-12T...``, in the provider's zone): read
+        from the wire item, so that the time itself is parsed only if the caller reads it."""
+        raw: Mapping[str, Any] = getattr(item, "raw", None) or {}
+        sent = raw.get(self.time_field or "")
+        return str(sent if sent is not None else getattr(item, self.time_field or "", ""))
 
     def edge_key(self, item: T) -> tuple[object, ...]:
         return (getattr(item, self.key), getattr(item, "api_user", None), self.day_of(item))
@@ -229,8 +239,26 @@ class _EngageLabBase(Facade, Generic[C, Tr, S]):
         api_key: str | None = None,
         *,
         region: EngageLabRegion = "singapore",
-        **options: Unpack[Options[C, Tr, S]],
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
+        http_client: C | None = None,
+        transport: Tr | None = None,
+        clock: Clock = time.time,
+        sleep: S | None = None,
     ) -> None:
+        options: Options[C, Tr, S] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "retry_policy": retry_policy,
+            "http_client": http_client,
+            "transport": transport,
+            "clock": clock,
+        }
+        if sleep is not None:
+            options["sleep"] = sleep
         self.api_user, key = credentials(ENGAGELAB, api_user, api_key)
         auth = httpx.BasicAuth(self.api_user, key)
         setup = Setup.of(ENGAGELAB, auth, lambda: ENGAGELAB.base_url(region), options)
@@ -372,9 +400,8 @@ class EngageLab(
         self, listing: Listing[T], since: dt.date | None, until: dt.date | None, filters: Any
     ) -> SyncPaginator[T]:
         queries = self._queries(listing, since, until, filters)
-        return SyncPaginator(
-            functools.partial(self._runner.run, timeout=filters.get("timeout")), queries
-        )
+        run = functools.partial(self._runner.run, **limits(filters, listing.filters))
+        return SyncPaginator(run, queries)
 
     def _delete(self, deleting: Deleting, value: str | None, options: Mapping[str, Any]) -> int:
         checked = limits(options, deleting.options)
@@ -385,19 +412,37 @@ class EngageLab(
         self,
         since: dt.date | None = None,
         until: dt.date | None = None,
-        **filters: Unpack[UnsubscribeFilters],
+        *,
+        email: str | None = None,
+        api_user: str | None = None,
+        page_size: int = MAX_LIMIT,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> SyncPaginator[Unsubscribe]:
         """Every unsubscribe from ``since`` to ``until``, or of ``email`` alone, or with
         neither, those of the provider's default window; ``api_user`` filters, ``page_size``
-        (1..100).
+        (1..100); ``max_retries``/``timeout`` apply to each page's request.
 
         >>> [u.email for u in engagelab.unsubscribes(dt.date(2024, 1, 1))]  # doctest: +SKIP
         ['a@example.com']
         """
+        filters = UnsubscribeFilters(
+            email=email,
+            api_user=api_user,
+            page_size=page_size,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
         return self._list(UNSUBSCRIBES, since, until, filters)
 
     def add(
-        self, email: str, *, expire: dt.date, **options: Unpack[AddOptions]
+        self,
+        email: str,
+        *,
+        expire: dt.date,
+        strict: bool = True,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> AddedUnsubscribe:
         """Add ``email`` to the list until ``expire``. Adding again only sets the expiry, so
         it is retried like a read. ``strict=False``: sent as is unless no provider could store
@@ -406,44 +451,89 @@ class EngageLab(
         >>> engagelab.add("a@example.com", expire=dt.date(2030, 1, 1)).email  # doctest: +SKIP
         'a@example.com'
         """
+        options = AddOptions(strict=strict, max_retries=max_retries, timeout=timeout)
         request = self._add_request(email, expire, options)
-        return self._runner.run(request, **limits(options, AddOptions)).result
+        return (self._runner.run(request, **limits(options, AddOptions))).result
 
-    def delete(self, email: str | None = None, **options: Unpack[DeleteOptions]) -> int:
+    def delete(
+        self,
+        email: str | None = None,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> int:
         """Delete ``email``, or everything unsubscribed from ``since`` to ``until`` (split into
         3-month windows); returns how many were deleted. Idempotent, so retried.
 
         >>> engagelab.delete("a@example.com")  # doctest: +SKIP
         1
         """
+        options = DeleteOptions(since=since, until=until, max_retries=max_retries, timeout=timeout)
         return self._delete(DELETE_UNSUBSCRIBES, email, options)
 
-    def bounces(self, email: str, **options: Unpack[LimitOptions]) -> SyncPaginator[Bounce]:
+    def bounces(
+        self,
+        email: str,
+        *,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> SyncPaginator[Bounce]:
         """The bounce entries of ``email`` (EngageLab lists bounces by address only)."""
         queries = self._bounce_query(email)
-        return SyncPaginator(functools.partial(self._runner.run, **limits(options)), queries)
+        checked = limits(LimitOptions(max_retries=max_retries, timeout=timeout))
+        return SyncPaginator(functools.partial(self._runner.run, **checked), queries)
 
     def complaints(
         self,
         since: dt.date | None = None,
         until: dt.date | None = None,
-        **filters: Unpack[ComplaintFilters],
+        *,
+        email: str | None = None,
+        page_size: int = MAX_LIMIT,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> SyncPaginator[Complaint]:
         """Spam complaints, read like :meth:`unsubscribes` (by dates, ``email``, or neither)."""
+        filters = ComplaintFilters(
+            email=email, page_size=page_size, max_retries=max_retries, timeout=timeout
+        )
         return self._list(COMPLAINTS, since, until, filters)
 
-    def delete_complaints(self, email: str | None = None, **options: Unpack[DeleteOptions]) -> int:
+    def delete_complaints(
+        self,
+        email: str | None = None,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> int:
         """Delete ``email``'s complaints, or those from ``since`` to ``until``; how many."""
+        options = DeleteOptions(since=since, until=until, max_retries=max_retries, timeout=timeout)
         return self._delete(DELETE_COMPLAINTS, email, options)
 
     def blocks(
         self,
         since: dt.date | None = None,
         until: dt.date | None = None,
-        **filters: Unpack[EntryFilters],
+        *,
+        email_or_domain: str | None = None,
+        api_user: str | None = None,
+        page_size: int = MAX_LIMIT,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> SyncPaginator[Block]:
         """Blocked addresses and domains, by dates, ``email_or_domain`` (that exact entry: a
         domain's block is listed under the domain), or neither; ``api_user`` filters."""
+        filters = EntryFilters(
+            email_or_domain=email_or_domain,
+            api_user=api_user,
+            page_size=page_size,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
         return self._list(BLOCKS, since, until, filters)
 
     def add_block(
@@ -451,38 +541,71 @@ class EngageLab(
         email_or_domain: str,
         *,
         expire: dt.date | None = None,
-        **options: Unpack[LimitOptions],
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> Block:
         """Block an address or a receiving domain, until ``expire`` (default: no expiry).
         Idempotent (adding again sets the expiry), so retried."""
         request = self._block_request(email_or_domain, expire)
-        return self._runner.run(request, **limits(options)).result
+        checked = limits(LimitOptions(max_retries=max_retries, timeout=timeout))
+        return (self._runner.run(request, **checked)).result
 
     def delete_blocks(
-        self, email_or_domain: str | None = None, **options: Unpack[DeleteOptions]
+        self,
+        email_or_domain: str | None = None,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> int:
         """Unblock ``email_or_domain``, or what was blocked from ``since`` to ``until``."""
+        options = DeleteOptions(since=since, until=until, max_retries=max_retries, timeout=timeout)
         return self._delete(DELETE_BLOCKS, email_or_domain, options)
 
     def no_interceptions(
         self,
         since: dt.date | None = None,
         until: dt.date | None = None,
-        **filters: Unpack[EntryFilters],
+        *,
+        email_or_domain: str | None = None,
+        api_user: str | None = None,
+        page_size: int = MAX_LIMIT,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> SyncPaginator[NoInterception]:
         """The allow-list (never intercepted, overriding the other lists), like :meth:`blocks`;
         its dates are not limited, so without any, every entry."""
+        filters = EntryFilters(
+            email_or_domain=email_or_domain,
+            api_user=api_user,
+            page_size=page_size,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
         return self._list(NO_INTERCEPTIONS, since, until, filters)
 
     def add_no_interception(
-        self, email_or_domain: str, **options: Unpack[LimitOptions]
+        self,
+        email_or_domain: str,
+        *,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> NoInterception:
         """Put an address or a receiving domain on the allow-list. Idempotent, so retried."""
         request = self._no_interception_request(email_or_domain)
-        return self._runner.run(request, **limits(options)).result
+        checked = limits(LimitOptions(max_retries=max_retries, timeout=timeout))
+        return (self._runner.run(request, **checked)).result
 
-    def delete_no_interceptions(self, email_or_domain: str, **options: Unpack[LimitOptions]) -> int:
+    def delete_no_interceptions(
+        self,
+        email_or_domain: str,
+        *,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> int:
         """Take ``email_or_domain`` off the allow-list; how many entries were removed."""
+        options = LimitOptions(max_retries=max_retries, timeout=timeout)
         return self._delete(DELETE_NO_INTERCEPTIONS, email_or_domain, options)
 
 
@@ -507,7 +630,7 @@ class AsyncEngageLab(
         concurrency: int,
     ) -> AsyncPaginator[T]:
         queries = self._queries(listing, since, until, filters)
-        run = functools.partial(self._runner.run, timeout=filters.get("timeout"))
+        run = functools.partial(self._runner.run, **limits(filters, listing.filters))
         return AsyncPaginator(run, queries, concurrency=concurrency, tasks=self._runner.ahead)
 
     async def _delete(
@@ -523,27 +646,60 @@ class AsyncEngageLab(
         until: dt.date | None = None,
         *,
         concurrency: int = 1,
-        **filters: Unpack[UnsubscribeFilters],
+        email: str | None = None,
+        api_user: str | None = None,
+        page_size: int = MAX_LIMIT,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> AsyncPaginator[Unsubscribe]:
         """Like :meth:`EngageLab.unsubscribes`."""
+        filters = UnsubscribeFilters(
+            email=email,
+            api_user=api_user,
+            page_size=page_size,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
         return self._list(UNSUBSCRIBES, since, until, filters, concurrency)
 
     async def add(
-        self, email: str, *, expire: dt.date, **options: Unpack[AddOptions]
+        self,
+        email: str,
+        *,
+        expire: dt.date,
+        strict: bool = True,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
     ) -> AddedUnsubscribe:
         """Like :meth:`EngageLab.add`."""
+        options = AddOptions(strict=strict, max_retries=max_retries, timeout=timeout)
         request = self._add_request(email, expire, options)
-        answer = await self._runner.run(request, **limits(options, AddOptions))
-        return answer.result
+        return (await self._runner.run(request, **limits(options, AddOptions))).result
 
-    async def delete(self, email: str | None = None, **options: Unpack[DeleteOptions]) -> int:
+    async def delete(
+        self,
+        email: str | None = None,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
+    ) -> int:
         """Like :meth:`EngageLab.delete`."""
+        options = DeleteOptions(since=since, until=until, max_retries=max_retries, timeout=timeout)
         return await self._delete(DELETE_UNSUBSCRIBES, email, options)
 
-    def bounces(self, email: str, **options: Unpack[LimitOptions]) -> AsyncPaginator[Bounce]:
+    def bounces(
+        self,
+        email: str,
+        *,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> AsyncPaginator[Bounce]:
         """Like :meth:`EngageLab.bounces`."""
         queries = self._bounce_query(email)
-        return AsyncPaginator(functools.partial(self._runner.run, **limits(options)), queries)
+        checked = limits(LimitOptions(max_retries=max_retries, timeout=timeout))
+        return AsyncPaginator(functools.partial(self._runner.run, **checked), queries)
 
     def complaints(
         self,
@@ -551,15 +707,28 @@ class AsyncEngageLab(
         until: dt.date | None = None,
         *,
         concurrency: int = 1,
-        **filters: Unpack[ComplaintFilters],
+        email: str | None = None,
+        page_size: int = MAX_LIMIT,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> AsyncPaginator[Complaint]:
         """Like :meth:`EngageLab.complaints`."""
+        filters = ComplaintFilters(
+            email=email, page_size=page_size, max_retries=max_retries, timeout=timeout
+        )
         return self._list(COMPLAINTS, since, until, filters, concurrency)
 
     async def delete_complaints(
-        self, email: str | None = None, **options: Unpack[DeleteOptions]
+        self,
+        email: str | None = None,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
     ) -> int:
         """Like :meth:`EngageLab.delete_complaints`."""
+        options = DeleteOptions(since=since, until=until, max_retries=max_retries, timeout=timeout)
         return await self._delete(DELETE_COMPLAINTS, email, options)
 
     def blocks(
@@ -568,9 +737,20 @@ class AsyncEngageLab(
         until: dt.date | None = None,
         *,
         concurrency: int = 1,
-        **filters: Unpack[EntryFilters],
+        email_or_domain: str | None = None,
+        api_user: str | None = None,
+        page_size: int = MAX_LIMIT,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> AsyncPaginator[Block]:
         """Like :meth:`EngageLab.blocks`."""
+        filters = EntryFilters(
+            email_or_domain=email_or_domain,
+            api_user=api_user,
+            page_size=page_size,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
         return self._list(BLOCKS, since, until, filters, concurrency)
 
     async def add_block(
@@ -578,16 +758,25 @@ class AsyncEngageLab(
         email_or_domain: str,
         *,
         expire: dt.date | None = None,
-        **options: Unpack[LimitOptions],
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
     ) -> Block:
         """Like :meth:`EngageLab.add_block`."""
         request = self._block_request(email_or_domain, expire)
-        return (await self._runner.run(request, **limits(options))).result
+        checked = limits(LimitOptions(max_retries=max_retries, timeout=timeout))
+        return (await self._runner.run(request, **checked)).result
 
     async def delete_blocks(
-        self, email_or_domain: str | None = None, **options: Unpack[DeleteOptions]
+        self,
+        email_or_domain: str | None = None,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
     ) -> int:
         """Like :meth:`EngageLab.delete_blocks`."""
+        options = DeleteOptions(since=since, until=until, max_retries=max_retries, timeout=timeout)
         return await self._delete(DELETE_BLOCKS, email_or_domain, options)
 
     def no_interceptions(
@@ -596,20 +785,41 @@ class AsyncEngageLab(
         until: dt.date | None = None,
         *,
         concurrency: int = 1,
-        **filters: Unpack[EntryFilters],
+        email_or_domain: str | None = None,
+        api_user: str | None = None,
+        page_size: int = MAX_LIMIT,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> AsyncPaginator[NoInterception]:
         """Like :meth:`EngageLab.no_interceptions`."""
+        filters = EntryFilters(
+            email_or_domain=email_or_domain,
+            api_user=api_user,
+            page_size=page_size,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
         return self._list(NO_INTERCEPTIONS, since, until, filters, concurrency)
 
     async def add_no_interception(
-        self, email_or_domain: str, **options: Unpack[LimitOptions]
+        self,
+        email_or_domain: str,
+        *,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
     ) -> NoInterception:
         """Like :meth:`EngageLab.add_no_interception`."""
         request = self._no_interception_request(email_or_domain)
-        return (await self._runner.run(request, **limits(options))).result
+        checked = limits(LimitOptions(max_retries=max_retries, timeout=timeout))
+        return (await self._runner.run(request, **checked)).result
 
     async def delete_no_interceptions(
-        self, email_or_domain: str, **options: Unpack[LimitOptions]
+        self,
+        email_or_domain: str,
+        *,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
     ) -> int:
         """Like :meth:`EngageLab.delete_no_interceptions`."""
+        options = LimitOptions(max_retries=max_retries, timeout=timeout)
         return await self._delete(DELETE_NO_INTERCEPTIONS, email_or_domain, options)

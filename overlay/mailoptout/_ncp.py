@@ -8,7 +8,7 @@ import functools
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Generic, Protocol, TypedDict, Unpack
+from typing import Any, Generic, Protocol, TypedDict
 
 import httpx
 from ncp_mailer_client import AuthenticatedClient
@@ -39,6 +39,7 @@ from mailoptout._checks import (
 )
 from mailoptout._config import NcpRegion, NcpZone, credentials
 from mailoptout._core import (
+    DEFAULT_TIMEOUT,
     AsyncFacade,
     C,
     Facade,
@@ -55,7 +56,8 @@ from mailoptout._core import (
 from mailoptout._errors import APIError, InvalidInputError
 from mailoptout._pagination import AsyncPaginator, SpringPage, SyncPaginator
 from mailoptout._providers import NCP
-from mailoptout._signing import NcpSigner
+from mailoptout._retry import RetryPolicy
+from mailoptout._signing import Clock, NcpSigner
 from mailoptout._time import to_epoch_ms
 
 __all__ = ["AsyncNcpMailer", "NcpMailer"]
@@ -82,6 +84,7 @@ class UnsubscriberFilters(TypedDict, total=False):
     by_manager: bool | None
     page_size: int
     sort: Sequence[str] | None
+    max_retries: int | None
     timeout: Timeout
 
 
@@ -90,6 +93,7 @@ class HistoryFilters(TypedDict, total=False):
 
     page_size: int
     sort: Sequence[str] | None
+    max_retries: int | None
     timeout: Timeout
 
 
@@ -99,6 +103,7 @@ class PageOptions(TypedDict, total=False):
     page: int
     size: int
     sort: Sequence[str] | None
+    max_retries: int | None
     timeout: Timeout
 
 
@@ -124,10 +129,28 @@ class _NcpBase(Facade, Generic[C, Tr, S]):
         region: NcpRegion = "KR",
         zone: NcpZone = "public",
         lang: str | None = None,
-        **options: Unpack[Options[C, Tr, S]],
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
+        http_client: C | None = None,
+        transport: Tr | None = None,
+        clock: Clock = time.time,
+        sleep: S | None = None,
     ) -> None:
+        options: Options[C, Tr, S] = {
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "retry_policy": retry_policy,
+            "http_client": http_client,
+            "transport": transport,
+            "clock": clock,
+        }
+        if sleep is not None:
+            options["sleep"] = sleep
         access, secret = credentials(NCP, access_key, secret_key)
-        self._clock = options.get("clock", time.time)
+        self._clock = clock
         # The spec lists ko-KR, en-US, zh-CN as examples only: any string is passed on.
         self._lang: Any = UNSET if lang is None else check_str("lang", lang)
         signer = NcpSigner(access, secret, clock=self._clock)
@@ -153,6 +176,7 @@ class _NcpBase(Facade, Generic[C, Tr, S]):
         by_manager: bool | None = None,
         page_size: int = 100,
         sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
         timeout: Timeout = None,
     ) -> list[SpringPage[Unsubscriber]]:
         start_ms = 0 if start is None else to_epoch_ms(check_aware("start", start))
@@ -179,6 +203,7 @@ class _NcpBase(Facade, Generic[C, Tr, S]):
         *,
         page_size: int = 100,
         sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
         timeout: Timeout = None,
     ) -> list[SpringPage[SendBlockHistory]]:
         check_timeout("timeout", timeout)
@@ -197,6 +222,7 @@ class _NcpBase(Facade, Generic[C, Tr, S]):
         page: int = 0,
         size: int = 10,
         sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
         timeout: Timeout = None,
     ) -> Request[SendBlockPage]:
         size = _page_size("size", size)
@@ -223,18 +249,26 @@ class NcpMailer(_NcpBase[httpx.Client, httpx.BaseTransport, Callable[[float], No
     documented base URL; ``base_url`` (or ``MAILOPTOUT_NCP_BASE_URL``) overrides it (e.g. the
     emulator). ``lang`` is sent as ``x-ncp-lang``.
 
-    Options shared by every client: ``timeout`` (seconds or ``httpx.Timeout``, default 30;
-    every method also takes ``timeout=`` for one call), ``max_retries`` (default 2) or
-    ``retry_policy``, ``http_client`` (an ``httpx.Client`` you own: used, never changed or
-    closed), ``transport``, ``clock`` and ``sleep`` (injectable for tests).
+    Options shared by every client: ``timeout`` (seconds or ``httpx.Timeout``, default 30),
+    ``max_retries`` (default 2) or ``retry_policy``, ``http_client`` (an ``httpx.Client`` you
+    own: used, never changed or closed), ``transport``, ``clock`` and ``sleep`` (injectable for
+    tests). Every method also takes ``max_retries=`` and ``timeout=`` for one call.
 
     >>> with NcpMailer(base_url="http://127.0.0.1:8025/api/v1") as mailer:  # doctest: +SKIP
     ...     result = mailer.register(["a@example.com", "b@example.com"])
     ...     for item in mailer.unsubscribers():
-    ...         print(item.address, item.is_reg_by_manager)
+    ...         print(item.address, item.is_reg_by_manager, item.block_date)
     """
 
-    def register(self, addresses: Iterable[str], **options: Unpack[WriteOptions]) -> BulkResult:
+    def register(
+        self,
+        addresses: Iterable[str],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        strict: bool = True,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> BulkResult:
         """Add addresses to the unsubscribe list (registerUnsubscribers), in chunks of
         ``chunk_size`` (default 1000).
 
@@ -249,14 +283,28 @@ class NcpMailer(_NcpBase[httpx.Client, httpx.BaseTransport, Callable[[float], No
         >>> mailer.register(["a@example.com"]).count  # doctest: +SKIP
         1
         """
+        options = WriteOptions(
+            chunk_size=chunk_size, strict=strict, max_retries=max_retries, timeout=timeout
+        )
         return self._bulk(register_unsubscribers._get_kwargs, addresses, options)
 
-    def delete(self, addresses: Iterable[str], **options: Unpack[WriteOptions]) -> BulkResult:
+    def delete(
+        self,
+        addresses: Iterable[str],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        strict: bool = True,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> BulkResult:
         """Remove addresses from the unsubscribe list (deleteUnsubscribers); see :meth:`register`.
 
         >>> mailer.delete(["a@example.com"]).count  # doctest: +SKIP
         1
         """
+        options = WriteOptions(
+            chunk_size=chunk_size, strict=strict, max_retries=max_retries, timeout=timeout
+        )
         return self._bulk(delete_unsubscribers._get_kwargs, addresses, options)
 
     def _bulk(
@@ -282,42 +330,82 @@ class NcpMailer(_NcpBase[httpx.Client, httpx.BaseTransport, Callable[[float], No
         except APIError as error:
             return ChunkResult(tuple(chunk), error=error)
 
-    def unsubscribers(self, **filters: Unpack[UnsubscriberFilters]) -> SyncPaginator[Unsubscriber]:
+    def unsubscribers(
+        self,
+        *,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        email: str | None = None,
+        by_manager: bool | None = None,
+        page_size: int = 100,
+        sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> SyncPaginator[Unsubscriber]:
         """Every unsubscribed address registered between ``start`` and ``end`` (aware datetimes;
         default: all time up to now). ``email``: that address only. ``by_manager``: True for
         operator-added, False for recipient-clicked. ``sort``: ``["createUtc,desc"]`` etc.
-        ``page_size``: default 100.
+        ``page_size``: default 100. ``max_retries``/``timeout`` apply to each page's request.
 
         >>> [u.address for u in mailer.unsubscribers(email="a@example.com")]  # doctest: +SKIP
         ['a@example.com']
         """
-        queries = self._unsubscriber_query(**filters)
-        return SyncPaginator(
-            functools.partial(self._runner.run, timeout=filters.get("timeout")), queries
+        filters = UnsubscriberFilters(
+            start=start,
+            end=end,
+            email=email,
+            by_manager=by_manager,
+            page_size=page_size,
+            sort=sort,
+            max_retries=max_retries,
+            timeout=timeout,
         )
+        queries = self._unsubscriber_query(**filters)
+        run = functools.partial(self._runner.run, **limits(filters, UnsubscriberFilters))
+        return SyncPaginator(run, queries)
 
-    def send_block(self, address: str, **options: Unpack[PageOptions]) -> SendBlockPage:
+    def send_block(
+        self,
+        address: str,
+        *,
+        page: int = 0,
+        size: int = 10,
+        sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
+    ) -> SendBlockPage:
         """One page (``page``, default 0, of ``size`` 10) of ``address``'s send-block history,
         with ``register_status`` and ``expected_delete_date`` (getSendBlockList).
 
         >>> mailer.send_block("a@example.com").register_status  # doctest: +SKIP
         'Not blocked'
         """
+        options = PageOptions(
+            page=page, size=size, sort=sort, max_retries=max_retries, timeout=timeout
+        )
         request = self._send_block_request(address, **options)
-        return self._runner.run(request, timeout=options.get("timeout"))
+        return self._runner.run(request, **limits(options, PageOptions))
 
     def send_block_history(
-        self, address: str, **filters: Unpack[HistoryFilters]
+        self,
+        address: str,
+        *,
+        page_size: int = 100,
+        sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> SyncPaginator[SendBlockHistory]:
         """Every row of ``address``'s send-block history, across pages (``page_size``, ``sort``).
 
         >>> [row.action_type.code for row in mailer.send_block_history("a@b.c")]  # doctest: +SKIP
-        ['C', 'D']
+        [<SendBlockAction.CREATE: 'C'>, <SendBlockAction.DELETE: 'D'>]
         """
-        queries = self._send_block_query(address, **filters)
-        return SyncPaginator(
-            functools.partial(self._runner.run, timeout=filters.get("timeout")), queries
+        filters = HistoryFilters(
+            page_size=page_size, sort=sort, max_retries=max_retries, timeout=timeout
         )
+        queries = self._send_block_query(address, **filters)
+        run = functools.partial(self._runner.run, **limits(filters, HistoryFilters))
+        return SyncPaginator(run, queries)
 
 
 class AsyncNcpMailer(
@@ -333,17 +421,37 @@ class AsyncNcpMailer(
     """
 
     async def register(
-        self, addresses: Iterable[str], *, concurrency: int = 4, **options: Unpack[WriteOptions]
+        self,
+        addresses: Iterable[str],
+        *,
+        concurrency: int = 4,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        strict: bool = True,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
     ) -> BulkResult:
         """Like :meth:`NcpMailer.register`, sending up to ``concurrency`` chunks at once; the
         next chunks' addresses are checked while those are in flight."""
+        options = WriteOptions(
+            chunk_size=chunk_size, strict=strict, max_retries=max_retries, timeout=timeout
+        )
         build = register_unsubscribers._get_kwargs
         return await self._bulk(build, addresses, concurrency, options)
 
     async def delete(
-        self, addresses: Iterable[str], *, concurrency: int = 4, **options: Unpack[WriteOptions]
+        self,
+        addresses: Iterable[str],
+        *,
+        concurrency: int = 4,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        strict: bool = True,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
     ) -> BulkResult:
         """Like :meth:`NcpMailer.delete`, sending up to ``concurrency`` chunks at once."""
+        options = WriteOptions(
+            chunk_size=chunk_size, strict=strict, max_retries=max_retries, timeout=timeout
+        )
         build = delete_unsubscribers._get_kwargs
         return await self._bulk(build, addresses, concurrency, options)
 
@@ -386,23 +494,65 @@ class AsyncNcpMailer(
             return ChunkResult(tuple(chunk), error=error)
 
     def unsubscribers(
-        self, *, concurrency: int = 1, **filters: Unpack[UnsubscriberFilters]
+        self,
+        *,
+        concurrency: int = 1,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        email: str | None = None,
+        by_manager: bool | None = None,
+        page_size: int = 100,
+        sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> AsyncPaginator[Unsubscriber]:
         """Like :meth:`NcpMailer.unsubscribers`; with ``concurrency`` > 1 the pages after the
         first are fetched concurrently, still yielded in order."""
+        filters = UnsubscriberFilters(
+            start=start,
+            end=end,
+            email=email,
+            by_manager=by_manager,
+            page_size=page_size,
+            sort=sort,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
         queries = self._unsubscriber_query(**filters)
-        run = functools.partial(self._runner.run, timeout=filters.get("timeout"))
+        run = functools.partial(self._runner.run, **limits(filters, UnsubscriberFilters))
         return AsyncPaginator(run, queries, concurrency=concurrency, tasks=self._runner.ahead)
 
-    async def send_block(self, address: str, **options: Unpack[PageOptions]) -> SendBlockPage:
+    async def send_block(
+        self,
+        address: str,
+        *,
+        page: int = 0,
+        size: int = 10,
+        sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109  # the HTTP request's, given to httpx
+    ) -> SendBlockPage:
         """Like :meth:`NcpMailer.send_block`."""
+        options = PageOptions(
+            page=page, size=size, sort=sort, max_retries=max_retries, timeout=timeout
+        )
         request = self._send_block_request(address, **options)
-        return await self._runner.run(request, timeout=options.get("timeout"))
+        return await self._runner.run(request, **limits(options, PageOptions))
 
     def send_block_history(
-        self, address: str, *, concurrency: int = 1, **filters: Unpack[HistoryFilters]
+        self,
+        address: str,
+        *,
+        concurrency: int = 1,
+        page_size: int = 100,
+        sort: Sequence[str] | None = None,
+        max_retries: int | None = None,
+        timeout: Timeout = None,
     ) -> AsyncPaginator[SendBlockHistory]:
         """Like :meth:`NcpMailer.send_block_history`."""
+        filters = HistoryFilters(
+            page_size=page_size, sort=sort, max_retries=max_retries, timeout=timeout
+        )
         queries = self._send_block_query(address, **filters)
-        run = functools.partial(self._runner.run, timeout=filters.get("timeout"))
+        run = functools.partial(self._runner.run, **limits(filters, HistoryFilters))
         return AsyncPaginator(run, queries, concurrency=concurrency, tasks=self._runner.ahead)

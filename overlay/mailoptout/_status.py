@@ -1,109 +1,113 @@
-"""May I mail this address? The answer from what every list said, without I/O.
+"""May I mail this address? The :class:`Answer` from what every list said, without I/O.
 
-NAVER's lists (unsubscribed, send-blocked) always stop mail. EngageLab's (unsubscribed,
-complained, bounced, blocked: the address or its domain) stop it unless the address or its
-domain is on EngageLab's allow-list (no_interceptions), which overrides them, as EngageLab
-documents and the emulator models. A list that could not be read makes the answer unknown,
-unless another list already says "must not"; a list that was not checked (no credentials) is
-named in the answer.
+Every list stops mail but EngageLab's allow-list (``engagelab/no_interceptions``), whose entry
+for the address or its domain overrides EngageLab's other lists, as EngageLab documents and the
+emulator models, never NAVER's: the :class:`~mailoptout._lists.ListRef` declarations say so
+(``stops_mail``, ``overrides``). A list that was not read, by the not-checked rule of
+ARCHITECTURE.md:
+
+- a read error, or its provider not configured: the answer is ``unknown`` unless another list
+  says ``must_not`` (the list is in :attr:`Answer.unread`, with why);
+- the caller chose to skip it: it is named in :attr:`Answer.skipped`, and the answer comes from
+  the lists that were read.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Literal, get_args
 
 import attrs
 
-__all__ = [
-    "ALLOW_LISTED",
-    "ENGAGELAB_LISTS",
-    "NCP_LISTS",
-    "Answer",
-    "Finding",
-    "Lookup",
-    "Verdict",
-    "decide",
-]
+from mailoptout._lists import LISTS, Entry
 
-NCP_LISTS = ("unsubscribed", "send_blocked")
-ENGAGELAB_LISTS = ("unsubscribed", "complained", "bounced", "blocked", "allow_listed")
-ALLOW_LISTED = "allow_listed"
+__all__ = ["WORDS", "Answer", "Unread", "Word", "decide", "label"]
+
+Word = Literal["may_mail", "must_not", "unknown"]
+"""The answer to "may I mail?", the same word in the library, CLI text and JSON."""
+WORDS: tuple[Word, ...] = get_args(Word)
+
+_ALLOWING = frozenset(ref.label for ref in LISTS if not ref.stops_mail)
+"""Lists whose entries allow mail (EngageLab's allow-list)."""
+_OVERRIDDEN_BY = {f"{ref.provider}/{name}": ref.label for ref in LISTS for name in ref.overrides}
+"""A list -> the list of its provider that overrides it."""
 
 
-class Answer(enum.Enum):
-    MAY_MAIL = "may_mail"
-    MUST_NOT = "must_not"
-    UNKNOWN = "unknown"
+def label(entry: Entry) -> str:
+    """``provider/name`` of the entry's list, as answers name lists."""
+    return f"{entry.provider}/{entry.list}"
 
 
 @attrs.frozen
-class Finding:
-    """An address found on one list: when it got there, until when, and why (or which entry
-    matched: a blocked domain)."""
+class Unread:
+    """A list that should have been read for an address and was not: ``reason`` says why (a
+    read error, a stale or absent mirror, its provider not configured)."""
 
-    provider: str  # "ncp" or "engagelab"
-    list: str  # one of NCP_LISTS or ENGAGELAB_LISTS
-    at: dt.datetime | None = None
-    expires_at: dt.datetime | None = None
-    detail: str | None = None
-
-
-@attrs.frozen
-class Lookup:
-    """What reading one list gave: findings, or the error that stopped it, or that it was not
-    checked (``error`` says why)."""
-
-    provider: str
     list: str
-    findings: tuple[Finding, ...] = ()
-    error: str | None = None
-    checked: bool = True
+    """``provider/name``."""
+    reason: str
 
 
 @attrs.frozen
-class Verdict:
-    """The answer for one address, with the findings behind it."""
+class Answer:
+    """The answer for one address, with the entries behind it (its findings)."""
 
     address: str
-    answer: Answer
-    reasons: tuple[Finding, ...]
-    overridden: tuple[Finding, ...]  # EngageLab findings the allow-list overrides
-    allowed: tuple[Finding, ...]
-    errors: tuple[str, ...]
-    not_checked: tuple[str, ...]  # "ncp unsubscribed"...
+    """As given."""
+    word: Word
+    findings: tuple[Entry, ...] = ()
+    """The entries that stop mail."""
+    overridden: tuple[Entry, ...] = ()
+    """Entries the allow-list overrides (they do not stop mail)."""
+    allowed: tuple[Entry, ...] = ()
+    """The allow-list's entries for the address or its domain."""
+    unread: tuple[Unread, ...] = ()
+    skipped: tuple[str, ...] = ()
+    """Lists the caller chose not to read (``provider/name``)."""
+
+    @property
+    def may_mail(self) -> bool:
+        """True only for ``may_mail``: ``unknown`` is never "may mail"."""
+        return self.word == "may_mail"
 
 
-def decide(address: str, lookups: Iterable[Lookup]) -> Verdict:
-    """The verdict on ``address`` from the lookups of every list.
+def decide(
+    address: str,
+    findings: Sequence[Entry] = (),
+    unread: tuple[Unread, ...] = (),
+    skipped: tuple[str, ...] = (),
+) -> Answer:
+    """The answer for ``address`` from the entries found on the lists that were read, the
+    lists that could not be (``unread``) and those the caller skipped.
 
-    >>> blocked = Finding("engagelab", "blocked", detail="example.com")
-    >>> allowed = Finding("engagelab", "allow_listed", detail="a@example.com")
-    >>> decide("a@example.com", [
-    ...     Lookup("engagelab", "blocked", (blocked,)),
-    ...     Lookup("engagelab", "allow_listed", (allowed,)),
-    ... ]).answer
-    <Answer.MAY_MAIL: 'may_mail'>
+    >>> from mailoptout._lists import Entry
+    >>> blocked = Entry("engagelab", "blocks", "example.com", "example.com")
+    >>> allowed = Entry("engagelab", "no_interceptions", "a@example.com", "a@example.com")
+    >>> decide("a@example.com", [blocked, allowed]).word
+    'may_mail'
+    >>> decide("a@example.com", [blocked], (Unread("ncp/send_block", "timeout"),)).word
+    'must_not'
     """
-    done = list(lookups)
-    failed = {(lk.provider, lk.list) for lk in done if lk.checked and lk.error is not None}
-    errors = tuple(f"{lk.provider} {lk.list}: {lk.error}" for lk in done if lk.checked and lk.error)
-    not_checked = tuple(f"{lk.provider} {lk.list}" for lk in done if not lk.checked)
-    found = [f for lk in done for f in lk.findings]
-    allowed = tuple(f for f in found if f.list == ALLOW_LISTED)
-    stopping = [f for f in found if f.list != ALLOW_LISTED]
-    overridable = [f for f in stopping if f.provider == "engagelab"]
-    certain = [f for f in stopping if f.provider != "engagelab"]
-    overridden: tuple[Finding, ...] = ()
-    if allowed:
-        overridden = tuple(overridable)
-    elif ("engagelab", ALLOW_LISTED) not in failed:
-        certain += overridable
+    if not findings:  # the common case, kept short: a campaign is mostly addresses on no list
+        return Answer(address, "unknown" if unread else "may_mail", (), (), (), unread, skipped)
+    allowed = tuple(e for e in findings if label(e) in _ALLOWING)
+    allowing = {label(e) for e in allowed}
+    not_read = {u.list for u in unread}
+    certain: list[Entry] = []
+    overridden: list[Entry] = []
+    for entry in findings:
+        name = label(entry)
+        if name in _ALLOWING:
+            continue
+        by = _OVERRIDDEN_BY.get(name)
+        if by in allowing:
+            overridden.append(entry)
+        elif by not in not_read:  # an unread allow-list might override it: unknown, below
+            certain.append(entry)
     if certain:
-        answer = Answer.MUST_NOT
-    elif errors:
-        answer = Answer.UNKNOWN  # a list was not read (if the allow-list: EngageLab's are moot)
+        word: Word = "must_not"
+    elif unread:
+        word = "unknown"
     else:
-        answer = Answer.MAY_MAIL
-    return Verdict(address, answer, tuple(certain), overridden, allowed, errors, not_checked)
+        word = "may_mail"
+    return Answer(address, word, tuple(certain), tuple(overridden), allowed, unread, skipped)

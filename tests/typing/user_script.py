@@ -3,6 +3,7 @@
 
 Each ``reveal_type`` must name a generated model, never ``Any``: the test reads what mypy and
 pyright reveal, in order, and compares it with the ``# reveals:`` comment on the same line.
+every_field.py (written from the specs) checks the type of every documented field beside it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import reveal_type
 
+import httpx
 from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
 
 
@@ -28,8 +30,18 @@ def naver(mailer: NcpMailer) -> None:
 
 
 def engagelab(client: EngageLab) -> None:
-    for unsubscribe in client.unsubscribes(dt.date(2024, 1, 1)):
+    for unsubscribe in client.unsubscribes(dt.date(2024, 1, 1), max_retries=0, timeout=5):
         reveal_type(unsubscribe)  # reveals: Unsubscribe
+        # optional on the page, so the type says it may be missing
+        reveal_type(unsubscribe.unsubscribe_time)  # reveals: datetime | None
+        reveal_type(unsubscribe.type_)  # reveals: UnsubscribeType | int | None
+
+
+def constructors() -> None:
+    with NcpMailer(base_url="http://127.0.0.1:8025/api/v1", timeout=5, max_retries=1) as mailer:
+        reveal_type(mailer)  # reveals: NcpMailer
+    with EngageLab(base_url="http://127.0.0.1:8025", http_client=httpx.Client()) as client:
+        reveal_type(client)  # reveals: EngageLab
 
 
 async def asynchronous(mailer: AsyncNcpMailer, client: AsyncEngageLab) -> None:

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     engagelab_time_json,
+    engagelab_time_key,
     parse_engagelab_time,
 )
 
@@ -25,21 +26,68 @@ class AddedUnsubscribe:
 
     api_user: str | None = None
 
-    unsubscribe_time: datetime.datetime | None = None
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
-    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
-    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
-    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
-     """
-    expire_time: datetime.datetime | None = None
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
-    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
-    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
-    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
-     """
+    _unsubscribe_time: datetime.datetime | str | None = _attrs_field(
+        default=None, alias="unsubscribe_time", eq=engagelab_time_key
+    )
+
+    _expire_time: datetime.datetime | str | None = _attrs_field(
+        default=None, alias="expire_time", eq=engagelab_time_key
+    )
+
     raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
     """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def unsubscribe_time(self) -> datetime.datetime | None:
+        """`yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+        Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+        Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+        an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
+        """
+
+        value = self._unsubscribe_time
+        # still the value as sent until first read: parsed now, kept parsed
+        if value is not None and not isinstance(value, datetime.datetime):
+            self._unsubscribe_time = value = parse_engagelab_time(
+                value, "unsubscribe_time"
+            )
+        return value
+
+    @unsubscribe_time.setter
+    def unsubscribe_time(self, value: datetime.datetime | None) -> None:
+        self._unsubscribe_time = value
+
+    @property
+    def expire_time(self) -> datetime.datetime | None:
+        """`yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+        Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+        Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+        an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
+        """
+
+        value = self._expire_time
+        # still the value as sent until first read: parsed now, kept parsed
+        if value is not None and not isinstance(value, datetime.datetime):
+            self._expire_time = value = parse_engagelab_time(value, "expire_time")
+        return value
+
+    @expire_time.setter
+    def expire_time(self, value: datetime.datetime | None) -> None:
+        self._expire_time = value
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in (
+                "email",
+                "api_user",
+                "unsubscribe_time",
+                "expire_time",
+                "additional_properties",
+            )
+        )
+        return f"{type(self).__name__}({shown})"
 
     def to_dict(self) -> dict[str, Any]:
         email = self.email
@@ -78,19 +126,9 @@ class AddedUnsubscribe:
 
         api_user = src_dict.get("api_user")
 
-        _unsubscribe_time = src_dict.get("unsubscribe_time")
-        unsubscribe_time = (
-            None
-            if _unsubscribe_time is None
-            else parse_engagelab_time(_unsubscribe_time, "unsubscribe_time")
-        )
+        unsubscribe_time = src_dict.get("unsubscribe_time")
 
-        _expire_time = src_dict.get("expire_time")
-        expire_time = (
-            None
-            if _expire_time is None
-            else parse_engagelab_time(_expire_time, "expire_time")
-        )
+        expire_time = src_dict.get("expire_time")
 
         added_unsubscribe = cls(
             email,

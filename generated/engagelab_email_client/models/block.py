@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from ..types import (
     engagelab_time_json,
+    engagelab_time_key,
     parse_engagelab_time,
 )
 
@@ -29,21 +30,67 @@ class Block:
     """ Id of the entry. """
     api_user: str | None = None
     """ The API_USER that blocked it (`all`: every API_USER). """
-    create_time: datetime.datetime | None = None
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
-    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
-    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
-    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
-     """
-    expire_time: datetime.datetime | None = None
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
-    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
-    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
-    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
-     """
+    _create_time: datetime.datetime | str | None = _attrs_field(
+        default=None, alias="create_time", eq=engagelab_time_key
+    )
+
+    _expire_time: datetime.datetime | str | None = _attrs_field(
+        default=None, alias="expire_time", eq=engagelab_time_key
+    )
+
     raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
     """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def create_time(self) -> datetime.datetime | None:
+        """`yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+        Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+        Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+        an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
+        """
+
+        value = self._create_time
+        # still the value as sent until first read: parsed now, kept parsed
+        if value is not None and not isinstance(value, datetime.datetime):
+            self._create_time = value = parse_engagelab_time(value, "create_time")
+        return value
+
+    @create_time.setter
+    def create_time(self, value: datetime.datetime | None) -> None:
+        self._create_time = value
+
+    @property
+    def expire_time(self) -> datetime.datetime | None:
+        """`yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+        Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+        Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+        an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
+        """
+
+        value = self._expire_time
+        # still the value as sent until first read: parsed now, kept parsed
+        if value is not None and not isinstance(value, datetime.datetime):
+            self._expire_time = value = parse_engagelab_time(value, "expire_time")
+        return value
+
+    @expire_time.setter
+    def expire_time(self, value: datetime.datetime | None) -> None:
+        self._expire_time = value
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in (
+                "email_or_domain",
+                "block_id",
+                "api_user",
+                "create_time",
+                "expire_time",
+                "additional_properties",
+            )
+        )
+        return f"{type(self).__name__}({shown})"
 
     def to_dict(self) -> dict[str, Any]:
         email_or_domain = self.email_or_domain
@@ -86,19 +133,9 @@ class Block:
 
         api_user = src_dict.get("api_user")
 
-        _create_time = src_dict.get("create_time")
-        create_time = (
-            None
-            if _create_time is None
-            else parse_engagelab_time(_create_time, "create_time")
-        )
+        create_time = src_dict.get("create_time")
 
-        _expire_time = src_dict.get("expire_time")
-        expire_time = (
-            None
-            if _expire_time is None
-            else parse_engagelab_time(_expire_time, "expire_time")
-        )
+        expire_time = src_dict.get("expire_time")
 
         block = cls(
             email_or_domain,

@@ -8,9 +8,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    UNSUBSCRIBE_TYPE_MEMBERS,
     UnsubscribeType,
-    as_unsubscribe_type,
     engagelab_time_json,
+    engagelab_time_key,
     parse_engagelab_time,
 )
 
@@ -33,21 +34,69 @@ class Unsubscribe:
     """ Why (Unsubscribes page): 0 don't want such mail anymore, 1 never subscribed, 2 spam,
     3 fraud; other values are passed through.
      """
-    unsubscribe_time: datetime.datetime | None = None
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
-    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
-    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
-    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
-     """
-    expire_time: datetime.datetime | None = None
-    """ `yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
-    Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
-    Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
-    an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
-     """
+    _unsubscribe_time: datetime.datetime | str | None = _attrs_field(
+        default=None, alias="unsubscribe_time", eq=engagelab_time_key
+    )
+
+    _expire_time: datetime.datetime | str | None = _attrs_field(
+        default=None, alias="expire_time", eq=engagelab_time_key
+    )
+
     raw: Mapping[str, Any] = _attrs_field(factory=dict, repr=False, eq=False)
     """ The mapping this object was read from, as the provider sent it (empty when built in code). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def unsubscribe_time(self) -> datetime.datetime | None:
+        """`yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+        Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+        Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+        an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
+        """
+
+        value = self._unsubscribe_time
+        # still the value as sent until first read: parsed now, kept parsed
+        if value is not None and not isinstance(value, datetime.datetime):
+            self._unsubscribe_time = value = parse_engagelab_time(
+                value, "unsubscribe_time"
+            )
+        return value
+
+    @unsubscribe_time.setter
+    def unsubscribe_time(self, value: datetime.datetime | None) -> None:
+        self._unsubscribe_time = value
+
+    @property
+    def expire_time(self) -> datetime.datetime | None:
+        """`yyyy-MM-ddTHH:mm:ss+hh:mm` (Unsubscribes list), `yyyy-MM-dd HH:mm:ss` (Unsubscribes add,
+        Blocks and No_interceptions lists) or an offset without a colon (`+0800`, Bounces and
+        Complaints pages). mailoptout's models read it as a timezone-aware datetime, a time without
+        an offset in +08:00 (the zone of the offsets sent elsewhere: an assumption).
+        """
+
+        value = self._expire_time
+        # still the value as sent until first read: parsed now, kept parsed
+        if value is not None and not isinstance(value, datetime.datetime):
+            self._expire_time = value = parse_engagelab_time(value, "expire_time")
+        return value
+
+    @expire_time.setter
+    def expire_time(self, value: datetime.datetime | None) -> None:
+        self._expire_time = value
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in (
+                "email",
+                "api_user",
+                "type_",
+                "unsubscribe_time",
+                "expire_time",
+                "additional_properties",
+            )
+        )
+        return f"{type(self).__name__}({shown})"
 
     def to_dict(self) -> dict[str, Any]:
         email = self.email
@@ -90,21 +139,16 @@ class Unsubscribe:
 
         api_user = src_dict.get("api_user")
 
-        type_ = as_unsubscribe_type(src_dict.get("type"))
-
-        _unsubscribe_time = src_dict.get("unsubscribe_time")
-        unsubscribe_time = (
-            None
-            if _unsubscribe_time is None
-            else parse_engagelab_time(_unsubscribe_time, "unsubscribe_time")
+        _type_ = src_dict.get("type")
+        type_ = (
+            UNSUBSCRIBE_TYPE_MEMBERS.get(_type_, _type_)
+            if type(_type_) is int
+            else _type_
         )
 
-        _expire_time = src_dict.get("expire_time")
-        expire_time = (
-            None
-            if _expire_time is None
-            else parse_engagelab_time(_expire_time, "expire_time")
-        )
+        unsubscribe_time = src_dict.get("unsubscribe_time")
+
+        expire_time = src_dict.get("expire_time")
 
         unsubscribe = cls(
             email,

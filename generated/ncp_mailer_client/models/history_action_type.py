@@ -7,8 +7,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    SEND_BLOCK_ACTION_MEMBERS,
     SendBlockAction,
-    as_send_block_action,
 )
 
 T = TypeVar("T", bound="HistoryActionType")
@@ -47,7 +47,10 @@ class HistoryActionType:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        code = as_send_block_action(src_dict["code"])
+        _code = src_dict["code"]
+        code = (
+            SEND_BLOCK_ACTION_MEMBERS.get(_code, _code) if type(_code) is str else _code
+        )
 
         label = src_dict.get("label")
 

@@ -7,8 +7,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    REQUESTER_CODE_MEMBERS,
     RequesterCode,
-    as_requester_code,
 )
 
 T = TypeVar("T", bound="RequesterType")
@@ -47,7 +47,8 @@ class RequesterType:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        code = as_requester_code(src_dict["code"])
+        _code = src_dict["code"]
+        code = REQUESTER_CODE_MEMBERS.get(_code, _code) if type(_code) is str else _code
 
         label = src_dict.get("label")
 

@@ -8,8 +8,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import (
+    SEND_RESULT_CODE_MEMBERS,
     SendResultCode,
-    as_send_result_code,
     nes_time_json,
     parse_nes_time,
 )
@@ -123,7 +123,12 @@ class SendBlockHistory:
 
         history_sid = src_dict.get("historySid")
 
-        send_result_code = as_send_result_code(src_dict.get("sendResultCode"))
+        _send_result_code = src_dict.get("sendResultCode")
+        send_result_code = (
+            SEND_RESULT_CODE_MEMBERS.get(_send_result_code, _send_result_code)
+            if type(_send_result_code) is str
+            else _send_result_code
+        )
 
         send_result_message: str | None = src_dict.get("sendResultMessage")
 

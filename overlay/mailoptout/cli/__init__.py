@@ -21,7 +21,9 @@ from typer.core import TyperGroup  # noqa: E402
 from mailoptout import MailOptOutError  # noqa: E402
 from mailoptout.cli._clients import describe_error  # noqa: E402
 from mailoptout.cli._credentials import Connection, default_profile_path  # noqa: E402
+from mailoptout.cli._doctor_commands import doctor_command  # noqa: E402
 from mailoptout.cli._engagelab_commands import engagelab_app  # noqa: E402
+from mailoptout.cli._mirror_commands import mirror_app  # noqa: E402
 from mailoptout.cli._ncp_commands import ncp_app  # noqa: E402
 from mailoptout.cli._options import add_common_options, examples  # noqa: E402
 from mailoptout.cli._output import StdoutClosed, settings  # noqa: E402
@@ -50,13 +52,19 @@ app = typer.Typer(
 app.add_typer(ncp_app, name="ncp")
 app.add_typer(engagelab_app, name="engagelab")
 app.add_typer(profile_app, name="profile")
+app.add_typer(mirror_app, name="mirror")
 app.command(
     "status",
     epilog=examples(
         "mailoptout status a@example.com b@example.com",
+        "mailoptout status --file campaign.csv --skip-per-address --max-age 1h > answers.tsv",
         "mailoptout status --file campaign.csv --column email --json > answers.jsonl",
     ),
 )(status)
+app.command(
+    "doctor",
+    epilog=examples("mailoptout doctor", "mailoptout doctor --only ncp --json"),
+)(doctor_command)
 app.command(
     "sync",
     epilog=examples(

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mailoptout._providers import ProviderName
-from mailoptout.emulator._answers import Handler
+from mailoptout.emulator._answers import Handler, engagelab_error
 from mailoptout.emulator._faults import FaultInjector, Faults
 from mailoptout.emulator._routes import EMULATED, mounts, route
 from mailoptout.emulator._state import EmulatorState
@@ -70,6 +70,8 @@ async def serve(
         body = parse_body(provider, op, request.headers.get("content-type", ""), raw)
         return handler(emulator, account, params, body)
     except Invalid as problem:
+        if provider == "engagelab" and "engagelab-error-codes" in emulator.variants:
+            return engagelab_error(problem.status, 10000 + problem.status, problem.message)
         return api.error(problem.status, problem.message)
     except ClientDisconnect:
         LOG.info("client disconnected: %s %s", request.method, request.scope["path"])

@@ -64,6 +64,8 @@ def _list_window(state: EmulatorState, params: dict[str, Any]) -> tuple[dt.date,
     """The given dates, or the default window: the most recent 3 months ending today (the
     server's default is undocumented; the spec says this is the emulator's choice)."""
     start, end = _date(params, "start_date"), _date(params, "end_date")
+    if start is None is end and "engagelab-default-window-all" in state.variants:
+        return dt.date.min, dt.date.max
     if end is None:
         end = dt.datetime.fromtimestamp(state.clock(), tz=ENGAGELAB_NAIVE_TZ).date()
         end = max(end, start) if start is not None else end
@@ -90,12 +92,14 @@ def list_unsubscribes(
     email, api_user = params.get("email"), params.get("api_user")
     email = None if email is None else state.stored(email)
     window = None if email is not None else _list_window(state, params)
+    if email is not None and "engagelab-email-respects-dates" in state.variants:
+        window = _list_window(state, params)
 
     def matching() -> list[Any]:
         entries = state.engagelab_entries(user)
-        if window is None:
+        if email is not None:
             entries = [e for e in entries if e.email == email]
-        else:
+        if window is not None:
             entries = [
                 e for e in entries if window[0] <= _local(e.unsubscribe_time).date() <= window[1]
             ]
@@ -202,10 +206,17 @@ def _selection(
     """Which entries a query or delete means: by key, else by date window (``values`` is the
     query or the body)."""
     key = values.get(shape.key)
+    variants = state.variants
     if key is not None:
         stored = state.stored(key)
+        if "engagelab-email-respects-dates" in variants and shape.window:
+            start, end = _list_window(state, values)
+            return lambda e: e.key == stored and start <= _local(e.created).date() <= end
         return lambda entry: entry.key == stored
-    if shape.window:
+    windowed = shape.window and not (
+        shape.kind == "complaints" and "engagelab-complaints-no-window" in variants
+    )
+    if windowed or (shape.kind == "no_interceptions" and "engagelab-allow-list-window" in variants):
         start, end = _list_window(state, values)
     else:  # no documented window limit: the given bounds, or everything
         start = _date(values, "start_date") or dt.date.min
@@ -227,14 +238,35 @@ def list_handler(shape: ListShape) -> Handler:
             key=lambda entry: (entry.created, entry.key, entry.api_user),
         )
         offset, limit = params.get("offset", 0), params.get("limit", 100)
-        result = [shape.item(entry) for entry in entries[offset : offset + limit]]
+        if "engagelab-offset-is-page" in state.variants and shape.key == "email_or_domain":
+            offset *= limit
+        result = [_item(state, shape, entry) for entry in entries[offset : offset + limit]]
         return JSONResponse({"result": result, "count": len(result), "total": len(entries)})
 
     return handle
 
 
+def _item(state: EmulatorState, shape: ListShape, entry: Suppression) -> dict[str, Any]:
+    item = shape.item(entry)
+    if "engagelab-plain-times-utc" in state.variants and not shape.compact_offset:
+        item[shape.time_field] = plain_time(entry.created.astimezone(dt.UTC))
+    return item
+
+
+def _body_key(state: EmulatorState, shape: ListShape, body: Any) -> str | None:
+    """The entry a write names (``email`` instead under engagelab-body-field-email)."""
+    if "engagelab-body-field-email" in state.variants and shape.key == "email_or_domain":
+        if body.get("email") is None and (body.get(shape.key) or not body.get("start_date")):
+            raise Invalid("email is required")
+        email: str | None = body.get("email")
+        return email
+    key: str | None = body.get(shape.key)
+    return key
+
+
 def add_handler(shape: ListShape) -> Handler:
     def handle(state: EmulatorState, user: str, params: dict[str, Any], body: Any) -> Response:
+        entry_key = _body_key(state, shape, body)
         day = body.get("expire_time")
         expire = (
             None
@@ -243,15 +275,21 @@ def add_handler(shape: ListShape) -> Handler:
                 dt.date.fromisoformat(day), dt.time(23, 59, 59), tzinfo=ENGAGELAB_NAIVE_TZ
             )
         )
-        entry = state.suppressions.add(shape.kind, user, body[shape.key], expire=expire)
-        return JSONResponse({"result": shape.item(entry)})
+        if (
+            expire is None
+            and shape.kind == "blocks"
+            and "engagelab-blocks-expire" in state.variants
+        ):
+            expire = dt.datetime.fromtimestamp(state.clock(), tz=dt.UTC) + dt.timedelta(days=90)
+        entry = state.suppressions.add(shape.kind, user, str(entry_key), expire=expire)
+        return JSONResponse({"result": _item(state, shape, entry)})
 
     return handle
 
 
 def delete_handler(shape: ListShape) -> Handler:
     def handle(state: EmulatorState, user: str, params: dict[str, Any], body: Any) -> Response:
-        if body.get(shape.key) is None:
+        if _body_key(state, shape, body) is None:
             _required_window(body)  # a delete names its entries, or both dates
         count = state.suppressions.delete(shape.kind, user, _selection(state, shape, body))
         return JSONResponse({"count": count})

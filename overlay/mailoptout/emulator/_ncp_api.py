@@ -163,6 +163,10 @@ def _range_end(params: dict[str, Any], prefix: str) -> int:
 def get_unsubscribers_list(
     state: EmulatorState, key: str, params: dict[str, Any], body: Any
 ) -> Response:
+    if "ncp-strict-datetime" in state.variants:
+        for name in ("startDateTime", "endDateTime"):
+            if len(params.get(name) or "") > len("yyyy-MM-dd HH:mm:ss"):
+                raise Invalid(f"{name}: milliseconds are not accepted")
     start, end = _range_end(params, "start"), _range_end(params, "end")
     email, by_manager = params.get("emailAddress"), params.get("isRegByManager")
     email = None if email is None else state.stored(email)
@@ -186,6 +190,11 @@ def get_unsubscribers_list(
         {"address": e.address, "blockDate": nes(e.block_utc), "isRegByManager": e.by_manager}
         for e in page["content"]
     ]
+    if "ncp-page-without-totals" in state.variants:
+        del page["totalElements"], page["totalPages"]
+    if "ncp-items-without-flag" in state.variants:
+        for item in page["content"]:
+            del item["isRegByManager"]
     return JSONResponse(page)
 
 

@@ -24,6 +24,35 @@ VARIANTS: dict[str, str] = {
         "the provider lowercases every address and domain it stores (what it lists is lowercase,"
         " whatever was written)"
     ),
+    # Each guess of README's "How true the specs are" that `mailoptout doctor` checks has a
+    # variant breaking it (tests/test_doctor.py: the doctor names it).
+    "ncp-strict-datetime": (
+        "NAVER refuses the millisecond date-time forms (yyyy-MM-dd HH:mm:ss.SSS and"
+        " yyyy-MM-dd HH:mm:ss SSS)"
+    ),
+    "ncp-page-without-totals": (
+        "getUnsubscribersList's page lacks Spring's totalElements and totalPages"
+    ),
+    "ncp-items-without-flag": "NAVER's unsubscriber items lack isRegByManager",
+    "engagelab-default-window-all": (
+        "EngageLab lists asked without dates serve every entry, not the last 3 months"
+    ),
+    "engagelab-offset-is-page": (
+        "blocks and no_interceptions read offset as a page number (it skips offset x limit)"
+    ),
+    "engagelab-allow-list-window": (
+        "no_interceptions refuse date ranges over 3 months, as unsubscribes do"
+    ),
+    "engagelab-complaints-no-window": "complaints take date ranges of any length",
+    "engagelab-email-respects-dates": (
+        "a look-up by email or email_or_domain applies the dates as well"
+    ),
+    "engagelab-error-codes": "EngageLab's error codes are 10000 + the status, not status x 100",
+    "engagelab-plain-times-utc": "EngageLab's times without an offset are UTC, not +08:00",
+    "engagelab-body-field-email": (
+        "adding and deleting blocks and no_interceptions take `email`, not `email_or_domain`"
+    ),
+    "engagelab-blocks-expire": "a block added without expire_time expires after 90 days",
 }
 """Every variant the emulator knows: name -> what the provider does under it."""
 

@@ -158,6 +158,8 @@ class _Answers:
     progress: Progress
     refused: dict[str, str] = attrs.field(factory=dict)
     failed: dict[str, str] = attrs.field(factory=dict)
+    taken: set[str] = attrs.field(factory=set)
+    """Keys the target answered changed or unchanged this run."""
 
     def record(self, outcome: Outcome) -> None:
         keys = [self.by_entry[e].key for e in outcome.entries if e in self.by_entry]
@@ -173,6 +175,7 @@ class _Answers:
             self.refused.update(dict.fromkeys(keys, outcome.reason))
             return
         self.report.sent += len(keys)
+        self.taken.update(keys)
         if outcome.kind == "changed":
             self.report.changed += len(keys)
             self.report.renewed += len(self.renewing.intersection(keys))
@@ -249,7 +252,7 @@ async def reconcile(
     if dry_run:
         report.would_write = [e.entry for e in planned.write]
         report.would_renew = [e.entry for e in planned.renew]
-        report.not_delivered = _not_delivered(planned, way, {}, {}, dry_run=True)
+        report.not_delivered = _not_delivered(planned, way, None, dry_run=True)
         return report
     if writer is None:
         writer = (
@@ -282,7 +285,7 @@ async def reconcile(
         if report.error:
             break
     report.not_delivered = _not_delivered(
-        planned, way, answers.refused, answers.failed, dry_run=False, stopped=report.error
+        planned, way, answers, dry_run=False, stopped=report.error
     )
     missing = {e.key for e in planned.write}
     settled = [key for key in mirror.in_flight(way.name) if key not in missing]
@@ -322,13 +325,17 @@ def _expiry(default: dt.date | None, there: Entry | None) -> dt.date | None:
 def _not_delivered(
     planned: Plan,
     way: Direction,
-    refused: Mapping[str, str],
-    failed: Mapping[str, str],
+    answers: _Answers | None,
     *,
     dry_run: bool,
     stopped: str | None = None,
 ) -> list[NotDelivered]:
+    """Every active source opt-out the target does not hold in ``planned``, with the reason
+    (from the target's answers of this run, or why there was none)."""
     target = way.target.label
+    refused = answers.refused if answers else {}
+    failed = answers.failed if answers else {}
+    taken = answers.taken if answers else set()
     found: dict[str, NotDelivered] = {}
     for entry in planned.write:
         if entry.key in refused:
@@ -337,6 +344,8 @@ def _not_delivered(
             why = f"no answer from {way.target.provider}: {failed[entry.key]}"
         elif dry_run:
             why = f"not on {target} (dry run: not written)"
+        elif stopped and entry.key in taken:
+            why = f"written, but not checked since: {stopped}"
         elif stopped:
             why = f"not on {target}; not written: {stopped}"
         else:

@@ -1,0 +1,148 @@
+"""The README's Python blocks are tests: each is type-checked (mypy --strict and basedpyright
+strict, one call each for all blocks) against the installed wheel, and run against the emulator
+over a socket with the wheel's interpreter.
+
+A block preceded by ``<!-- not run: REASON -->`` is type-checked but not run (it needs a real
+account); the reason is required, so a skipped block always says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mailoptout.emulator import (
+    DEFAULT_ENGAGELAB_API_KEY,
+    DEFAULT_ENGAGELAB_API_USER,
+    DEFAULT_NCP_ACCESS_KEY,
+    DEFAULT_NCP_SECRET_KEY,
+    EmulatorState,
+    create_app,
+    serve_in_thread,
+)
+from spec_walk import ROOT
+
+pytestmark = pytest.mark.wheel
+
+README = ROOT / "README.md"
+BLOCK = re.compile(r"(?P<marker><!-- not run: [^>]+-->\n)?```python\n(?P<code>.*?)```", re.DOTALL)
+
+
+def python_blocks(text: str) -> list[tuple[int, str, bool]]:
+    """(line number, code, runnable) of every ```python block of ``text``."""
+    return [
+        (text.count("\n", 0, m.start("code")) + 1, m["code"], m["marker"] is None)
+        for m in BLOCK.finditer(text)
+    ]
+
+
+BLOCKS = python_blocks(README.read_text(encoding="utf-8"))
+
+
+def test_the_readme_has_python_blocks_and_each_skip_names_a_reason() -> None:
+    assert len(BLOCKS) >= 2
+    skipped = re.findall(r"<!-- not run:(.*?)-->", README.read_text(encoding="utf-8"))
+    assert all(reason.strip() for reason in skipped)
+
+
+@pytest.fixture(scope="module")
+def blocks_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each block as ``readme_block_LINE.py``, with the files the blocks read."""
+    folder = tmp_path_factory.mktemp("readme")
+    for line, code, _ in BLOCKS:
+        (folder / f"readme_block_{line}.py").write_text(code, encoding="utf-8")
+    (folder / "optouts.txt").write_text("a@example.com\nb@example.com\n", encoding="utf-8")
+    (folder / "campaign.txt").write_text("a@example.com\nc@example.com\n", encoding="utf-8")
+    return folder
+
+
+def test_every_block_passes_mypy_strict(wheel_python: Path, blocks_dir: Path) -> None:
+    files = sorted(str(p) for p in blocks_dir.glob("readme_block_*.py"))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--python-executable",
+            str(wheel_python),
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=blocks_dir,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_block_passes_basedpyright_strict(wheel_python: Path, blocks_dir: Path) -> None:
+    (blocks_dir / "pyrightconfig.json").write_text(
+        json.dumps({"typeCheckingMode": "strict", "include": ["readme_block_*.py"]}),
+        encoding="utf-8",
+    )
+    pyright = shutil.which("basedpyright", path=str(Path(sys.executable).parent))
+    assert pyright, "basedpyright is in the test dependency group"
+    done = subprocess.run(
+        [pyright, "--outputjson", "--pythonpath", str(wheel_python)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=blocks_dir,
+    )
+    report = json.loads(done.stdout)
+    problems = [
+        f"{Path(d['file']).name}:{d['range']['start']['line'] + 1}: {d['message']}"
+        for d in report["generalDiagnostics"]
+        if d["severity"] in ("error", "warning")
+    ]
+    assert problems == []
+
+
+@pytest.fixture(scope="module")
+def emulator_env() -> Iterator[dict[str, str]]:
+    """The environment a README reader would set, pointing at the emulator over a socket."""
+    with serve_in_thread(create_app(EmulatorState())) as url:
+        yield {
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("NCLOUD_", "ENGAGELAB_", "MAILOPTOUT_"))
+            },
+            "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
+            "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
+            "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
+            "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
+            "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
+            "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
+        }
+
+
+@pytest.mark.parametrize(
+    ("line", "runnable"),
+    [(line, runnable) for line, _, runnable in BLOCKS],
+    ids=[f"README.md:{line}" for line, _, _ in BLOCKS],
+)
+def test_every_block_runs_against_the_emulator(
+    line: int, runnable: bool, wheel_python: Path, blocks_dir: Path, emulator_env: dict[str, str]
+) -> None:
+    if not runnable:
+        pytest.skip("marked: needs a real account")
+    done = subprocess.run(
+        [str(wheel_python), f"readme_block_{line}.py"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=blocks_dir,
+        env=emulator_env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

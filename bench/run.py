@@ -1,6 +1,6 @@
 """Client benchmarks, each figure side by side with raw httpx measured in the same run.
 
-    python bench/run.py            # full run, rewrites bench/RESULTS.md (2-4 minutes)
+    python bench/run.py            # full run, rewrites bench/RESULTS.md (5-8 minutes)
     python bench/run.py --quick    # tiny sizes, prints only (a few seconds; the smoke test)
     python bench/run.py page bulk  # some sections only (page listing bulk sniffio emulator startup
                                    # refresh)
@@ -677,8 +677,9 @@ section 1), candidates interleaved round by round, against `bench/server.py` in 
 over 127.0.0.1, raw httpx (+ `json.loads`, hand-written signing) measured in the same run as the
 floor. Ratios ours / raw: median over median, min over min, `paired` (the median of the per-round
 ratios: other processes' load hits both candidates of a round alike, so it cancels; the targets
-are judged on it), and the client process's CPU time (`cpu`). Section 5 is the in-process
-emulator, labelled.
+are judged on it, but the 100-item page targets on `cpu`), and the client process's CPU time
+(`cpu`). Section 5 is the in-process emulator, labelled. Section 7's bound counts each window's
+first page as a serial round trip, the rest 8 at a time.
 
 ## Targets
 
@@ -742,6 +743,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.say(f"{'met   ' if met else 'MISSED'} {name}: {value}")
     wall = time.perf_counter() - start
     print(f"\n{wall:.0f} s", flush=True)
+    about.append("load average at the end {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg()))
     if out is not None:
         write_results(out, report, about=about, sizes=sizes, started=started, wall=wall)
         print(f"wrote {out}")

@@ -11,6 +11,7 @@ import hmac
 import itertools
 import json
 import math
+import sqlite3
 import subprocess
 import sys
 import time
@@ -54,8 +55,11 @@ def served_requests(port: int) -> int:
     return int(httpx.get(f"http://127.0.0.1:{port}/stats").json()["requests"])
 
 
-def scenario_url(port: int, total: int, latency: float) -> str:
-    return f"http://127.0.0.1:{port}/{total}/{round(latency * 1000)}"
+def scenario_url(port: int, total: int, latency: float, *, days: int | None = None) -> str:
+    """The server's root for a scenario; with ``days``, the items are spread over the last
+    ``days`` days, so that each EngageLab window holds its own share (see ``server.py``)."""
+    spread = "" if days is None else f"d{days}"
+    return f"http://127.0.0.1:{port}/{total}{spread}/{round(latency * 1000)}"
 
 
 # raw httpx: the floor ------------------------------------------------------------------------
@@ -195,3 +199,121 @@ class RawAsync:
 
         chunks = [addresses[i : i + CHUNK] for i in range(0, len(addresses), CHUNK)]
         return sum(await asyncio.gather(*(send(chunk) for chunk in chunks)))
+
+
+# a full refresh by hand: the same requests as the mirror's, rows into a plain SQLite table ----
+
+REFRESH_NCP_PAGE = 1000  # what the mirror asks NAVER for (the API's largest page)
+RAW_TABLE = """
+CREATE TABLE entries (
+    provider TEXT NOT NULL, list TEXT NOT NULL, entry TEXT NOT NULL,
+    api_user TEXT NOT NULL DEFAULT '', key TEXT NOT NULL, at TEXT, expires TEXT, reason TEXT,
+    PRIMARY KEY (provider, list, entry, api_user)
+) WITHOUT ROWID;
+CREATE INDEX entries_key ON entries (key);
+"""
+RAW_INSERT = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def raw_store(path: Path) -> sqlite3.Connection:
+    """The floor's store: the mirror's table shape and journal settings, nothing else."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(RAW_TABLE)
+    return db
+
+
+def quarter_windows(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """EngageLab's 3-month windows from ``first`` to ``last`` (inclusive), as the mirror reads
+    them."""
+    windows = []
+    while first <= last:
+        month = first.month - 1 + 3
+        following = dt.date(first.year + month // 12, month % 12 + 1, 1)
+        end = min(following - dt.timedelta(days=1), last)
+        windows.append((first, end))
+        first = end + dt.timedelta(days=1)
+    return windows
+
+
+class RawRefresh:
+    """A full refresh by hand: every first page queued at once, each window's other pages queued
+    as its first page tells their number, ``CONCURRENCY`` on the wire, each page's rows inserted
+    in one transaction as it arrives (no order, no consistency check, no datetime parsing)."""
+
+    def __init__(self, client: httpx.AsyncClient, root: str, db: sqlite3.Connection) -> None:
+        self.client, self.db = client, db
+        self.prefix = httpx.URL(root).path
+        self.slot = asyncio.Semaphore(CONCURRENCY)
+
+    async def get(self, path: str, *, signed: bool) -> Any:
+        headers = ncp_headers("GET", path) if signed else None
+        async with self.slot:
+            response = await self.client.get(path, headers=headers)
+        response.raise_for_status()
+        return json.loads(response.content)
+
+    def insert(self, rows: list[tuple[str | None, ...]]) -> None:
+        """One page, one transaction (as the mirror writes)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany(RAW_INSERT, rows)
+        self.db.execute("COMMIT")
+
+    async def ncp_page(self, number: int) -> int:
+        path = (
+            f"{self.prefix}/api/v1/unsubscribers?sort=createUtc%2Casc&page={number}"
+            f"&size={REFRESH_NCP_PAGE}"
+        )
+        data = await self.get(path, signed=True)
+        rows = [
+            (
+                "ncp",
+                "unsubscribers",
+                item["address"],
+                "",
+                item["address"].lower(),
+                item["blockDate"]["formattedDateTime"],
+                None,
+                "by_manager" if item["isRegByManager"] else "by_user",
+            )
+            for item in data["content"]
+        ]
+        self.insert(rows)
+        return int(data["totalPages"])
+
+    async def ncp(self) -> int:
+        pages = await self.ncp_page(0)
+        await asyncio.gather(*(self.ncp_page(number) for number in range(1, pages)))
+        return pages
+
+    async def engagelab_page(self, window: tuple[dt.date, dt.date], number: int) -> int:
+        first, last = window
+        path = (
+            f"{self.prefix}/v1/unsubscribes?start_date={first}&end_date={last}"
+            f"&offset={number * PAGE}&limit={PAGE}"
+        )
+        data = await self.get(path, signed=False)
+        rows = [
+            (
+                "engagelab",
+                "unsubscribes",
+                item["email"],
+                item["api_user"],
+                item["email"].lower(),
+                item["unsubscribe_time"],
+                item["expire_time"],
+                str(item["type"]),
+            )
+            for item in data["result"]
+        ]
+        self.insert(rows)
+        return max(1, math.ceil(int(data["total"]) / PAGE))
+
+    async def engagelab_window(self, window: tuple[dt.date, dt.date]) -> int:
+        pages = await self.engagelab_page(window, 0)
+        await asyncio.gather(*(self.engagelab_page(window, number) for number in range(1, pages)))
+        return pages
+
+    async def engagelab(self, windows: Sequence[tuple[dt.date, dt.date]]) -> int:
+        return sum(await asyncio.gather(*(self.engagelab_window(w) for w in windows)))

@@ -61,6 +61,14 @@ def measure(
     return stats
 
 
+class Ratios(NamedTuple):
+    """Ours / raw: paired (wall), min / min (wall), CPU (median / median)."""
+
+    paired: float
+    at_min: float
+    cpu: float
+
+
 @dataclass
 class Report:
     lines: list[str] = field(default_factory=list)
@@ -79,10 +87,10 @@ class Report:
             f"{'ratio':>9}{'(min)':>8}{'paired':>8}{'cpu':>8}  {unit}"
         )
 
-    def pair(self, label: str, raw: Stat, ours: Stat, *, us: bool = False) -> tuple[float, float]:
+    def pair(self, label: str, raw: Stat, ours: Stat, *, us: bool = False) -> Ratios:
         """One row (microseconds if ``us``, else seconds); returns the paired ratio (the median
         of ours / raw within each round: what another process's load does to both cancels
-        out) and the min / min ratio."""
+        out), the min / min ratio and the CPU ratio (median over median)."""
         scale, digits = (1e6, 1) if us else (1.0, 3)
         figures = (raw.median, raw.min, ours.median, ours.min)
         ratio, at_min = ours.median / raw.median, ours.min / raw.min
@@ -93,7 +101,7 @@ class Report:
             + "".join(f"{value * scale:10.{digits}f}" for value in figures)
             + f"{ratio:8.2f}x{at_min:7.2f}x{paired:7.2f}x{cpu:7.2f}x"
         )
-        return paired, at_min
+        return Ratios(paired, at_min, cpu)
 
     def target(
         self, name: str, value: float, limit: float, unit: str = "x", note: str = ""

@@ -5,6 +5,8 @@
     python bench/profile.py apage      # 100-item NAVER pages, async facade
     python bench/profile.py listing    # 20,000 items at 20 ms, concurrency 8, async
     python bench/profile.py bulk       # register 100,000 at 20 ms, concurrency 8
+    python bench/profile.py refresh    # full refresh of the mirror, NAVER 200,000 at 20 ms, c=8
+    python bench/profile.py elrefresh  # the same for EngageLab (68 windows)
     python bench/profile.py startup    # -X importtime of `mailoptout --help`: slowest imports
 
 Prints pyinstrument's text report (time in our code and below, library frames collapsed).
@@ -18,12 +20,16 @@ import collections
 import datetime as dt
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from floor import AK, CHUNK, CONCURRENCY, EL_KEY, EL_USER, PAGE, scenario_url, server_process
-from mailoptout import AsyncNcpMailer, EngageLab, NcpMailer
+from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, Mirror, NcpMailer
+from mailoptout._lists import ENGAGELAB_UNSUBSCRIBES, NCP_UNSUBSCRIBERS
 from pyinstrument import Profiler
-from run import FULL
+from run import FULL, SPREAD_DAYS
 
 
 def page(root: str) -> None:
@@ -58,6 +64,23 @@ async def bulk(root: str) -> None:
             await mailer.register(addresses, chunk_size=CHUNK, concurrency=CONCURRENCY)
 
 
+async def refresh_into(ref: Any, client: Any) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        for number in range(2):
+            with Mirror.open(Path(scratch) / f"{number}.sqlite3") as mirror:
+                await mirror.refresh(ref, client, concurrency=CONCURRENCY)
+
+
+async def refresh(root: str) -> None:
+    async with AsyncNcpMailer(AK, "-", base_url=f"{root}/api/v1") as mailer:
+        await refresh_into(NCP_UNSUBSCRIBERS, mailer)
+
+
+async def elrefresh(root: str) -> None:
+    async with AsyncEngageLab(EL_USER, EL_KEY, base_url=root) as client:
+        await refresh_into(ENGAGELAB_UNSUBSCRIBES, client)
+
+
 def startup() -> None:
     """Import time of `mailoptout --help` by top-level package (self times summed)."""
     code = (
@@ -82,7 +105,8 @@ def startup() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
-        "scenario", choices=["page", "elpage", "apage", "listing", "bulk", "startup"]
+        "scenario",
+        choices=["page", "elpage", "apage", "listing", "bulk", "refresh", "elrefresh", "startup"],
     )
     args = parser.parse_args()
     if args.scenario == "startup":
@@ -94,12 +118,17 @@ def main() -> None:
         "apage": lambda root: asyncio.run(apage(root)),
         "listing": lambda root: asyncio.run(listing(root)),
         "bulk": lambda root: asyncio.run(bulk(root)),
+        "refresh": lambda root: asyncio.run(refresh(root)),
+        "elrefresh": lambda root: asyncio.run(elrefresh(root)),
     }
     total, latency = (FULL.listing, FULL.latency) if args.scenario == "listing" else (PAGE, 0.0)
-    if args.scenario == "bulk":
+    days = None
+    if args.scenario in ("bulk", "refresh", "elrefresh"):
         latency = FULL.latency
+    if args.scenario in ("refresh", "elrefresh"):
+        total, days = FULL.refresh, SPREAD_DAYS
     with server_process() as port:
-        root = scenario_url(port, total, latency)
+        root = scenario_url(port, total, latency, days=days)
         profiler = Profiler(interval=0.0005, async_mode="enabled")
         with profiler:
             scenarios[args.scenario](root)

@@ -1,8 +1,9 @@
 """Client benchmarks, each figure side by side with raw httpx measured in the same run.
 
-    python bench/run.py            # full run, rewrites bench/RESULTS.md (2-4 minutes)
+    python bench/run.py            # full run, rewrites bench/RESULTS.md (5-8 minutes)
     python bench/run.py --quick    # tiny sizes, prints only (a few seconds; the smoke test)
-    python bench/run.py page bulk  # some sections only (page listing bulk sniffio emulator startup)
+    python bench/run.py page bulk  # some sections only (page listing bulk sniffio emulator startup
+                                   # refresh)
     nox -s bench                   # the full run in a fresh virtualenv
 
 Client figures are measured against ``bench/server.py``, a stdlib HTTP/1.1 server in its own
@@ -23,6 +24,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from floor import (
@@ -43,17 +46,24 @@ from floor import (
     PAGE,
     SK,
     RawAsync,
+    RawRefresh,
     RawSync,
+    quarter_windows,
+    raw_store,
     scenario_url,
     served_requests,
     server_process,
 )
-from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, NcpMailer
+from mailoptout import AsyncEngageLab, AsyncNcpMailer, EngageLab, Mirror, NcpMailer
 from mailoptout import _core as core
 from mailoptout._json import _standard as standard_loads
+from mailoptout._lists import ENGAGELAB_UNSUBSCRIBES, NCP_UNSUBSCRIBERS
+from mailoptout._mirror import FIRST_DAY
+from mailoptout._time import ENGAGELAB_NAIVE_TZ
 from measure import (
     CountImports,
     Report,
+    Stat,
     Stopwatch,
     Timing,
     atimed,
@@ -71,13 +81,21 @@ class Sizes:
     calls: int  # per-call and page figures: requests per run
     listing: int
     bulk: int
+    refresh: int  # entries of each list a full refresh reads
     latency: float
     startup_runs: int
     warmup: bool = True
 
 
 FULL = Sizes(
-    runs=7, call_runs=21, calls=60, listing=20_000, bulk=100_000, latency=0.020, startup_runs=10
+    runs=7,
+    call_runs=21,
+    calls=60,
+    listing=20_000,
+    bulk=100_000,
+    refresh=200_000,
+    latency=0.020,
+    startup_runs=10,
 )
 QUICK = Sizes(
     runs=2,
@@ -85,6 +103,7 @@ QUICK = Sizes(
     calls=3,
     listing=600,
     bulk=2_000,
+    refresh=2_000,
     latency=0.002,
     startup_runs=1,
     warmup=False,
@@ -164,22 +183,28 @@ def per_call_and_page(report: Report, port: int, sizes: Sizes) -> None:
             f"NAVER send-block, {mode}", stats["raw send-block"], stats["ours send-block"], us=True
         )
         for provider, label in (("ncp", "NAVER"), ("engagelab", "EngageLab")):
+            raw_page = stats[f"raw {provider} page"]
+            side_by_side = [f"raw+json.loads {cpu_us(raw_page):.0f}"]
             for reader in READERS:
                 ours = stats.get(f"ours {provider} page{reader.suffix}")
                 if ours is None:
                     continue
-                ratio, at_min = report.pair(
-                    f"{label} 100-item page, {mode}{reader.suffix}",
-                    stats[f"raw {provider} page"],
-                    ours,
-                    us=True,
+                ratios = report.pair(
+                    f"{label} 100-item page, {mode}{reader.suffix}", raw_page, ours, us=True
                 )
+                side_by_side.append(f"ours{reader.label} {cpu_us(ours):.0f} ({ratios.cpu:.2f}x)")
                 report.target(
-                    f"100-item page, {label}, {mode}{reader.label}: ours / raw+json.loads",
-                    ratio,
+                    f"100-item page, {label}, {mode}{reader.label}: ours / raw+json.loads, CPU",
+                    ratios.cpu,
                     1.15,
-                    note=f", min/min {at_min:.2f}x",
+                    note=f"; wall {ratios.paired:.2f}x paired, {ratios.at_min:.2f}x min/min",
                 )
+            report.say(f"{'':4}CPU us per page, side by side: {', '.join(side_by_side)}")
+
+
+def cpu_us(stat: Stat) -> float:
+    """The client process's CPU per call, median, in microseconds."""
+    return statistics.median(stat.cpu) * 1e6
 
 
 @dataclass(frozen=True)
@@ -251,7 +276,7 @@ def listing(report: Report, port: int, sizes: Sizes) -> None:
         f"concurrency {CONCURRENCY}, async, over a socket"
     )
     report.columns(
-        f"seconds; latency bound ceil({pages}/{CONCURRENCY}) x {latency * 1000:.0f} ms = {bound:.2f} s"
+        f"seconds; latency bound ceil({pages}/{CONCURRENCY}) x {latency * 1000:.0f} ms = {bound:.3f} s"
         f" (reading the first page alone: {own_floor:.2f} s)"
     )
     root = scenario_url(port, total, latency)
@@ -285,7 +310,7 @@ def listing(report: Report, port: int, sizes: Sizes) -> None:
             runner.run(client.aclose())
     for provider, label in (("ncp", "NAVER"), ("engagelab", "EngageLab")):
         floor, ours = stats[f"raw {provider}"], stats[f"ours {provider}"]
-        ratio, at_min = report.pair(f"{label}, ours vs raw", floor, ours)
+        ratio, at_min, _ = report.pair(f"{label}, ours vs raw", floor, ours)
         report.say(
             f"{'':40}raw / bound {floor.median / bound:.2f}x (min {floor.min / bound:.2f}x), "
             f"ours / bound {ours.median / bound:.2f}x (min {ours.min / bound:.2f}x)"
@@ -309,7 +334,7 @@ def bulk(report: Report, port: int, sizes: Sizes) -> None:
         f"{latency * 1000:.0f} ms latency, over a socket"
     )
     report.columns(
-        f"seconds; bound ceil({minimum}/{CONCURRENCY}) x {latency * 1000:.0f} ms = {bound:.2f} s"
+        f"seconds; bound ceil({minimum}/{CONCURRENCY}) x {latency * 1000:.0f} ms = {bound:.3f} s"
     )
     addresses = [f"optout{i:06d}@example.com" for i in range(total)]
     root = scenario_url(port, 0, latency)
@@ -340,7 +365,7 @@ def bulk(report: Report, port: int, sizes: Sizes) -> None:
         )
         for client in (raw.client, ncp):
             runner.run(client.aclose())
-    ratio, at_min = report.pair("NAVER register, ours vs raw", stats["raw"], stats["ours"])
+    ratio, at_min, _ = report.pair("NAVER register, ours vs raw", stats["raw"], stats["ours"])
     report.say(
         f"{'':40}raw / bound {stats['raw'].median / bound:.2f}x, ours / bound "
         f"{stats['ours'].median / bound:.2f}x; requests per run: ours {sorted(set(requests['ours']))}, "
@@ -354,6 +379,109 @@ def bulk(report: Report, port: int, sizes: Sizes) -> None:
     )
     extra = max(requests["ours"]) - minimum
     report.target(f"bulk {total:,}: requests above the minimum ({minimum})", extra, 0, unit="")
+
+
+# full refresh of the mirror ------------------------------------------------------------------
+
+SPREAD_DAYS = 730  # EngageLab's entries over the last two years: 8 or 9 windows hold them
+
+
+def refresh_bound(requests: int, windows: int, latency: float) -> float:
+    """Each window's first page alone (it tells how many pages follow), then the rest of the
+    requests ``CONCURRENCY`` at a time."""
+    return (windows + math.ceil((requests - windows) / CONCURRENCY)) * latency
+
+
+def refresh(report: Report, port: int, sizes: Sizes, scratch: Path) -> None:
+    total, latency = sizes.refresh, sizes.latency
+    today = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
+    windows = quarter_windows(FIRST_DAY, today)
+    report.header(
+        f"7. full refresh of the mirror, {total:,} entries a list, {latency * 1000:.0f} ms "
+        f"latency, concurrency {CONCURRENCY}, async, over a socket"
+    )
+    report.columns("seconds; raw: the same requests by hand, rows into a plain SQLite table")
+    root = scenario_url(port, total, latency, days=SPREAD_DAYS)
+    requests: dict[str, list[int]] = {}
+    path = scratch / "refresh.sqlite3"
+    with asyncio.Runner() as runner:
+        ncp = AsyncNcpMailer(AK, SK, base_url=f"{root}/api/v1")
+        engagelab = AsyncEngageLab(EL_USER, EL_KEY, base_url=root)
+        origin = httpx.URL(root).copy_with(path="/")
+        client = httpx.AsyncClient(base_url=origin, auth=httpx.BasicAuth(EL_USER, EL_KEY))
+
+        def counted(name: str, run: Callable[[Path], Awaitable[int]]) -> Callable[[], Timing]:
+            """One run into a new file (removed after): its time, the rows it holds checked, its
+            requests counted by the server."""
+
+            async def once() -> Timing:
+                before = served_requests(port)
+                watch = Stopwatch()
+                held = await run(path)
+                timing = watch.read()
+                assert held == total, (name, held, total)
+                requests.setdefault(name, []).append(served_requests(port) - before)
+                return timing
+
+            def run_and_clean() -> Timing:
+                timing = runner.run(once())
+                for leftover in scratch.glob(f"{path.name}*"):
+                    leftover.unlink()
+                return timing
+
+            return run_and_clean
+
+        async def ours(path: Path, ref: Any, facade: Any) -> int:
+            with Mirror.open(path) as mirror:
+                return (await mirror.refresh(ref, facade, concurrency=CONCURRENCY)).held
+
+        async def raw(path: Path, provider: str) -> int:
+            db = raw_store(path)
+            try:
+                into = RawRefresh(client, root, db)
+                await (into.ncp() if provider == "ncp" else into.engagelab(windows))
+                return int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
+            finally:
+                db.close()
+
+        stats = measure(
+            {
+                "raw ncp": counted("raw ncp", lambda path: raw(path, "ncp")),
+                "ours ncp": counted("ours ncp", lambda path: ours(path, NCP_UNSUBSCRIBERS, ncp)),
+                "raw engagelab": counted("raw engagelab", lambda path: raw(path, "engagelab")),
+                "ours engagelab": counted(
+                    "ours engagelab",
+                    lambda path: ours(path, ENGAGELAB_UNSUBSCRIBES, engagelab),
+                ),
+            },
+            sizes.runs,
+            warmup=sizes.warmup,
+        )
+        for each in (client, ncp, engagelab):
+            runner.run(each.aclose())
+    for provider, label, serial in (("ncp", "NAVER", 1), ("engagelab", "EngageLab", len(windows))):
+        floor, mine = stats[f"raw {provider}"], stats[f"ours {provider}"]
+        sent = sorted(set(requests[f"ours {provider}"]))
+        raw_sent = sorted(set(requests[f"raw {provider}"]))
+        bound = refresh_bound(max(sent), serial, latency)
+        ratio = report.pair(f"{label}, ours vs raw", floor, mine).paired
+        first_pages = "1 first page" if serial == 1 else f"{serial} windows' first pages"
+        report.say(
+            f"{'':40}requests per run: ours {sent}, raw {raw_sent}; bound ({first_pages} + "
+            f"ceil({max(sent) - serial}/{CONCURRENCY})) x {latency * 1000:.0f} ms = {bound:.3f} s"
+        )
+        report.say(
+            f"{'':40}raw / bound {floor.median / bound:.2f}x (min {floor.min / bound:.2f}x), "
+            f"ours / bound {mine.median / bound:.2f}x (min {mine.min / bound:.2f}x); client CPU "
+            f"s: raw {statistics.median(floor.cpu):.2f}, ours {statistics.median(mine.cpu):.2f}"
+        )
+        report.target(
+            f"full refresh {total:,} at c={CONCURRENCY}, {label}: ours / bound",
+            mine.median / bound,
+            1.3,
+            note=f", min {mine.min / bound:.2f}x; raw {floor.median / bound:.2f}x; "
+            f"ours / raw {ratio:.2f}x paired",
+        )
 
 
 # in-process emulator (labelled: its own CPU shares the client's thread) ----------------------
@@ -549,8 +677,9 @@ section 1), candidates interleaved round by round, against `bench/server.py` in 
 over 127.0.0.1, raw httpx (+ `json.loads`, hand-written signing) measured in the same run as the
 floor. Ratios ours / raw: median over median, min over min, `paired` (the median of the per-round
 ratios: other processes' load hits both candidates of a round alike, so it cancels; the targets
-are judged on it), and the client process's CPU time (`cpu`). Section 5 is the in-process
-emulator, labelled.
+are judged on it, but the 100-item page targets on `cpu`), and the client process's CPU time
+(`cpu`). Section 5 is the in-process emulator, labelled. Section 7's bound counts each window's
+first page as a serial round trip, the rest 8 at a time.
 
 ## Targets
 
@@ -574,7 +703,7 @@ def run_emulator(report: Report, sizes: Sizes) -> None:
         report.say(f"5. in-process emulator figures NOT RUN: {type(exc).__name__}: {exc}")
 
 
-SECTIONS = ("page", "listing", "bulk", "sniffio", "emulator", "startup")
+SECTIONS = ("page", "listing", "bulk", "sniffio", "emulator", "startup", "refresh")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -604,6 +733,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sniffio": lambda: sniffio(report, port, sizes, Path(scratch)),
             "emulator": lambda: run_emulator(report, sizes),
             "startup": lambda: startup(report, sizes),
+            "refresh": lambda: refresh(report, port, sizes, Path(scratch)),
         }
         for name in SECTIONS:
             if name in chosen:
@@ -613,6 +743,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.say(f"{'met   ' if met else 'MISSED'} {name}: {value}")
     wall = time.perf_counter() - start
     print(f"\n{wall:.0f} s", flush=True)
+    about.append("load average at the end {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg()))
     if out is not None:
         write_results(out, report, about=about, sizes=sizes, started=started, wall=wall)
         print(f"wrote {out}")

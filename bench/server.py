@@ -4,12 +4,17 @@ Runs in its own process (``python bench/server.py``; it prints its port, then se
 closes), on 127.0.0.1 only, stdlib only, so that what the client figures measure is the client.
 No validation, no signature check, no state but a request counter; answers are cached bytes.
 
-Paths carry the scenario: ``/{total}/{latency_ms}/...`` then the provider's own path:
+Paths carry the scenario: ``/{total}/{latency_ms}/...`` then the provider's own path; a total
+written ``{total}d{days}`` spreads the items over the last ``days`` days (one day per item step,
+newest first, ending today in EngageLab's zone, +08:00), so that an EngageLab listing answers each
+``start_date``..``end_date`` window with that window's items and ``total`` (a plain total answers
+every window with all of them):
 
 - ``GET  .../api/v1/send-block``      the NAVER documentation's example page
 - ``GET  .../api/v1/unsubscribers``   Spring page ``page`` (size ``size``) of ``total`` items
 - ``POST .../api/v1/unsubscribers``   201 ``{"count": n, "requestCount": n, "ignoreCount": 0}``
-- ``GET  .../v1/unsubscribes``        EngageLab page (``offset``/``limit``) of ``total`` items
+- ``GET  .../v1/unsubscribes``        EngageLab page (``offset``/``limit``) of ``total`` items (of
+                                      the window's items when the total is spread over days)
 - ``GET  /stats``                     ``{"requests": n}``: requests served so far (not counted)
 
 ``latency_ms`` is slept (``asyncio.sleep``) before each answer.
@@ -18,6 +23,7 @@ Paths carry the scenario: ``/{total}/{latency_ms}/...`` then the provider's own 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import json
 import sys
@@ -126,6 +132,50 @@ def engagelab_page(total: int, offset: int, limit: int) -> bytes:
     return _json({"result": items, "count": len(items), "total": total})
 
 
+ENGAGELAB_ZONE = dt.timezone(dt.timedelta(hours=8))
+
+
+def _first_of_day(total: int, days: int, ago: int) -> int:
+    """The first item (newest first) on the day ``ago`` days before today: item ``i`` is
+    ``floor(i * days / total)`` days old."""
+    return -(-max(0, min(ago, days)) * total // days)
+
+
+@functools.cache
+def engagelab_window_page(
+    total: int, days: int, window: tuple[str, str], offset: int, limit: int
+) -> bytes:
+    """One page of the items of the window ``start``..``end`` (inclusive days), ``total`` the
+    window's."""
+    start, end = window
+    today = dt.datetime.now(ENGAGELAB_ZONE).date()
+    newest = (today - dt.date.fromisoformat(end)).days
+    oldest = (today - dt.date.fromisoformat(start)).days
+    first, stop = _first_of_day(total, days, newest), _first_of_day(total, days, oldest + 1)
+    in_window = max(0, stop - first)
+    items = []
+    for i in range(first + offset, min(first + offset + limit, stop)):
+        day = today - dt.timedelta(days=i * days // total)
+        items.append(
+            {
+                "email": f"user{i:07d}@example.com",
+                "unsubscribe_time": f"{day}T12:00:00+08:00",
+                "expire_time": f"{day + dt.timedelta(days=3650)}T12:00:00+08:00",
+                "api_user": "bench",
+                "type": 0,
+            }
+        )
+    return _json({"result": items, "count": len(items), "total": in_window})
+
+
+def engagelab_unsubscribes(total: int, days: str, query: dict[str, str]) -> bytes:
+    offset, limit = int(query.get("offset", 0)), int(query.get("limit", 10))
+    if days:
+        window = (query.get("start_date", "2000-01-01"), query.get("end_date", "2100-01-01"))
+        return engagelab_window_page(total, int(days), window, offset, limit)
+    return engagelab_page(total, offset, limit)
+
+
 SEND_BLOCK_BODY = _json(SEND_BLOCK)
 requests = 0
 
@@ -137,7 +187,8 @@ def answer(method: str, target: str, body: bytes) -> tuple[int, bytes]:
         return 200, _json({"requests": requests})
     requests += 1
     _, total_text, _latency, rest = url.path.split("/", 3)
-    total = int(total_text)
+    total_part, _, days_part = total_text.partition("d")
+    total = int(total_part)
     query = dict(parse_qsl(url.query))
     if rest.endswith("api/v1/send-block"):
         return 200, SEND_BLOCK_BODY
@@ -147,8 +198,7 @@ def answer(method: str, target: str, body: bytes) -> tuple[int, bytes]:
     if rest.endswith("api/v1/unsubscribers"):
         return 200, ncp_page(total, int(query.get("page", 0)), int(query.get("size", 10)))
     if rest.endswith("v1/unsubscribes"):
-        offset, limit = int(query.get("offset", 0)), int(query.get("limit", 10))
-        return 200, engagelab_page(total, offset, limit)
+        return 200, engagelab_unsubscribes(total, days_part, query)
     return 404, b'{"error":"not found"}'
 
 

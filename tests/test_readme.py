@@ -146,3 +146,96 @@ def test_every_block_runs_against_the_emulator(
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+SERVES_FOREVER = ("mailoptout emulator", "mailoptout profile write")
+"""Commands that do not return by themselves (a server) or ask for credentials at a prompt:
+their options are checked against the README by tests/test_cli_readme.py instead."""
+
+
+def command_lines(text: str) -> list[str]:
+    """Every ``mailoptout ...`` line of the README's ``sh`` blocks, comments removed."""
+    lines = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.DOTALL):
+        for line in block.splitlines():
+            command = line.split("  #")[0].strip()
+            if command.startswith("mailoptout ") and not command.startswith(SERVES_FOREVER):
+                lines.append(command)
+    return lines
+
+
+COMMANDS = command_lines(README.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def demo_emulator(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[dict[str, str], Path]]:
+    """The emulator with the demo's data, the environment pointing at it, and a folder holding
+    the files the README's commands read."""
+    from mailoptout.emulator._demo import seed  # noqa: PLC0415 - the demo's data
+
+    folder = tmp_path_factory.mktemp("readme-cli")
+    (folder / "gone.txt").write_text("gone@example.com\n", encoding="utf-8")
+    (folder / "list.txt").write_text("a@example.com\n", encoding="utf-8")
+    (folder / "campaign.csv").write_text("email\na@example.com\nz@example.org\n", encoding="utf-8")
+    state = EmulatorState()
+    seed(state)
+    with serve_in_thread(create_app(state)) as url:
+        yield (
+            {
+                **{
+                    k: v
+                    for k, v in os.environ.items()
+                    if not k.startswith(("NCLOUD_", "ENGAGELAB_", "MAILOPTOUT_"))
+                },
+                "HOME": str(folder),
+                "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
+                "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
+                "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
+                "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
+                "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
+                "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
+                "MAILOPTOUT_STORE": str(folder / "mirror.sqlite3"),
+                "MAILOPTOUT_FIRST_DAY": "2024-01-01",
+            },
+            folder,
+        )
+
+
+def test_the_readme_shows_commands() -> None:
+    assert len(COMMANDS) >= 15
+
+
+@pytest.mark.parametrize("line", COMMANDS)
+def test_every_readme_command_runs_as_written(
+    line: str, demo_emulator: tuple[dict[str, str], Path]
+) -> None:
+    """Each command as the README writes it, against the emulator: never a usage error (a
+    delete that needs ``--yes`` without a terminal says so), never a traceback. Exit 1 is a
+    verdict some commands give (an address unknown, an opt-out missing)."""
+    import shlex  # noqa: PLC0415
+
+    env, folder = demo_emulator
+    words = shlex.split(line)
+    stdout_file = None
+    if ">" in words:
+        words, stdout_file = words[: words.index(">")], words[words.index(">") + 1]
+    script = str(Path(sys.executable).with_name("mailoptout"))
+    done = subprocess.run(
+        [script, *words[1:]],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=folder,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    if stdout_file:
+        (folder / stdout_file).write_text(done.stdout, encoding="utf-8")
+    assert "Traceback" not in done.stderr + done.stdout
+    if done.returncode == 2:
+        assert "--yes" in done.stderr, done.stderr
+    else:
+        assert done.returncode in (0, 1), done.stderr

@@ -474,3 +474,11 @@ def test_a_journal_of_the_earlier_version_is_upgraded(server: Server) -> None:
     report = server.report("sync", "engagelab", "ncp")
     assert (report["changed"], report["held"]) == (5, 5)
     assert server.state.ncp_addresses() == expected
+
+
+def test_a_piped_report_says_which_way_it_ran(server: Server) -> None:
+    """On a pipe or in a file the report's rows carry the JSON's names, direction included (a
+    terminal shows it in the title)."""
+    done = server.run("sync", "engagelab", "ncp", "--dry-run")
+    rows = dict(line.split("\t", 1) for line in done.stdout.splitlines() if "\t" in line)
+    assert (rows["direction"], rows["dry_run"]) == ("engagelab->ncp", "True")

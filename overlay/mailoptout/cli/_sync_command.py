@@ -237,7 +237,10 @@ def _show(out: Output, report: ReconcileReport, *, as_json: bool) -> None:
         out.json_line(record | {"not_delivered_addresses": missing, "error": report.error})
         return
     title = f"sync {report.direction}{' (dry run)' if report.dry_run else ''}"
-    out.record(title, {k: v for k, v in record.items() if k not in ("direction", "dry_run")})
+    # the title says which way and whether it was a dry run on a terminal; a pipe or a file keeps
+    # them as rows, under the JSON's names, so a saved report still says which way it ran
+    in_title = ("direction", "dry_run") if out.terminal else ()
+    out.record(title, {k: v for k, v in record.items() if k not in in_title})
     if missing:
         out.rows(
             "not delivered",

@@ -24,12 +24,13 @@ from mailoptout import InvalidInputError
 from mailoptout._doctor import (
     Check,
     DoctorReport,
-    JsonCleanupRecord,
     MemoryCleanupRecord,
     Pending,
     ProviderSetup,
+    StoreCleanupRecord,
     doctor,
 )
+from mailoptout._mirror import Mirror
 from mailoptout.emulator import (
     DEFAULT_ENGAGELAB_API_KEY,
     DEFAULT_ENGAGELAB_API_USER,
@@ -344,6 +345,12 @@ GUESS_VARIANTS = {
     "ncp-strict-datetime": ("ncp", "date-time formats", "yyyy-MM-dd HH:mm:ss.SSS", False),
     "ncp-page-without-totals": ("ncp", "spring page", "totalElements, totalPages", False),
     "ncp-items-without-flag": ("ncp", "item fields", "without isRegByManager", False),
+    "engagelab-page-without-total": (
+        "engagelab",
+        "engagelab/unsubscribes shape",
+        "'total' is a required property",
+        False,
+    ),
     "engagelab-default-window-all": ("engagelab", "default window", "not the last 3 months", False),
     "engagelab-offset-is-page": ("engagelab", "blocks offset", "not the start position", False),
     "engagelab-allow-list-window": ("engagelab", "allow-list window", "was refused", False),
@@ -396,6 +403,7 @@ RELATED = {
     # checks a variant also refutes, through the same behaviour
     "ncp-page-without-totals": ("ncp/unsubscribers shape",),
     "ncp-items-without-flag": ("ncp/unsubscribers shape",),
+    "engagelab-page-without-total": ("default window",),
     "engagelab-offset-is-page": ("no_interceptions offset",),
     "engagelab-email-respects-dates": ("unsubscribes by entry", "blocks by entry"),
     "engagelab-body-field-email": ("no_interceptions write body",),
@@ -413,9 +421,9 @@ RELATED = {
 )
 @settings(max_examples=40, deadline=None)
 def test_the_cleanup_record_keeps_what_is_not_done(steps: list[tuple[bool, str, str]]) -> None:
-    """The JSON cleanup record holds exactly the entries added and not yet done, in order."""
-    with tempfile.TemporaryDirectory() as folder:
-        record = JsonCleanupRecord(Path(folder) / "state" / "doctor-cleanup.json")
+    """The cleanup record in the store holds exactly the entries added and not yet done."""
+    with tempfile.TemporaryDirectory() as folder, Mirror.open(Path(folder) / "m.sqlite3") as store:
+        record = StoreCleanupRecord(store)
         model: list[Pending] = []
         for add, name, entry in steps:
             item = Pending("engagelab", name, entry)
@@ -425,7 +433,7 @@ def test_the_cleanup_record_keeps_what_is_not_done(steps: list[tuple[bool, str, 
             else:
                 record.done(item)
                 model = [other for other in model if other != item]
-            assert record.pending() == model
+            assert sorted(record.pending(), key=repr) == sorted(model, key=repr)
 
 
 def test_cli_usage_errors_name_the_option(tmp_path: Any) -> None:
@@ -442,3 +450,44 @@ def test_cli_usage_errors_name_the_option(tmp_path: Any) -> None:
         assert done.returncode == 2, done.stderr
         assert done.stderr.count("\n") == 1, done.stderr
         assert option in done.stderr
+
+
+def test_cli_cleanup_record_lives_in_the_store(tmp_path: Any) -> None:
+    """An entry an interrupted write test left, noted in the store: `doctor` names it (exit 1),
+    `doctor --cleanup` removes it and clears the note; `--write-test` then leaves nothing."""
+    store = tmp_path / "mirror.sqlite3"
+    state = seed(EmulatorState())
+    state.suppressions.add("blocks", USER, TEST_ADDRESS)
+    with Mirror.open(store) as mirror:
+        StoreCleanupRecord(mirror).add(Pending("engagelab", "blocks", TEST_ADDRESS))
+    with serve_in_thread(create_app(state)) as root:
+        env = {
+            **os.environ,
+            "ENGAGELAB_API_USER": USER,
+            "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
+            "MAILOPTOUT_ENGAGELAB_BASE_URL": root,
+            "MAILOPTOUT_PROFILE": str(tmp_path / "none.toml"),
+        }
+        command = [sys.executable, "-m", "mailoptout", "doctor", "--only", "engagelab"]
+        command += ["--store", str(store)]
+
+        def doctor_cli(*extra: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [*command, *extra],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+
+        left = doctor_cli()
+        cleaned = doctor_cli("--cleanup")
+        written = doctor_cli("--write-test", TEST_ADDRESS)
+    assert left.returncode == 1
+    assert "doctor --cleanup" in left.stderr
+    assert cleaned.returncode == 0, cleaned.stderr
+    assert written.returncode == 0, written.stderr + written.stdout
+    assert state.engagelab_intercepting(TEST_ADDRESS) == []
+    with Mirror.open(store, read_only=True) as mirror:
+        assert StoreCleanupRecord(mirror).pending() == []

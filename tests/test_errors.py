@@ -170,10 +170,6 @@ def every_error() -> list[MailOptOutError]:
         mailoptout.StoreFullError("no space left on the disk of /x/mirror.sqlite3"),
         mailoptout.RefreshError("engagelab/unsubscribes kept changing while it was listed"),
         stopped,
-        mailoptout.StoreError("/tmp/m.sqlite3 is not a SQLite file of ours: move it away"),
-        mailoptout.StoreBusyError("/tmp/m.sqlite3 is in use by process 1"),
-        mailoptout.StoreFullError("no space left on the disk of /tmp/m.sqlite3"),
-        mailoptout.RefreshError("engagelab/blocks kept changing while it was listed"),
     ]
 
 

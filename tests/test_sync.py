@@ -47,7 +47,8 @@ class Server(test_cli.Server):
 
     def __init__(self, state: EmulatorState, url: str, home: Path) -> None:
         super().__init__(state, url, home)
-        self.journal = home / "sync.sqlite3"  # the store (MAILOPTOUT_STATE)
+        self.journal = home / "sync.sqlite3"  # the store: MAILOPTOUT_STATE, which the earlier
+        self.env.pop("MAILOPTOUT_STORE", None)  # version read too (--store would win over it)
         # EngageLab's windows from about 1,000 days back, not 2010: 12 requests a listing, not 68
         self.env["MAILOPTOUT_FIRST_DAY"] = str(FIRST_DAY)
 

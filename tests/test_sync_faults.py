@@ -80,9 +80,12 @@ class Writes:
             self._stop()
 
     def _write(self, addresses: list[str]) -> None:
-        self._run_writes += 1
-        if self.stop_at_write is not None and self._run_writes >= self.stop_at_write:
-            self._stop()
+        # a write the previous, stopped run had in flight may land between two runs: it is
+        # not this run's, and a signal sent then would reach the next run still starting
+        if self.process is not None:
+            self._run_writes += 1
+            if self.stop_at_write is not None and self._run_writes >= self.stop_at_write:
+                self._stop()
         lost = self.stopped or DRAW.get() == "drop"
         self.log.append((addresses, lost))
 

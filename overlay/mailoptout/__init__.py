@@ -25,7 +25,7 @@ if _typing.TYPE_CHECKING:
 
     from mailoptout._bulk import BulkResult, ChunkResult, Rejected, normalize_address
     from mailoptout._config import engagelab_base_url, ncp_base_url
-    from mailoptout._doctor import Check, DoctorReport, JsonCleanupRecord, ProviderSetup, doctor
+    from mailoptout._doctor import Check, DoctorReport, ProviderSetup, StoreCleanupRecord, doctor
     from mailoptout._engagelab import AsyncEngageLab, EngageLab
     from mailoptout._errors import (
         APIConnectionError,
@@ -109,7 +109,7 @@ __all__ = [
     # the doctor
     "Check",
     "DoctorReport",
-    "JsonCleanupRecord",
+    "StoreCleanupRecord",
     "ProviderSetup",
     "doctor",
     # values the pages list (unknown ones stay as they came)
@@ -134,7 +134,13 @@ __all__ = [
 _MODULES = {
     "mailoptout._bulk": ("BulkResult", "ChunkResult", "Rejected", "normalize_address"),
     "mailoptout._config": ("engagelab_base_url", "ncp_base_url"),
-    "mailoptout._doctor": ("doctor", "Check", "DoctorReport", "JsonCleanupRecord", "ProviderSetup"),
+    "mailoptout._doctor": (
+        "doctor",
+        "Check",
+        "DoctorReport",
+        "StoreCleanupRecord",
+        "ProviderSetup",
+    ),
     "mailoptout._engagelab": ("AsyncEngageLab", "EngageLab"),
     "mailoptout._errors": tuple(
         name

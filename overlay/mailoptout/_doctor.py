@@ -17,30 +17,33 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import json
 import os
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
 import httpx
 
 from mailoptout._config import engagelab_base_url, ncp_base_url
-from mailoptout._errors import ConfigurationError, InvalidInputError
+from mailoptout._errors import InvalidInputError
+from mailoptout._identity import address_key
 from mailoptout._providers import PROVIDERS, ProviderName
 from mailoptout._signing import Clock, NcpSigner
 from mailoptout._time import to_epoch_ms
+
+if TYPE_CHECKING:
+    from mailoptout._mirror import Mirror
 
 __all__ = [
     "Check",
     "CleanupRecord",
     "DoctorReport",
-    "JsonCleanupRecord",
+    "MemoryCleanupRecord",
     "Pending",
     "ProviderSetup",
+    "StoreCleanupRecord",
     "doctor",
 ]
 
@@ -157,38 +160,36 @@ class CleanupRecord(Protocol):
     def done(self, item: Pending) -> None: ...
 
 
-class JsonCleanupRecord:
-    """A :class:`CleanupRecord` in a small JSON file, created owner-readable only."""
+class StoreCleanupRecord:
+    """A :class:`CleanupRecord` in the local store (the mirror's in-flight writes, one direction
+    per list: ``doctor engagelab/blocks``), so the store holds every write awaiting an answer."""
 
-    # TODO(lead): move into the store's Mirror once it has a place for it (one store file).
+    LISTS: tuple[tuple[ProviderName, str], ...] = (
+        ("engagelab", "blocks"),
+        ("engagelab", "no_interceptions"),
+    )
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, mirror: Mirror) -> None:
+        self.mirror = mirror
+
+    @staticmethod
+    def _direction(provider: str, name: str) -> str:
+        return f"doctor {provider}/{name}"
 
     def pending(self) -> list[Pending]:
-        try:
-            rows = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError) as problem:
-            raise ConfigurationError(
-                f"cannot read the doctor's cleanup record {self.path}: {problem}"
-            ) from None
-        return [Pending(row["provider"], row["list"], row["entry"]) for row in rows]
-
-    def _write(self, items: list[Pending]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump([attrs.asdict(item) for item in items], handle)
+        return [
+            Pending(provider, name, entry)
+            for provider, name in self.LISTS
+            for entry in self.mirror.in_flight(self._direction(provider, name)).values()
+        ]
 
     def add(self, item: Pending) -> None:
-        items = self.pending()
-        if item not in items:
-            self._write([*items, item])
+        where = self._direction(item.provider, item.list)
+        self.mirror.send_begins(where, [(address_key(item.entry), item.entry)])
 
     def done(self, item: Pending) -> None:
-        self._write([other for other in self.pending() if other != item])
+        where = self._direction(item.provider, item.list)
+        self.mirror.send_ends(where, [address_key(item.entry)])
 
 
 class MemoryCleanupRecord:

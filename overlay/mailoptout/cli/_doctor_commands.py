@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import platformdirs
 import typer
 
 from mailoptout import ConfigurationError
 from mailoptout._providers import PROVIDERS, ProviderName
 from mailoptout.cli._credentials import PROFILE_KEYS, Connection
-from mailoptout.cli._options import Json
+from mailoptout.cli._options import DEFAULT_STORE, Json, Only, StoreOpt
 from mailoptout.cli._output import Output
 
 if TYPE_CHECKING:
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
 __all__ = ["doctor_command", "provider_setup"]
 
-DEFAULT_STORE = Path(platformdirs.user_state_dir("mailoptout")) / "mirror.sqlite3"
 COLUMNS = ("provider", "check", "status", "summary", "evidence")
 
 
@@ -73,20 +71,9 @@ def provider_setup(conn: Connection, provider: ProviderName) -> ProviderSetup:
     return ProviderSetup(provider, credentials, source, base_url or default, label, problem)
 
 
-def _only(value: str | None) -> str | None:
-    if value is not None and value not in PROVIDERS:
-        raise typer.BadParameter(f"{value!r}: use ncp or engagelab", param_hint="'--only'")
-    return value
-
-
 def doctor_command(  # noqa: PLR0917 - typer's options are its parameters
     ctx: typer.Context,
-    only: Annotated[
-        str | None,
-        typer.Option(
-            metavar="PROVIDER", callback=_only, help="Check one provider: ncp or engagelab."
-        ),
-    ] = None,
+    only: Only = None,
     write_test: Annotated[
         str | None,
         typer.Option(
@@ -94,7 +81,7 @@ def doctor_command(  # noqa: PLR0917 - typer's options are its parameters
             metavar="ADDRESS",
             help="Also add ADDRESS to EngageLab's blocks and allow-list and remove it again, to"
             " test the guessed request bodies (refused if ADDRESS is on any list; what must be"
-            " undone is noted first, beside --store).",
+            " undone is noted in the --store first).",
         ),
     ] = None,
     cleanup: Annotated[
@@ -103,14 +90,7 @@ def doctor_command(  # noqa: PLR0917 - typer's options are its parameters
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when a guess of the specs is refuted too.")
     ] = False,
-    store: Annotated[
-        Path,
-        typer.Option(
-            envvar="MAILOPTOUT_STORE",
-            metavar="PATH",
-            help="The local store (the write test's cleanup record lives beside it).",
-        ),
-    ] = DEFAULT_STORE,
+    store: StoreOpt = DEFAULT_STORE,
     as_json: Json = False,
 ) -> None:
     """Check each configured provider (credentials and where they come from, base URL,
@@ -120,7 +100,8 @@ def doctor_command(  # noqa: PLR0917 - typer's options are its parameters
     failure one line on stderr naming the fix; refuted guesses fail the run only with --strict.
     """
     from mailoptout._bulk import normalize_address  # noqa: PLC0415 - email-validator is heavy
-    from mailoptout._doctor import JsonCleanupRecord, doctor  # noqa: PLC0415
+    from mailoptout._doctor import StoreCleanupRecord, doctor  # noqa: PLC0415
+    from mailoptout._mirror import Mirror  # noqa: PLC0415 - sqlite only when it runs
 
     if write_test is not None:
         try:
@@ -132,15 +113,22 @@ def doctor_command(  # noqa: PLR0917 - typer's options are its parameters
     conn: Connection = ctx.obj
     names: list[ProviderName] = ["ncp", "engagelab"] if only is None else [only]  # type: ignore[list-item]
     setups = {name: provider_setup(conn, name) for name in names}
-    record = JsonCleanupRecord(store.parent / "doctor-cleanup.json")
-    report = doctor(
-        only=only,  # type: ignore[arg-type]
-        ncp=setups.get("ncp"),
-        engagelab=setups.get("engagelab"),
-        write_test=write_test,
-        cleanup=cleanup,
-        cleanup_record=record,
-    )
+    writes = write_test is not None or cleanup
+    # the store is created for a write test; a read-only run only looks at an existing one
+    with contextlib.ExitStack() as stack:
+        mirror = (
+            stack.enter_context(Mirror.open(store, read_only=not writes))
+            if writes or store.expanduser().exists()
+            else None
+        )
+        report = doctor(
+            only=only,  # type: ignore[arg-type]
+            ncp=setups.get("ncp"),
+            engagelab=setups.get("engagelab"),
+            write_test=write_test,
+            cleanup=cleanup,
+            cleanup_record=None if mirror is None else StoreCleanupRecord(mirror),
+        )
     out = Output(as_json=as_json)
     out.rows(
         "mailoptout doctor",

@@ -7,26 +7,24 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import platformdirs
 import typer
 
 from mailoptout import MailOptOutError
 from mailoptout._errors import InvalidInputError
 from mailoptout._time import ENGAGELAB_NAIVE_TZ
 from mailoptout.cli._clients import built, engagelab_options, ncp_options
-from mailoptout.cli._options import ChunkOpt, Concurrency, Json, parse_date
+from mailoptout.cli._options import DEFAULT_STORE, ChunkOpt, Concurrency, Json, parse_date
 from mailoptout.cli._output import Output
 
 if TYPE_CHECKING:
     from mailoptout.sync import ReconcileReport
 
-__all__ = ["DEFAULT_STORE", "StoreOpt", "store_path", "sync"]
+__all__ = ["store_path", "sync"]
 
-DEFAULT_STORE = Path(platformdirs.user_state_dir("mailoptout")) / "mirror.sqlite3"
 DEFAULT_EXPIRE_DAYS = 3650
 NAMED_ON_STDERR = 10
 
-StoreOpt = Annotated[
+SyncStoreOpt = Annotated[
     Path | None,
     typer.Option(
         "--store",
@@ -123,7 +121,7 @@ def sync(
             " a request, even when empty); the store moves it back to its first write if older.",
         ),
     ] = "2010-01-01",
-    store: StoreOpt = None,
+    store: SyncStoreOpt = None,
     state: StateOpt = None,
     chunk_size: ChunkOpt = 1000,
     concurrency: Concurrency = 8,

@@ -34,6 +34,7 @@ VARIANTS: dict[str, str] = {
         "getUnsubscribersList's page lacks Spring's totalElements and totalPages"
     ),
     "ncp-items-without-flag": "NAVER's unsubscriber items lack isRegByManager",
+    "engagelab-page-without-total": "EngageLab's unsubscribe pages lack `total`",
     "engagelab-default-window-all": (
         "EngageLab lists asked without dates serve every entry, not the last 3 months"
     ),

@@ -107,23 +107,29 @@ def test_every_block_passes_basedpyright_strict(wheel_python: Path, blocks_dir: 
     assert problems == []
 
 
+def reader_env(url: str) -> dict[str, str]:
+    """The environment a README reader would set for the emulator at ``url``: its local
+    credentials and base URLs, nothing of this machine's own mailoptout settings."""
+    return {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("NCLOUD_", "ENGAGELAB_", "MAILOPTOUT_"))
+        },
+        "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
+        "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
+        "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
+        "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
+        "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
+        "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
+    }
+
+
 @pytest.fixture(scope="module")
 def emulator_env() -> Iterator[dict[str, str]]:
     """The environment a README reader would set, pointing at the emulator over a socket."""
     with serve_in_thread(create_app(EmulatorState())) as url:
-        yield {
-            **{
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith(("NCLOUD_", "ENGAGELAB_", "MAILOPTOUT_"))
-            },
-            "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
-            "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
-            "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
-            "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
-            "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
-            "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
-        }
+        yield reader_env(url)
 
 
 @pytest.mark.parametrize(
@@ -183,19 +189,9 @@ def demo_emulator(
     seed(state)
     with serve_in_thread(create_app(state)) as url:
         yield (
-            {
-                **{
-                    k: v
-                    for k, v in os.environ.items()
-                    if not k.startswith(("NCLOUD_", "ENGAGELAB_", "MAILOPTOUT_"))
-                },
+            reader_env(url)
+            | {
                 "HOME": str(folder),
-                "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
-                "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
-                "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
-                "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
-                "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
-                "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
                 "MAILOPTOUT_STORE": str(folder / "mirror.sqlite3"),
                 "MAILOPTOUT_FIRST_DAY": "2024-01-01",
             },

@@ -200,3 +200,34 @@ async def test_writes_the_check_could_not_list_are_named_as_unchecked(
     assert [m.reason.split(":")[0] for m in report.not_delivered] == [
         "written, but not checked since"
     ] * 3
+
+
+@pytest.mark.anyio
+async def test_each_round_announces_what_it_will_send(
+    tmp_path: Path,
+    state: EmulatorState,
+    clock: FakeClock,
+    aengagelab: AsyncEngageLab,
+    ancp: AsyncNcpMailer,
+) -> None:
+    """Progress learns a round's total before its first answer (the bar's percentage and ETA),
+    counting what earlier rounds already sent."""
+    seed(state, clock, 10)
+    seen: list[tuple[str, int, int | None]] = []
+
+    def progress(stage: str, n: int, /, total: int | None = None) -> None:
+        seen.append((stage, n, total))
+
+    with Mirror.open(tmp_path / "m.sqlite3", clock=clock) as mirror:
+        await reconcile(
+            mirror,
+            direction("engagelab", "ncp"),
+            aengagelab,
+            ancp,
+            writer=Forgetful(ancp, 4),
+            progress=progress,
+        )
+    totals = [total for stage, _, total in seen if stage == "sent" and total is not None]
+    assert totals == [10, 16, 18]  # 10 sent, 4 kept; 6 again, 4 kept; the last 2
+    sent = [n for stage, n, _ in seen if stage == "sent"]
+    assert sum(sent) == 18

@@ -17,8 +17,8 @@ landed, so an address is written again only when the latest listing of the targe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import attrs
 
@@ -55,7 +55,17 @@ __all__ = [
 WHAT = ("unsubscribes", "complaints", "all")
 ZONES = {"ncp": KST, "engagelab": ENGAGELAB_NAIVE_TZ}
 """The zone of each provider's days (``--since``)."""
-Progress = Callable[[str, int], None]
+
+
+class Progress(Protocol):
+    """Told ``n`` more items went through ``stage`` ("listed", "sent"); ``total``, when given,
+    is what that stage will reach (the CLI's bar shows a percentage and an ETA from it)."""
+
+    def __call__(self, stage: str, n: int, /, total: int | None = None) -> None: ...
+
+
+def _no_progress(stage: str, n: int, /, total: int | None = None) -> None:
+    pass
 
 
 @attrs.frozen
@@ -161,6 +171,12 @@ class _Answers:
     taken: set[str] = attrs.field(factory=set)
     """Keys the target answered changed or unchanged this run."""
 
+    def begin(self, todo: list[Entry], renew: list[Entry]) -> None:
+        """A round writes ``todo`` (``renew`` among them): their answers are recorded next."""
+        self.by_entry = {e.entry: e for e in todo}
+        self.renewing = {e.key for e in renew}
+        self.progress("sent", 0, total=self.report.sent + len(todo))
+
     def record(self, outcome: Outcome) -> None:
         keys = [self.by_entry[e].key for e in outcome.entries if e in self.by_entry]
         if not keys:
@@ -223,7 +239,7 @@ async def reconcile(
     be written.
     """
     report = ReconcileReport(way.name, [ref.label for ref in way.sources], since, dry_run)
-    step = progress or (lambda stage, count: None)
+    step = progress or _no_progress
     targets = [way.target, *([way.allow] if way.allow else [])]
     reads = [(ref, source) for ref in way.sources] + [(ref, target) for ref in targets]
     reading: dict[str, Any] = {"concurrency": concurrency, "first_day": first_day, "progress": step}
@@ -269,8 +285,7 @@ async def reconcile(
         previous = len(todo)
         report.rounds += 1
         held = mirror.active(way.target)
-        answers.by_entry = {e.entry: e for e in todo}
-        answers.renewing = {e.key for e in planned.renew}
+        answers.begin(todo, planned.renew)
         mirror.note_write(mirror.now().astimezone(ENGAGELAB_NAIVE_TZ).date())
         mirror.send_begins(way.name, [(e.key, e.entry) for e in todo])
         writes = [Write(e.entry, _expiry(expire, held.get(e.key))) for e in todo]

@@ -70,7 +70,7 @@ def demo(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite, against the installed package (pass pytest options after --)."""
     session.install(".[all]", *_group("test"))
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "--durations=20", *session.posargs)  # the slowest, to keep CI short
 
 
 @nox.session

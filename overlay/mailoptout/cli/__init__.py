@@ -248,8 +248,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     except (BrokenPipeError, StdoutClosed):
         _stdout_closed()
-    except Stopped as stop:
-        _exit(str(stop), stop.exit_code)
     except typer.Abort:  # a Ctrl-C or Ctrl-D that click turned into Abort (at a prompt)
         _exit(str(Stopped(signal.SIGINT)), 130)
     except ClickException as usage:
@@ -268,7 +266,15 @@ def main(argv: list[str] | None = None) -> None:
 
             traceback.print_exc()
         _exit(f"internal error: {type(bug).__name__}: {bug} (run with --verbose for details)", 1)
+    except BaseException:  # Stopped, or the CancelledError of a run a signal stopped (_signals)
+        _exit_if_stopped()
+        raise
+    _exit_if_stopped()
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _exit_if_stopped() -> None:
+    """One line and 128 + signal when SIGINT or SIGTERM stopped this run."""
     signalled = stopped()
     if signalled is not None:
         _exit(str(signalled), signalled.exit_code)
-    sys.exit(code if isinstance(code, int) else 0)

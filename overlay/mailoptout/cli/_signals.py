@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import signal
+import sys
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["RESUME", "Stopped", "catch_signals", "on_interrupt", "stopped"]
 
@@ -34,8 +39,31 @@ class Stopped(KeyboardInterrupt):
 
 def _stop(signum: int, frame: FrameType | None) -> None:
     stop = Stopped(signum)
+    first = not _raised
     _raised.append(stop)
-    raise stop
+    loop = _running_loop()
+    if loop is None or not first:
+        raise stop  # outside an event loop (or asked twice): stop right here
+    # Inside a running event loop an exception raised at an arbitrary point can leave the loop
+    # with a callback lost, and asyncio.run's clean-up then waits forever for a task that never
+    # ends (seen under faults: a stopped sync hung). Cancel every task at the loop's next turn
+    # instead, as asyncio.Runner does for Ctrl-C: each ``finally`` runs, the CancelledError
+    # leaves asyncio.run, and ``main`` reports the stop recorded here.
+    loop.call_soon_threadsafe(_cancel_every_task, loop)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    module = sys.modules.get("asyncio")  # no loop can run before asyncio is imported
+    return (
+        None if module is None else module._get_running_loop()
+    )  # the one call that does not raise
+
+
+def _cancel_every_task(loop: asyncio.AbstractEventLoop) -> None:
+    import asyncio  # noqa: PLC0415 - imported already: a loop is running
+
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
 
 
 def stopped() -> Stopped | None:

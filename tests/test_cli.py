@@ -31,21 +31,28 @@ SCRIPT = str(Path(sys.executable).with_name("mailoptout"))
 TODAY = dt.datetime.now(ENGAGELAB_NAIVE_TZ).date()
 
 
+def emulator_env(url: str) -> dict[str, str]:
+    """This process's environment for the emulator at ``url``: its local credentials and base
+    URLs, and nothing of this machine's own mailoptout settings."""
+    return {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("NCLOUD_", "ENGAGELAB_", "MAILOPTOUT_"))
+        },
+        "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
+        "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
+        "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
+        "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
+        "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
+        "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
+    }
+
+
 class Server:
     def __init__(self, state: EmulatorState, url: str, home: Path) -> None:
         self.state, self.url, self.home = state, url, home
-        self.env = {
-            **{
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith(("NCLOUD_", "ENGAGELAB_", "MAILOPTOUT_"))
-            },
-            "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
-            "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
-            "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
-            "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
-            "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
-            "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
+        self.env = emulator_env(url) | {
             "MAILOPTOUT_STATE": str(home / "sync.sqlite3"),
             "XDG_STATE_HOME": str(home / "state"),  # a default store of the test's own
             "MAILOPTOUT_PROFILE": str(home / "profile.toml"),

@@ -9,7 +9,6 @@ account); the reason is required, so a skipped block always says why.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,15 +18,12 @@ from pathlib import Path
 
 import pytest
 from mailoptout.emulator import (
-    DEFAULT_ENGAGELAB_API_KEY,
-    DEFAULT_ENGAGELAB_API_USER,
-    DEFAULT_NCP_ACCESS_KEY,
-    DEFAULT_NCP_SECRET_KEY,
     EmulatorState,
     create_app,
     serve_in_thread,
 )
 from spec_walk import ROOT
+from test_cli import emulator_env as reader_env
 
 pytestmark = pytest.mark.wheel
 
@@ -105,24 +101,6 @@ def test_every_block_passes_basedpyright_strict(wheel_python: Path, blocks_dir: 
         if d["severity"] in ("error", "warning")
     ]
     assert problems == []
-
-
-def reader_env(url: str) -> dict[str, str]:
-    """The environment a README reader would set for the emulator at ``url``: its local
-    credentials and base URLs, nothing of this machine's own mailoptout settings."""
-    return {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("NCLOUD_", "ENGAGELAB_", "MAILOPTOUT_"))
-        },
-        "NCLOUD_ACCESS_KEY": DEFAULT_NCP_ACCESS_KEY,
-        "NCLOUD_SECRET_KEY": DEFAULT_NCP_SECRET_KEY,
-        "ENGAGELAB_API_USER": DEFAULT_ENGAGELAB_API_USER,
-        "ENGAGELAB_API_KEY": DEFAULT_ENGAGELAB_API_KEY,
-        "MAILOPTOUT_NCP_BASE_URL": f"{url}/api/v1",
-        "MAILOPTOUT_ENGAGELAB_BASE_URL": url,
-    }
 
 
 @pytest.fixture(scope="module")
